@@ -1,0 +1,3 @@
+export default function OverviewPage() {
+  return <main><h1>Overview</h1></main>;
+}

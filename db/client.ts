@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+import { databasePath, loadConfig } from '@/lib/config';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const migrationsFolder = path.join(process.cwd(), 'db/migrations');
+
+/** Opens (creating if needed) the SQLite file in WAL mode and applies committed migrations. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return db;
+}
+
+let shared: Db | undefined;
+
+/** The process-wide connection, opened on first use from DATABASE_URL. */
+export function getDb(): Db {
+  shared ??= openDatabase(databasePath(loadConfig().DATABASE_URL));
+  return shared;
+}

@@ -1,0 +1,3 @@
+export * from './requests';
+export * from './prices';
+export * from './api-keys';

@@ -1,0 +1,63 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One row per proxied inference call. Money columns are integer micro-dollars; a null
+ * `cost_total_micros` means the request is unpriced (never read it as $0).
+ * Prompt and completion text are never stored.
+ */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    startedAt: integer('started_at').notNull(), // epoch ms, UTC
+    durationMs: integer('duration_ms').notNull(),
+    ttftMs: integer('ttft_ms'), // first response byte as seen by the proxy
+    endpoint: text('endpoint').notNull(), // chat/completions | completions | embeddings | messages
+    model: text('model').notNull(),
+    servingPath: text('serving_path').notNull(), // standard | priority | fast | batch
+    region: text('region').notNull(), // global | us
+    stream: integer('stream', { mode: 'boolean' }).notNull(),
+    status: integer('status').notNull(),
+    errorCode: text('error_code'),
+    upstreamId: text('upstream_id'),
+    upstreamRequestId: text('upstream_request_id'), // x-request-id
+    apiKey: text('api_key').notNull(), // fingerprint, never the key
+    user: text('user'),
+    sessionAffinity: text('session_affinity'),
+    team: text('team'),
+    project: text('project'),
+    environment: text('environment'),
+    tags: text('tags'), // Fireworks-Annotations as sent, normalised to k=v,k=v
+    promptTokens: integer('prompt_tokens'), // includes cached tokens
+    cachedPromptTokens: integer('cached_prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    headerPromptTokens: integer('header_prompt_tokens'),
+    headerCachedPromptTokens: integer('header_cached_prompt_tokens'),
+    serverTtftMs: integer('server_ttft_ms'),
+    serverProcessingMs: integer('server_processing_ms'),
+    limitPromptTpm: integer('limit_prompt_tpm'),
+    limitUncachedPromptTpm: integer('limit_uncached_prompt_tpm'),
+    limitGeneratedTpm: integer('limit_generated_tpm'),
+    remainingPromptTokens: integer('remaining_prompt_tokens'),
+    remainingUncachedPromptTokens: integer('remaining_uncached_prompt_tokens'),
+    remainingGeneratedTokens: integer('remaining_generated_tokens'),
+    overLimit: text('over_limit'),
+    usageJson: text('usage_json'),
+    priceId: integer('price_id'),
+    costInputMicros: integer('cost_input_micros'),
+    costCachedInputMicros: integer('cost_cached_input_micros'),
+    costOutputMicros: integer('cost_output_micros'),
+    costTotalMicros: integer('cost_total_micros'),
+    cacheSavingsMicros: integer('cache_savings_micros'),
+    standardCostMicros: integer('standard_cost_micros'), // same tokens on Standard, for the premium figure
+  },
+  (t) => [
+    index('requests_started_at').on(t.startedAt),
+    index('requests_api_key_started_at').on(t.apiKey, t.startedAt),
+    index('requests_model_started_at').on(t.model, t.startedAt),
+    index('requests_upstream_id').on(t.upstreamId),
+  ],
+);
+
+export type RequestRow = typeof requests.$inferSelect;
+export type NewRequestRow = typeof requests.$inferInsert;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
+
+/** Validates a URL's query string; a failure is a 400 carrying zod's message. */
+export function parseQuery<S extends z.ZodType>(schema: S, requestUrl: string): Parsed<z.infer<S>> {
+  const params = new URL(requestUrl).searchParams;
+  const input: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    input[key] = values.length > 1 ? values : values[0]!;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, response: Response.json({ error: z.prettifyError(result.error) }, { status: 400 }) };
+}
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** A half-open UTC range [from, to). */
+export const rangeSchema = z
+  .object({ from: instant, to: instant })
+  .refine((r) => r.from < r.to, { message: '`from` must be before `to`', path: ['from'] });

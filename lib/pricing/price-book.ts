@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { prices, type PriceRecord } from '@/db/schema';
+import { computeCost } from './cost';
+import { findPrice, premiumOverStandard } from './lookup';
+import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
+
+export type PricedRow = PriceRow & { id: number };
+
+export interface Pricing {
+  priceId: number | null;
+  cost: Cost | null; // null = unpriced
+  standardCostMicros: number | null;
+}
+
+export const UNPRICED: Pricing = { priceId: null, cost: null, standardCostMicros: null };
+
+export function toPriceRow(record: PriceRecord): PricedRow {
+  return { ...record, servingPath: record.servingPath as ServingPath, region: record.region as Region };
+}
+
+/** Prices one call from the rows it is given; pure, so tests and re-pricing use it directly. */
+export function priceCall(
+  rows: PricedRow[],
+  q: { model: string; servingPath: ServingPath; region: Region; at: Date },
+  tokens: TokenCounts | undefined,
+): Pricing {
+  if (!tokens) return UNPRICED;
+  const row = findPrice(rows, q) as PricedRow | undefined;
+  if (!row) return UNPRICED;
+  const cost = computeCost(tokens, row);
+  const standard = q.servingPath === 'standard' ? { standardMicros: cost.totalMicros } : premiumOverStandard(tokens, row, rows, q.at);
+  return { priceId: row.id, cost, standardCostMicros: standard?.standardMicros ?? null };
+}
+
+/**
+ * The price rows held in memory for the proxy, refreshed when the table changes (Settings adds
+ * rows from another part of the process), checked at most once per `refreshMs`.
+ */
+export class PriceBook {
+  private rows: PricedRow[] = [];
+  private signature = '';
+  private checkedAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly refreshMs = 5000,
+  ) {
+    this.reload();
+  }
+
+  price(q: { model: string; servingPath: ServingPath; region: Region; at: Date }, tokens: TokenCounts | undefined): Pricing {
+    if (Date.now() - this.checkedAt > this.refreshMs) this.reload();
+    return priceCall(this.rows, q, tokens);
+  }
+
+  reload(): void {
+    this.checkedAt = Date.now();
+    const stamp = this.db.select({ n: sql<number>`count(*)`, max: sql<number>`coalesce(max(${prices.id}), 0)` }).from(prices).get();
+    const signature = `${stamp?.n}:${stamp?.max}`;
+    if (signature === this.signature) return;
+    this.rows = this.db.select().from(prices).all().map(toPriceRow);
+    this.signature = signature;
+  }
+}

@@ -1,0 +1,30 @@
+export type ServingPath = 'standard' | 'priority' | 'fast' | 'batch';
+export type Region = 'global' | 'us';
+
+export interface PriceRow {
+  model: string;
+  servingPath: ServingPath;
+  region: Region;
+  /** Integer micro-dollars per 1M tokens ($0.00875 -> 8750). */
+  inputMicrosPerMtok: number;
+  cachedInputMicrosPerMtok: number;
+  outputMicrosPerMtok: number;
+  /** YYYY-MM-DD, UTC. */
+  effectiveFrom: string;
+  source: string;
+}
+
+export interface TokenCounts {
+  /** INCLUDES cached tokens. */
+  promptTokens: number;
+  cachedPromptTokens: number;
+  completionTokens: number;
+}
+
+export interface Cost {
+  inputMicros: number;
+  cachedInputMicros: number;
+  outputMicros: number;
+  totalMicros: number;
+  cacheSavingsMicros: number;
+}

@@ -1,0 +1,20 @@
+import type { FireworksHeaderFacts } from '@/lib/usage/headers';
+import type { RequestFacts } from '@/lib/usage/request-facts';
+import type { NormalizedUsage } from '@/lib/usage/usage';
+
+/** Everything the proxy learned about one recorded call, handed to the recorder once it ends. */
+export interface CompletedCall {
+  facts: RequestFacts;
+  startedAt: number;
+  durationMs: number;
+  ttftMs: number | null;
+  status: number;
+  errorCode: string | null;
+  responseId: string | null;
+  usage: NormalizedUsage | undefined;
+  rawUsage: unknown;
+  headers: FireworksHeaderFacts | undefined;
+}
+
+/** Client closed the connection before the response was complete (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;

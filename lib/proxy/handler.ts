@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Dispatcher } from 'undici';
+import { readFireworksHeaders, type RateLimitHeaderUnit } from '@/lib/usage/headers';
+import { readRequestFacts, recordedEndpoint, type RecordedEndpoint, type RequestFacts } from '@/lib/usage/request-facts';
+import { normalizeUsage } from '@/lib/usage/usage';
+import { CLIENT_CLOSED_REQUEST, type CompletedCall } from './completed-call';
+import { classifyUpstreamError, gatewayError, upstreamErrorCode } from './gateway-error';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
+import { StreamTap } from './stream-tap';
+import { upstreamTarget } from './upstream-url';
+
+export interface ProxyOptions {
+  upstreamBase: URL;
+  dispatcher: Dispatcher;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  rateLimitUnit: RateLimitHeaderUnit;
+  onCompleted: (call: CompletedCall) => void;
+}
+
+/** Non-streamed bodies are kept (to read `usage`) only up to this size; embeddings can be large. */
+const MAX_COLLECTED_BYTES = 64 * 1024 * 1024;
+
+type Body = Buffer | IncomingMessage | undefined;
+
+interface PreparedRequest {
+  body: Body;
+  facts?: RequestFacts;
+  dropUsageOnlyChunk: boolean;
+}
+
+export async function proxyRequest(req: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const target = upstreamTarget(req.url ?? '', options.upstreamBase);
+  if (!target) return sendGatewayError(res, 'bad_request_path', 'Path is not a Fireworks inference path.');
+
+  const endpoint = recordedEndpoint(req.method, target.subpath);
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+
+  let prepared: PreparedRequest;
+  try {
+    prepared = endpoint ? await prepareRecorded(req, endpoint, options.upstreamBase.host) : { body: hasBody(req) ? req : undefined, dropUsageOnlyChunk: false };
+  } catch {
+    res.destroy(); // the client went away while sending its body
+    return;
+  }
+  const { facts } = prepared;
+  const call = (fields: Partial<CompletedCall> & Pick<CompletedCall, 'status'>) => {
+    if (!facts) return;
+    options.onCompleted({
+      facts,
+      startedAt,
+      durationMs: Math.round(performance.now() - t0),
+      ttftMs: null,
+      errorCode: null,
+      responseId: null,
+      usage: undefined,
+      rawUsage: undefined,
+      headers: undefined,
+      ...fields,
+    });
+  };
+
+  const headerOverrides: Record<string, string | undefined> = {};
+  if (Buffer.isBuffer(prepared.body)) {
+    headerOverrides['content-length'] = String(prepared.body.length);
+    headerOverrides['accept-encoding'] = 'identity'; // usage must be readable in the body
+  }
+
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await options.dispatcher.request({
+      origin: target.url.origin,
+      path: target.url.pathname + target.url.search,
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: upstreamRequestHeaders(req.headers, headerOverrides),
+      body: prepared.body,
+      signal: abort.signal,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+    });
+  } catch (error) {
+    if (abort.signal.aborted) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: 'client_closed_request' });
+    const failure = classifyUpstreamError(error);
+    sendGatewayError(res, failure, `Fireworks could not be reached: ${(error as Error).message}`);
+    return call({ status: gatewayError(failure, '').status, errorCode: failure });
+  }
+
+  const headers = facts ? readFireworksHeaders(upstream.headers, options.rateLimitUnit) : undefined;
+  const status = upstream.statusCode;
+  const isEventStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
+  const shape = endpoint === 'messages' ? 'anthropic' : 'openai';
+  const tap = facts && isEventStream ? new StreamTap(shape, prepared.dropUsageOnlyChunk) : undefined;
+  const collected: Buffer[] = [];
+  let collectedBytes = 0;
+  let ttftMs: number | null = null;
+
+  res.writeHead(status, clientResponseHeaders(upstream.headers, tap ? ['content-length'] : []));
+  if (isEventStream) res.flushHeaders();
+  try {
+    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      ttftMs ??= Math.round(performance.now() - t0);
+      if (tap) {
+        for (const event of tap.push(chunk)) await write(res, event);
+        continue;
+      }
+      if (facts && collectedBytes < MAX_COLLECTED_BYTES) {
+        collected.push(chunk);
+        collectedBytes += chunk.length;
+      }
+      await write(res, chunk);
+    }
+    const rest = tap?.end();
+    if (rest) await write(res, rest);
+    res.end();
+  } catch (error) {
+    const clientGone = abort.signal.aborted;
+    res.destroy();
+    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: 'client_closed_request', ttftMs, headers });
+    const failure = classifyUpstreamError(error);
+    return call({ status: gatewayError(failure, '').status, errorCode: failure, ttftMs, headers });
+  }
+  if (!facts) return;
+
+  if (tap) return call({ status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null });
+  const text = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected).toString('utf8') : '';
+  if (status >= 400) return call({ status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) });
+  const json = parseJsonObject(text);
+  call({
+    status,
+    ttftMs,
+    headers,
+    usage: normalizeUsage(shape, json?.usage),
+    rawUsage: json?.usage,
+    responseId: typeof json?.id === 'string' ? json.id : null,
+  });
+}
+
+async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint, upstreamHost: string): Promise<PreparedRequest> {
+  const raw = await readBody(req);
+  const json = parseJsonObject(raw.toString('utf8'));
+  const facts = readRequestFacts(endpoint, json ?? {}, req.headers, upstreamHost);
+  if (!json || !needsUsageOptIn(endpoint, json)) return { body: raw, facts, dropUsageOnlyChunk: false };
+  // Newer models report streaming usage only when asked; ask, then hide the extra chunk from the client.
+  const streamOptions = (json.stream_options ?? {}) as Record<string, unknown>;
+  const body = Buffer.from(JSON.stringify({ ...json, stream_options: { ...streamOptions, include_usage: true } }));
+  return { body, facts, dropUsageOnlyChunk: true };
+}
+
+function needsUsageOptIn(endpoint: RecordedEndpoint, json: Record<string, unknown>): boolean {
+  if (endpoint !== 'chat/completions' && endpoint !== 'completions') return false;
+  if (json.stream !== true) return false;
+  const options = json.stream_options;
+  if (options === undefined || options === null) return true;
+  return typeof options === 'object' && !Array.isArray(options) && (options as Record<string, unknown>).include_usage !== true;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Writes with backpressure: waits for the client to drain, or for it to go away. */
+async function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (res.destroyed) throw new Error('client closed');
+  if (res.write(chunk)) return;
+  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+}
+
+function sendGatewayError(res: ServerResponse, failure: Parameters<typeof gatewayError>[0], message: string) {
+  const error = gatewayError(failure, message);
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(error.status, { 'content-type': 'application/json' });
+  res.end(error.body);
+}

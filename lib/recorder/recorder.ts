@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '@/db/client';
+import { requests, type NewRequestRow } from '@/db/schema';
+
+export interface RecorderOptions {
+  flushIntervalMs?: number;
+  /** Rows per INSERT statement; SQLite caps bound parameters per statement. */
+  rowsPerStatement?: number;
+  /** Where rows go if the database still refuses them at shutdown, to be replayed at next start. */
+  spillDirectory: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Queues request rows and writes them in batches (one transaction per batch) off the response
+ * path. A failing write is retried with backoff; nothing is dropped.
+ */
+export class Recorder {
+  private queue: NewRequestRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private readonly flushIntervalMs: number;
+  private readonly rowsPerStatement: number;
+  private readonly log: (message: string) => void;
+  written = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: RecorderOptions,
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.rowsPerStatement = options.rowsPerStatement ?? 400;
+    this.log = options.log ?? ((m) => console.error(m));
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  record(row: NewRequestRow): void {
+    this.queue.push(row);
+    this.timer ??= setTimeout(() => this.flushScheduled(), this.flushIntervalMs);
+  }
+
+  /** Writes everything queued now; returns false (keeping the rows) if the database refused. */
+  flush(): boolean {
+    if (this.queue.length === 0) return true;
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.db.transaction((tx) => {
+        for (let i = 0; i < batch.length; i += this.rowsPerStatement) {
+          tx.insert(requests).values(batch.slice(i, i + this.rowsPerStatement)).run();
+        }
+      });
+      this.written += batch.length;
+      this.failures = 0;
+      return true;
+    } catch (error) {
+      this.queue = batch.concat(this.queue);
+      this.failures++;
+      this.log(`recorder: write of ${batch.length} rows failed (attempt ${this.failures}), will retry: ${String(error)}`);
+      return false;
+    }
+  }
+
+  /** Final flush at shutdown; rows the database still refuses are spilled to a file, never dropped. */
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (let attempt = 0; attempt < 3 && !this.flush(); attempt++);
+    if (this.queue.length === 0) return;
+    fs.mkdirSync(this.options.spillDirectory, { recursive: true });
+    const file = path.join(this.options.spillDirectory, `unwritten-${Date.now()}.jsonl`);
+    fs.writeFileSync(file, this.queue.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    this.log(`recorder: database unavailable at shutdown; ${this.queue.length} rows kept in ${file}`);
+    this.queue = [];
+  }
+
+  /** Re-queues rows spilled by an earlier shutdown. */
+  replaySpilled(): number {
+    const dir = this.options.spillDirectory;
+    if (!fs.existsSync(dir)) return 0;
+    let replayed = 0;
+    for (const name of fs.readdirSync(dir).filter((n) => /^unwritten-\d+\.jsonl$/.test(n))) {
+      const file = path.join(dir, name);
+      const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as NewRequestRow);
+      this.queue.push(...rows);
+      if (!this.flush()) break;
+      fs.rmSync(file);
+      replayed += rows.length;
+    }
+    return replayed;
+  }
+
+  private flushScheduled() {
+    this.timer = undefined;
+    if (this.flush()) return;
+    const backoff = Math.min(30_000, this.flushIntervalMs * 2 ** this.failures);
+    this.timer = setTimeout(() => this.flushScheduled(), backoff);
+  }
+}

@@ -1,0 +1,51 @@
+import type { NewRequestRow } from '@/db/schema';
+import type { CompletedCall } from '@/lib/proxy/completed-call';
+import type { Pricing } from '@/lib/pricing/price-book';
+
+/** The database row for a finished call. Prompt and completion text never reach this point. */
+export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow {
+  const { facts, usage, headers } = call;
+  return {
+    startedAt: call.startedAt,
+    durationMs: call.durationMs,
+    ttftMs: call.ttftMs,
+    endpoint: facts.endpoint,
+    model: facts.model,
+    servingPath: facts.servingPath,
+    region: facts.region,
+    stream: facts.stream,
+    status: call.status,
+    errorCode: call.errorCode,
+    upstreamId: call.responseId,
+    upstreamRequestId: headers?.upstreamRequestId ?? null,
+    apiKey: facts.apiKey,
+    user: facts.user,
+    sessionAffinity: facts.sessionAffinity,
+    team: facts.team,
+    project: facts.project,
+    environment: facts.environment,
+    tags: facts.tags,
+    promptTokens: usage?.promptTokens ?? null,
+    cachedPromptTokens: usage?.cachedPromptTokens ?? null,
+    completionTokens: usage?.completionTokens ?? null,
+    headerPromptTokens: headers?.headerPromptTokens ?? null,
+    headerCachedPromptTokens: headers?.headerCachedPromptTokens ?? null,
+    serverTtftMs: headers?.serverTtftMs ?? null,
+    serverProcessingMs: headers?.serverProcessingMs ?? null,
+    limitPromptTpm: headers?.limitPromptTpm ?? null,
+    limitUncachedPromptTpm: headers?.limitUncachedPromptTpm ?? null,
+    limitGeneratedTpm: headers?.limitGeneratedTpm ?? null,
+    remainingPromptTokens: headers?.remainingPromptTokens ?? null,
+    remainingUncachedPromptTokens: headers?.remainingUncachedPromptTokens ?? null,
+    remainingGeneratedTokens: headers?.remainingGeneratedTokens ?? null,
+    overLimit: headers?.overLimit ?? null,
+    usageJson: call.rawUsage === undefined ? null : JSON.stringify(call.rawUsage),
+    priceId: pricing.priceId,
+    costInputMicros: pricing.cost?.inputMicros ?? null,
+    costCachedInputMicros: pricing.cost?.cachedInputMicros ?? null,
+    costOutputMicros: pricing.cost?.outputMicros ?? null,
+    costTotalMicros: pricing.cost?.totalMicros ?? null,
+    cacheSavingsMicros: pricing.cost?.cacheSavingsMicros ?? null,
+    standardCostMicros: pricing.standardCostMicros,
+  };
+}

@@ -1,0 +1,59 @@
+/** What Fireworks tells us in response headers (names are case-insensitive; Node lower-cases them). */
+export interface FireworksHeaderFacts {
+  upstreamRequestId: string | null;
+  headerPromptTokens: number | null;
+  headerCachedPromptTokens: number | null;
+  serverTtftMs: number | null;
+  serverProcessingMs: number | null;
+  limitPromptTpm: number | null;
+  limitUncachedPromptTpm: number | null;
+  limitGeneratedTpm: number | null;
+  remainingPromptTokens: number | null;
+  remainingUncachedPromptTokens: number | null;
+  remainingGeneratedTokens: number | null;
+  overLimit: string | null;
+}
+
+export type RateLimitHeaderUnit = 'tpm' | 'tps';
+type HeaderBag = Record<string, string | string[] | undefined>;
+
+function first(headers: HeaderBag, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function integerHeader(headers: HeaderBag, name: string): number | null {
+  const v = first(headers, name);
+  if (v === undefined || !/^\s*\d+\s*$/.test(v)) return null;
+  return Number(v);
+}
+
+/** Server timings come as decimal seconds ("0.25"); we keep whole milliseconds. */
+function secondsHeaderAsMs(headers: HeaderBag, name: string): number | null {
+  const v = first(headers, name);
+  if (v === undefined) return null;
+  const seconds = Number(v);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
+}
+
+function perMinute(value: number | null, unit: RateLimitHeaderUnit): number | null {
+  return value === null ? null : unit === 'tps' ? value * 60 : value;
+}
+
+export function readFireworksHeaders(headers: HeaderBag, unit: RateLimitHeaderUnit): FireworksHeaderFacts {
+  const limit = (meter: string) => perMinute(integerHeader(headers, `x-ratelimit-limit-tokens-${meter}`), unit);
+  return {
+    upstreamRequestId: first(headers, 'x-request-id') ?? null,
+    headerPromptTokens: integerHeader(headers, 'fireworks-prompt-tokens'),
+    headerCachedPromptTokens: integerHeader(headers, 'fireworks-cached-prompt-tokens'),
+    serverTtftMs: secondsHeaderAsMs(headers, 'fireworks-server-time-to-first-token'),
+    serverProcessingMs: secondsHeaderAsMs(headers, 'fireworks-server-processing-time'),
+    limitPromptTpm: limit('prompt'),
+    limitUncachedPromptTpm: limit('cache-adjusted-prompt'),
+    limitGeneratedTpm: limit('generated'),
+    remainingPromptTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-prompt'),
+    remainingUncachedPromptTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-cache-adjusted-prompt'),
+    remainingGeneratedTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-generated'),
+    overLimit: first(headers, 'x-ratelimit-over-limit') ?? null,
+  };
+}
