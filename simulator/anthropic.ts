@@ -1,20 +1,13 @@
-import { deltas, perfHeaders, type Endpoint, type Job, type ParsedRequest } from './job';
-import { SseWriter } from './sse';
-import { textOf, type Segment } from './tokens';
+import { deltas, perfHeaders, startStream, type Endpoint, type Job, type ParsedRequest } from './job';
+import { messageSegments, textOf, toolSegments } from './tokens';
 
 function parse(body: Record<string, unknown>): ParsedRequest {
   const max = body['max_tokens'];
   if (typeof max !== 'number' || !Number.isInteger(max) || max <= 0) return { error: 'max_tokens is required and must be > 0' };
   const messages = body['messages'];
   if (!Array.isArray(messages) || messages.length === 0) return { error: 'messages: field required' };
-  const segments: Segment[] = [];
-  if (Array.isArray(body['tools']) && body['tools'].length) segments.push({ role: 'tools', text: JSON.stringify(body['tools']) });
-  if (body['system'] !== undefined) segments.push({ role: 'system', text: textOf(body['system']) });
-  for (const m of messages) {
-    const msg = (m ?? {}) as { role?: unknown; content?: unknown };
-    segments.push({ role: typeof msg.role === 'string' ? msg.role : 'user', text: textOf(msg.content) });
-  }
-  return { segments, maxTokens: max, stream: body['stream'] === true };
+  const system = body['system'] === undefined ? [] : [{ role: 'system', text: textOf(body['system']) }];
+  return { segments: [...toolSegments(body['tools']), ...system, ...messageSegments(messages)], maxTokens: max, stream: body['stream'] === true };
 }
 
 /** Fireworks reports input_tokens without the cached part; cache creation is always 0 (spec §3d). */
@@ -43,12 +36,7 @@ async function respond(job: Job, stream: boolean): Promise<void> {
     return;
   }
 
-  job.rec.head(200, {
-    ...job.headers,
-    'fireworks-server-time-to-first-token': perfHeaders(job)['fireworks-server-time-to-first-token'] as string,
-    'content-type': 'text/event-stream',
-  });
-  const sse = new SseWriter(job.rec, job.delayMs, job.splitRng);
+  const sse = startStream(job);
   const zero = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   await sse.send({ type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: zero } }, 'message_start');
   await sse.send({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');

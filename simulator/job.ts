@@ -1,4 +1,5 @@
 import type { Recorder } from './recorder';
+import { SseWriter } from './sse';
 import type { Rng } from './rng';
 import type { Completion, Segment } from './tokens';
 
@@ -45,6 +46,12 @@ export function perfHeaders(job: Job): Record<string, string> {
     'fireworks-server-time-to-first-token': seconds(job.ttft),
     'fireworks-server-processing-time': seconds(job.processingTime),
   };
+}
+
+/** Sends stream headers (of the perf headers only TTFT can precede the body) and returns the writer. */
+export function startStream(job: Job): SseWriter {
+  job.rec.head(200, { ...job.headers, 'fireworks-server-time-to-first-token': seconds(job.ttft), 'content-type': 'text/event-stream' });
+  return new SseWriter(job.rec, job.delayMs, job.splitRng);
 }
 
 export function openaiUsage(job: Job) {

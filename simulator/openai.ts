@@ -1,12 +1,6 @@
-import { deltas, openaiUsage, perfHeaders, perfMetrics, positiveInt, type Endpoint, type Job, type ParsedRequest } from './job';
+import { deltas, openaiUsage, perfHeaders, perfMetrics, positiveInt, startStream, type Endpoint, type Job, type ParsedRequest } from './job';
 import { usesOptInStreamUsage } from './models';
-import { SseWriter } from './sse';
-import { textOf, type Segment } from './tokens';
-
-function toolsSegment(body: Record<string, unknown>): Segment[] {
-  // Tools are part of the prompt (and of its cacheable prefix).
-  return Array.isArray(body['tools']) && body['tools'].length ? [{ role: 'tools', text: JSON.stringify(body['tools']) }] : [];
-}
+import { messageSegments, textOf, toolSegments } from './tokens';
 
 function maxTokens(body: Record<string, unknown>): number | undefined {
   return positiveInt(body['max_completion_tokens']) ?? positiveInt(body['max_tokens']);
@@ -17,11 +11,7 @@ const finishReason = (job: Job) => (job.completion.truncated ? 'length' : 'stop'
 function parseChat(body: Record<string, unknown>): ParsedRequest {
   const messages = body['messages'];
   if (!Array.isArray(messages) || messages.length === 0) return { error: "field 'messages' must be a non-empty array" };
-  const segments = messages.map((m: unknown) => {
-    const msg = (m ?? {}) as { role?: unknown; content?: unknown };
-    return { role: typeof msg.role === 'string' ? msg.role : 'user', text: textOf(msg.content) };
-  });
-  return { segments: [...toolsSegment(body), ...segments], maxTokens: maxTokens(body), stream: body['stream'] === true };
+  return { segments: [...toolSegments(body['tools']), ...messageSegments(messages)], maxTokens: maxTokens(body), stream: body['stream'] === true };
 }
 
 function parseCompletion(body: Record<string, unknown>): ParsedRequest {
@@ -68,12 +58,7 @@ async function respond(flavor: Flavor, job: Job, stream: boolean): Promise<void>
     return;
   }
 
-  job.rec.head(200, {
-    ...job.headers,
-    'fireworks-server-time-to-first-token': perfHeaders(job)['fireworks-server-time-to-first-token'] as string,
-    'content-type': 'text/event-stream',
-  });
-  const sse = new SseWriter(job.rec, job.delayMs, job.splitRng);
+  const sse = startStream(job);
   // Documented shape: "usage":null on every chunk, usage on the finish chunk. Opt-in shape (Kimi):
   // no usage field at all unless stream_options.include_usage, then only in an empty-choices chunk.
   const optIn = usesOptInStreamUsage(model);

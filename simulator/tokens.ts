@@ -41,6 +41,18 @@ export function textOf(content: unknown): string {
   return content == null ? '' : JSON.stringify(content);
 }
 
+/** Tools are part of the prompt (and of its cacheable prefix), so they count as a segment. */
+export function toolSegments(tools: unknown): Segment[] {
+  return Array.isArray(tools) && tools.length ? [{ role: 'tools', text: JSON.stringify(tools) }] : [];
+}
+
+export function messageSegments(messages: readonly unknown[]): Segment[] {
+  return messages.map((m) => {
+    const msg = (m ?? {}) as { role?: unknown; content?: unknown };
+    return { role: typeof msg.role === 'string' ? msg.role : 'user', text: textOf(msg.content) };
+  });
+}
+
 export interface Completion {
   tokens: number;
   truncated: boolean;
