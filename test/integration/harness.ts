@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startSimulator, type Simulator, type SimulatorOptions } from '@/simulator/server';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface MeterProcess {
+  origin: string;
+  dbFile: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The real server entry (server.ts, with the built dashboard) as a child process on a random port. */
+export async function startMeterProcess(env: Record<string, string>): Promise<MeterProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-it-'));
+  const dbFile = path.join(dir, 'meter.db');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dbFile}`, METER_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 50);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`meter exited early:\n${out}`));
+    });
+  });
+  return {
+    origin,
+    dbFile,
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface RecordedRow {
+  [column: string]: unknown;
+  upstream_id: string | null;
+  status: number;
+  prompt_tokens: number | null;
+  cached_prompt_tokens: number | null;
+  completion_tokens: number | null;
+  cost_total_micros: number | null;
+}
+
+/** Reads the rows the server wrote, waiting (bounded) until at least `atLeast` are there. */
+export async function recordedRows(dbFile: string, atLeast = 1, timeoutMs = 5000): Promise<RecordedRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare('SELECT * FROM requests ORDER BY id').all() as RecordedRow[];
+      if (rows.length >= atLeast || Date.now() > deadline) return rows;
+    } finally {
+      db.close();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function withSimulator<T>(options: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {
+  const sim = await startSimulator(options);
+  try {
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
