@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { databasePath, loadConfig } from '@/lib/config';
+import { getRuntime } from '@/lib/runtime';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -24,8 +25,10 @@ export function openDatabase(file: string): Db {
 
 let shared: Db | undefined;
 
-/** The process-wide connection, opened on first use from DATABASE_URL. */
+/** The server's connection when running inside Meter; otherwise one opened from DATABASE_URL. */
 export function getDb(): Db {
+  const runtime = getRuntime();
+  if (runtime) return runtime.db;
   shared ??= openDatabase(databasePath(loadConfig().DATABASE_URL));
   return shared;
 }

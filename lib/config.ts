@@ -19,7 +19,7 @@ const configSchema = z.object({
 
 export type MeterConfig = z.infer<typeof configSchema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): MeterConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): MeterConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {

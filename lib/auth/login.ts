@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataDirectory, loadConfig } from '@/lib/config';
+import { getRuntime } from '@/lib/runtime';
 import { ADMIN_COOKIE, resolveAdminToken, tokensMatch } from './admin-token';
 
 export const loginSchema = z.object({
@@ -13,6 +14,8 @@ export function safeNext(next: string): string {
 }
 
 export function checkAdminToken(candidate: string): boolean {
+  const runtime = getRuntime();
+  if (runtime) return tokensMatch(candidate, runtime.adminToken);
   const config = loadConfig();
   return tokensMatch(candidate, resolveAdminToken(config.METER_ADMIN_TOKEN, dataDirectory(config.DATABASE_URL)).token);
 }

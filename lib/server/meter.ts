@@ -8,6 +8,7 @@ import { PriceBook } from '@/lib/pricing/price-book';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
 import { Recorder } from '@/lib/recorder/recorder';
+import { setRuntime } from '@/lib/runtime';
 import { requestRow } from '@/lib/recorder/request-row';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -38,6 +39,7 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
   const replayed = recorder.replaySpilled();
   if (replayed) log(`Recovered ${replayed} request records kept at the last shutdown.`);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
+  setRuntime({ config, adminToken: admin.token, db });
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512, pipelining: 0 });
   const upstreamBase = new URL(config.FIREWORKS_BASE_URL);
   let inFlight = 0;

@@ -1,0 +1,23 @@
+import type { Db } from '@/db/client';
+import type { MeterConfig } from '@/lib/config';
+
+/**
+ * What the server process started with. The custom server and the Next.js bundle load separate
+ * copies of our modules, so the one place both can see is a symbol on globalThis.
+ */
+export interface MeterRuntime {
+  config: MeterConfig;
+  adminToken: string;
+  db: Db;
+}
+
+const RUNTIME = Symbol.for('fireworks-meter.runtime');
+type Holder = { [RUNTIME]?: MeterRuntime };
+
+export function setRuntime(runtime: MeterRuntime): void {
+  (globalThis as Holder)[RUNTIME] = runtime;
+}
+
+export function getRuntime(): MeterRuntime | undefined {
+  return (globalThis as Holder)[RUNTIME];
+}
