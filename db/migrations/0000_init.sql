@@ -66,3 +66,59 @@ CREATE TABLE `api_key_labels` (
 	`team` text,
 	`updated_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `rate_limit_minutely` (
+	`minute_start` integer NOT NULL,
+	`model` text NOT NULL,
+	`api_key` text NOT NULL,
+	`requests` integer NOT NULL,
+	`rate_limited` integer NOT NULL,
+	`overloaded` integer NOT NULL,
+	`prompt_tokens` integer NOT NULL,
+	`uncached_prompt_tokens` integer NOT NULL,
+	`generated_tokens` integer NOT NULL,
+	`limit_prompt_tpm` integer,
+	`limit_uncached_prompt_tpm` integer,
+	`limit_generated_tpm` integer,
+	PRIMARY KEY(`minute_start`, `model`, `api_key`)
+);
+--> statement-breakpoint
+CREATE INDEX `rate_limit_minutely_model` ON `rate_limit_minutely` (`model`,`minute_start`);--> statement-breakpoint
+CREATE TABLE `session_daily` (
+	`day_start` integer NOT NULL,
+	`session_affinity` text NOT NULL,
+	`api_key` text NOT NULL,
+	`model` text NOT NULL,
+	`requests` integer NOT NULL,
+	`prompt_tokens` integer NOT NULL,
+	`cached_tokens` integer NOT NULL,
+	`last_seen` integer NOT NULL,
+	PRIMARY KEY(`day_start`, `session_affinity`, `api_key`, `model`)
+);
+--> statement-breakpoint
+CREATE TABLE `usage_hourly` (
+	`hour_start` integer NOT NULL,
+	`model` text NOT NULL,
+	`serving_path` text NOT NULL,
+	`region` text NOT NULL,
+	`api_key` text NOT NULL,
+	`team` text NOT NULL,
+	`project` text NOT NULL,
+	`environment` text NOT NULL,
+	`has_affinity` integer NOT NULL,
+	`requests` integer NOT NULL,
+	`errors` integer NOT NULL,
+	`rate_limited` integer NOT NULL,
+	`overloaded` integer NOT NULL,
+	`unpriced` integer NOT NULL,
+	`prompt_tokens` integer NOT NULL,
+	`cached_tokens` integer NOT NULL,
+	`completion_tokens` integer NOT NULL,
+	`cost_micros` integer NOT NULL,
+	`savings_micros` integer NOT NULL,
+	`standard_cost_micros` integer NOT NULL,
+	`premium_cost_micros` integer NOT NULL,
+	`hit_rate_ppm_sum` integer NOT NULL,
+	`requests_with_prompt` integer NOT NULL,
+	PRIMARY KEY(`hour_start`, `model`, `serving_path`, `region`, `api_key`, `team`, `project`, `environment`, `has_affinity`)
+);

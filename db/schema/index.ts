@@ -1,3 +1,4 @@
 export * from './requests';
 export * from './prices';
 export * from './api-keys';
+export * from './rollups';

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '@/db/client';
+import { sql } from 'drizzle-orm';
 import { requests, type NewRequestRow } from '@/db/schema';
+import { applyRollups } from '@/lib/rollups/apply';
 
 export interface RecorderOptions {
   flushIntervalMs?: number;
@@ -13,8 +15,8 @@ export interface RecorderOptions {
 }
 
 /**
- * Queues request rows and writes them in batches (one transaction per batch) off the response
- * path. A failing write is retried with backoff; nothing is dropped.
+ * Queues request rows and writes them in batches off the response path: one transaction per batch
+ * inserts the rows and adds them to the rollups. A failing write is retried with backoff; nothing is dropped.
  */
 export class Recorder {
   private queue: NewRequestRow[] = [];
@@ -50,9 +52,11 @@ export class Recorder {
     this.queue = [];
     try {
       this.db.transaction((tx) => {
+        const before = tx.get<{ id: number }>(sql`SELECT coalesce(max(id), 0) AS id FROM requests`);
         for (let i = 0; i < batch.length; i += this.rowsPerStatement) {
           tx.insert(requests).values(batch.slice(i, i + this.rowsPerStatement)).run();
         }
+        applyRollups(this.db.$client, before.id + 1, before.id + batch.length);
       });
       this.written += batch.length;
       this.failures = 0;

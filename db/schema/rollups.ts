@@ -1,0 +1,75 @@
+import { sqliteTable, integer, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Hourly totals per (model, serving path, region, key, tags, affinity), maintained in the same
+ * transaction as the raw rows so the two always agree. Dashboard queries read these for whole
+ * hours and raw rows only for the partial hours at a range's edges. Null dimensions are ''.
+ */
+export const usageHourly = sqliteTable(
+  'usage_hourly',
+  {
+    hourStart: integer('hour_start').notNull(), // epoch ms, UTC
+    model: text('model').notNull(),
+    servingPath: text('serving_path').notNull(),
+    region: text('region').notNull(),
+    apiKey: text('api_key').notNull(),
+    team: text('team').notNull(),
+    project: text('project').notNull(),
+    environment: text('environment').notNull(),
+    hasAffinity: integer('has_affinity').notNull(), // 0 | 1
+    requests: integer('requests').notNull(),
+    errors: integer('errors').notNull(), // status >= 400 (499 included)
+    rateLimited: integer('rate_limited').notNull(), // 429
+    overloaded: integer('overloaded').notNull(), // 503
+    unpriced: integer('unpriced').notNull(), // billable (2xx/3xx or 499) but no known price
+    promptTokens: integer('prompt_tokens').notNull(),
+    cachedTokens: integer('cached_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    costMicros: integer('cost_micros').notNull(),
+    savingsMicros: integer('savings_micros').notNull(),
+    // premium = premium_cost_micros − standard_cost_micros, over calls whose Standard price is known
+    standardCostMicros: integer('standard_cost_micros').notNull(),
+    premiumCostMicros: integer('premium_cost_micros').notNull(),
+    hitRatePpmSum: integer('hit_rate_ppm_sum').notNull(), // Σ per-request cached/prompt, in ppm
+    requestsWithPrompt: integer('requests_with_prompt').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] }),
+  ],
+);
+
+/** Tokens per minute per (model, key) on Fireworks' three meters, with the limits seen that minute. */
+export const rateLimitMinutely = sqliteTable(
+  'rate_limit_minutely',
+  {
+    minuteStart: integer('minute_start').notNull(),
+    model: text('model').notNull(),
+    apiKey: text('api_key').notNull(),
+    requests: integer('requests').notNull(),
+    rateLimited: integer('rate_limited').notNull(),
+    overloaded: integer('overloaded').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    uncachedPromptTokens: integer('uncached_prompt_tokens').notNull(),
+    generatedTokens: integer('generated_tokens').notNull(),
+    limitPromptTpm: integer('limit_prompt_tpm'), // lowest seen in the minute (limits are adaptive)
+    limitUncachedPromptTpm: integer('limit_uncached_prompt_tpm'),
+    limitGeneratedTpm: integer('limit_generated_tpm'),
+  },
+  (t) => [primaryKey({ columns: [t.minuteStart, t.model, t.apiKey] }), index('rate_limit_minutely_model').on(t.model, t.minuteStart)],
+);
+
+/** Daily prompt-cache totals per session-affinity key, for "sessions that miss the cache". */
+export const sessionDaily = sqliteTable(
+  'session_daily',
+  {
+    dayStart: integer('day_start').notNull(),
+    sessionAffinity: text('session_affinity').notNull(),
+    apiKey: text('api_key').notNull(),
+    model: text('model').notNull(),
+    requests: integer('requests').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    cachedTokens: integer('cached_tokens').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dayStart, t.sessionAffinity, t.apiKey, t.model] })],
+);

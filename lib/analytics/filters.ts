@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const list = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(50));
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'tz must be an IANA time zone such as Europe/Berlin');
+
+export const SERVING_PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
+export const REGIONS = ['global', 'us'] as const;
+
+/** The filters every dashboard question takes, straight from the page's URL. */
+export const filtersSchema = z
+  .object({
+    from: instant,
+    to: instant,
+    tz: timeZone.default('UTC'),
+    apiKey: list(z.string().min(1)),
+    team: list(z.string().min(1)),
+    project: list(z.string().min(1)),
+    environment: list(z.string().min(1)),
+    model: list(z.string().min(1)),
+    servingPath: list(z.enum(SERVING_PATHS)),
+    region: list(z.enum(REGIONS)),
+  })
+  .refine((f) => f.from < f.to, { message: '`from` must be before `to`', path: ['from'] })
+  .refine((f) => f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'] });
+
+export type Filters = z.infer<typeof filtersSchema>;
+
+/** Filter columns as they are named in both the raw rows and the rollups. */
+export const FILTER_COLUMNS = {
+  apiKey: 'api_key',
+  team: 'team',
+  project: 'project',
+  environment: 'environment',
+  model: 'model',
+  servingPath: 'serving_path',
+  region: 'region',
+} as const satisfies Partial<Record<keyof Filters, string>>;
+
+export type Bucket = 'minute' | 'hour' | 'day';
+
+/** A bucket that gives a readable number of points: ≤ 6 h by minute, ≤ 14 d by hour, else by day. */
+export function bucketFor(filters: Pick<Filters, 'from' | 'to'>): Bucket {
+  const span = filters.to.getTime() - filters.from.getTime();
+  if (span <= 6 * 3_600_000) return 'minute';
+  if (span <= 14 * 86_400_000) return 'hour';
+  return 'day';
+}
+
+/** The range of the same length just before, for "against the previous period". */
+export function previousPeriod<F extends Pick<Filters, 'from' | 'to'>>(filters: F): F {
+  const span = filters.to.getTime() - filters.from.getTime();
+  return { ...filters, from: new Date(filters.from.getTime() - span), to: new Date(filters.from) };
+}

@@ -1,0 +1,19 @@
+import type { Db } from '@/db/client';
+import { previousPeriod, type Filters } from './filters';
+import { totalsBy, type UsageTotals } from './totals';
+
+export interface OverviewTotals {
+  current: UsageTotals;
+  previous: UsageTotals;
+  previousRange: { from: string; to: string };
+}
+
+/** The headline figures for the range, and the same for the period just before it. */
+export function overviewTotals(db: Db, filters: Filters): OverviewTotals {
+  const before = previousPeriod(filters);
+  return {
+    current: totalsBy(db, filters, [])[0]!,
+    previous: totalsBy(db, before, [])[0]!,
+    previousRange: { from: before.from.toISOString(), to: before.to.toISOString() },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Db } from '@/db/client';
+import { factsFor } from './facts';
+import { bucketFor, SERVING_PATHS, type Bucket, type Filters } from './filters';
+import { query } from './run';
+import { foldBuckets } from './time-buckets';
+
+export type SpendPoint = { t: number } & Record<(typeof SERVING_PATHS)[number], number>;
+
+export interface SpendOverTime {
+  bucket: Bucket;
+  points: SpendPoint[];
+}
+
+/** Spend per time bucket, stacked by serving path (micro-dollars). */
+export function spendOverTimeByServingPath(db: Db, filters: Filters): SpendOverTime {
+  const facts = factsFor(filters);
+  const bucket = bucketFor(filters);
+  const rows = query<{ t: number; servingPath: string; spend: number }>(
+    db,
+    `SELECT bucket_start AS t, serving_path AS servingPath, sum(cost_micros) AS spend FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,
+    facts.params,
+  );
+  const fine = new Map<number, SpendPoint>();
+  for (const row of rows) {
+    const point = fine.get(row.t) ?? { t: row.t, standard: 0, priority: 0, fast: 0, batch: 0 };
+    point[row.servingPath as keyof Omit<SpendPoint, 't'>] += row.spend;
+    fine.set(row.t, point);
+  }
+  const points = foldBuckets([...fine.values()], bucket, filters.tz, (into, p) => {
+    for (const path of SERVING_PATHS) into[path] += p[path];
+  });
+  return { bucket, points };
+}

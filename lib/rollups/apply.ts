@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3';
+import { DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, RAW_GROUP_BY, rawFactsSelect } from './definition';
+
+const addMeasures = MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
+const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
+
+const STATEMENTS = {
+  hourly: `
+    INSERT INTO usage_hourly (hour_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')})
+    SELECT ${rawFactsSelect(HOUR_MS)} FROM requests WHERE id BETWEEN ? AND ? GROUP BY ${RAW_GROUP_BY}
+    ON CONFLICT DO UPDATE SET ${addMeasures}`,
+  rateLimits: `
+    INSERT INTO rate_limit_minutely (minute_start, model, api_key, requests, rate_limited, overloaded, prompt_tokens,
+      uncached_prompt_tokens, generated_tokens, limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm)
+    SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS}, model, api_key, count(*), sum(status = 429), sum(status = 503),
+      coalesce(sum(prompt_tokens), 0), coalesce(sum(prompt_tokens - coalesce(cached_prompt_tokens, 0)), 0), coalesce(sum(completion_tokens), 0),
+      min(limit_prompt_tpm), min(limit_uncached_prompt_tpm), min(limit_generated_tpm)
+    FROM requests WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3
+    ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, rate_limited = rate_limited + excluded.rate_limited,
+      overloaded = overloaded + excluded.overloaded, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+      uncached_prompt_tokens = uncached_prompt_tokens + excluded.uncached_prompt_tokens,
+      generated_tokens = generated_tokens + excluded.generated_tokens,
+      ${lowestLimit('limit_prompt_tpm')}, ${lowestLimit('limit_uncached_prompt_tpm')}, ${lowestLimit('limit_generated_tpm')}`,
+  sessions: `
+    INSERT INTO session_daily (day_start, session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, last_seen)
+    SELECT (started_at / ${DAY_MS}) * ${DAY_MS}, session_affinity, api_key, model, count(*), coalesce(sum(prompt_tokens), 0),
+      coalesce(sum(cached_prompt_tokens), 0), max(started_at)
+    FROM requests WHERE id BETWEEN ? AND ? AND session_affinity IS NOT NULL GROUP BY 1, 2, 3, 4
+    ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+      cached_tokens = cached_tokens + excluded.cached_tokens, last_seen = max(last_seen, excluded.last_seen)`,
+};
+
+const prepared = new WeakMap<Database.Database, Database.Statement[]>();
+
+/** Adds raw rows with ids in [firstId, lastId] to every rollup. Call inside the transaction that inserted them. */
+export function applyRollups(sqlite: Database.Database, firstId: number, lastId: number): void {
+  let statements = prepared.get(sqlite);
+  if (!statements) {
+    statements = Object.values(STATEMENTS).map((sql) => sqlite.prepare(sql));
+    prepared.set(sqlite, statements);
+  }
+  for (const statement of statements) statement.run(firstId, lastId);
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { openDatabase, type Db } from '@/db/client';
+import type { NewRequestRow, RequestRow } from '@/db/schema';
+import { requests } from '@/db/schema';
+import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { overviewTotals } from '@/lib/analytics/overview-totals';
+import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
+import { totalsBy } from '@/lib/analytics/totals';
+import { Recorder } from '@/lib/recorder/recorder';
+import { DIMENSIONS, HOUR_MS, MEASURES, RAW_GROUP_BY, rawFactsSelect } from '@/lib/rollups/definition';
+
+const T0 = Date.UTC(2026, 9, 1);
+let db: Db;
+let raw: RequestRow[];
+
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+before(() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-analytics-'));
+  db = openDatabase(path.join(dir, 'meter.db'));
+  const recorder = new Recorder(db, { spillDirectory: dir });
+  const r = rng(3);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  for (let i = 0; i < 6000; i++) {
+    const prompt = Math.floor(r() * 5000);
+    const cached = Math.floor(prompt * r());
+    const status = pick([200, 200, 200, 200, 200, 429, 503, 499, 401]);
+    const ok = status === 200;
+    const priced = ok && r() > 0.1;
+    const row: NewRequestRow = {
+      startedAt: T0 + Math.floor(r() * 20 * 86_400_000), durationMs: 100, endpoint: 'chat/completions',
+      model: pick(['m/a', 'm/b', 'r/a-fast']), servingPath: pick(['standard', 'priority', 'fast']), region: pick(['global', 'us']),
+      stream: false, status, apiKey: pick(['k1', 'k2', 'k3']), team: pick(['search', 'support', null]), project: pick(['p', null]),
+      environment: pick(['prod', null]), sessionAffinity: pick(['s1', 's2', null]),
+      promptTokens: ok ? prompt : null, cachedPromptTokens: ok ? cached : null, completionTokens: ok ? Math.floor(r() * 300) : null,
+      costTotalMicros: priced ? Math.floor(r() * 50_000) : null, cacheSavingsMicros: priced ? Math.floor(r() * 900) : null,
+      standardCostMicros: priced && r() > 0.3 ? Math.floor(r() * 40_000) : null,
+      limitPromptTpm: ok ? pick([3_600_000, 7_200_000]) : null,
+    };
+    recorder.record(row);
+    if (i % 700 === 0) recorder.flush(); // several batches, like real traffic
+  }
+  recorder.close();
+  raw = db.select().from(requests).all();
+  assert.equal(raw.length, 6000, 'every recorded row written');
+});
+
+function filters(over: Partial<Record<string, string | string[]>>): Filters {
+  return filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + 20 * 86_400_000).toISOString(), ...over });
+}
+
+function bruteForce(f: Filters) {
+  const rows = raw.filter((r) => r.startedAt >= f.from.getTime() && r.startedAt < f.to.getTime() && (!f.apiKey.length || f.apiKey.includes(r.apiKey)) && (!f.team.length || f.team.includes(r.team ?? '')));
+  const sum = (fn: (r: RequestRow) => number | null) => rows.reduce((s, r) => s + (fn(r) ?? 0), 0);
+  return {
+    requests: rows.length,
+    spendMicros: sum((r) => r.costTotalMicros),
+    promptTokens: sum((r) => r.promptTokens),
+    cachedTokens: sum((r) => r.cachedPromptTokens),
+    unpricedRequests: rows.filter((r) => r.costTotalMicros === null && (r.status < 400 || r.status === 499)).length,
+    premiumMicros: sum((r) => (r.standardCostMicros === null ? 0 : r.costTotalMicros! - r.standardCostMicros)),
+    rateLimited: rows.filter((r) => r.status === 429).length,
+  };
+}
+
+describe('rollups maintained at ingest', () => {
+  it('equal a re-aggregation of the raw rows', () => {
+    const fresh = db.$client.prepare(`SELECT ${rawFactsSelect(HOUR_MS)} FROM requests GROUP BY ${RAW_GROUP_BY} ORDER BY ${RAW_GROUP_BY}`).all();
+    const kept = db.$client.prepare(`SELECT hour_start AS bucket_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')} FROM usage_hourly ORDER BY ${RAW_GROUP_BY}`).all();
+    assert.equal(kept.length, fresh.length);
+    assert.deepEqual(kept, fresh);
+  });
+
+  it('give exact totals for ranges that cut hours at both ends, with filters', () => {
+    const r = rng(9);
+    for (let i = 0; i < 25; i++) {
+      const a = T0 + Math.floor(r() * 19 * 86_400_000);
+      const b = a + 1 + Math.floor(r() * 10 * 86_400_000);
+      const over: Record<string, string | string[]> = { from: new Date(a).toISOString(), to: new Date(b).toISOString() };
+      if (i % 3 === 1) over.apiKey = ['k1', 'k3'];
+      if (i % 4 === 2) over.team = 'search';
+      const f = filters(over);
+      const got = totalsBy(db, f, [])[0]!;
+      const want = bruteForce(f);
+      for (const key of Object.keys(want) as (keyof typeof want)[]) assert.equal(got[key], want[key], `${key} for range ${i}`);
+    }
+  });
+
+  it('totals do not depend on the bucket, and the series sums to the total', () => {
+    for (const span of [3 * 3_600_000, 5 * 86_400_000, 19 * 86_400_000]) {
+      const f = filters({ from: new Date(T0 + 1_234_567).toISOString(), to: new Date(T0 + 1_234_567 + span).toISOString(), tz: 'America/New_York' });
+      const series = spendOverTimeByServingPath(db, f);
+      const fromSeries = series.points.reduce((s, p) => s + p.standard + p.priority + p.fast + p.batch, 0);
+      assert.equal(fromSeries, overviewTotals(db, f).current.spendMicros);
+      assert.equal(fromSeries, bruteForce(f).spendMicros);
+    }
+  });
+
+  it('compares with the previous period of the same length', () => {
+    const f = filters({ from: new Date(T0 + 10 * 86_400_000).toISOString(), to: new Date(T0 + 15 * 86_400_000).toISOString() });
+    const o = overviewTotals(db, f);
+    assert.equal(o.previous.requests, bruteForce(filters({ from: new Date(T0 + 5 * 86_400_000).toISOString(), to: new Date(T0 + 10 * 86_400_000).toISOString() })).requests);
+    assert.ok(o.current.hitRate! > 0 && o.current.hitRate! < 1);
+  });
+
+  it('rejects bad filters with a message', () => {
+    assert.throws(() => filtersSchema.parse({ from: 'yesterday', to: 'now' }));
+    assert.throws(() => filtersSchema.parse({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }), /before/);
+    assert.throws(() => filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', tz: 'Mars/Base' }), /IANA/);
+    assert.throws(() => filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', servingPath: 'turbo' }));
+  });
+});
