@@ -1,0 +1,8 @@
+import { getDb } from '@/db/client';
+import { filterOptions } from '@/lib/analytics/filter-options';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET() {
+  return Response.json(filterOptions(getDb()));
+}

@@ -1,0 +1,5 @@
+import { overviewTotals } from '@/lib/analytics/overview-totals';
+import { analyticsRoute } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRoute(overviewTotals);

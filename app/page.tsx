@@ -1,3 +1,0 @@
-export default function OverviewPage() {
-  return <main><h1>Overview</h1></main>;
-}

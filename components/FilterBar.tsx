@@ -1,0 +1,111 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { format } from 'date-fns';
+import type { FilterOptions } from '@/lib/analytics/filter-options';
+import { fetchJson } from '@/lib/client/use-analytics';
+import { useViewFilters } from '@/lib/client/use-view-filters';
+import { PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
+
+const LABELS: Record<ListFilter, string> = {
+  apiKey: 'API key',
+  team: 'Team',
+  project: 'Project',
+  environment: 'Environment',
+  model: 'Model',
+  servingPath: 'Serving path',
+  region: 'Region',
+};
+
+const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
+
+/** Date range and filters; every change goes into the URL. */
+export function FilterBar() {
+  const { view, update } = useViewFilters();
+  const options = useQuery({ queryKey: ['filter-options'], queryFn: () => fetchJson<FilterOptions>('/api/v1/filter-options') });
+  const choices: Record<ListFilter, { value: string; label: string }[]> = {
+    apiKey: (options.data?.apiKeys ?? []).map((k) => ({ value: k.apiKey, label: k.label ? `${k.label} (${k.apiKey})` : k.apiKey })),
+    team: (options.data?.teams ?? []).map((v) => ({ value: v, label: v })),
+    project: (options.data?.projects ?? []).map((v) => ({ value: v, label: v })),
+    environment: (options.data?.environments ?? []).map((v) => ({ value: v, label: v })),
+    model: (options.data?.models ?? []).map((v) => ({ value: v, label: v.replace(/^accounts\/fireworks\/(models|routers)\//, '') })),
+    servingPath: ['standard', 'priority', 'fast', 'batch'].map((v) => ({ value: v, label: v })),
+    region: ['global', 'us'].map((v) => ({ value: v, label: v })),
+  };
+  const range = resolveRange(view);
+
+  const setPreset = (preset: Preset) =>
+    update((p) => {
+      p.set('range', preset);
+      if (preset === 'custom') {
+        p.set('from', range.from.toISOString());
+        p.set('to', range.to.toISOString());
+      } else {
+        p.delete('from');
+        p.delete('to');
+      }
+    });
+  const setBound = (key: 'from' | 'to', local: string) =>
+    update((p) => p.set(key, local ? new Date(local).toISOString() : ''));
+
+  return (
+    <div className="filters" role="group" aria-label="Filters">
+      <label>
+        Range
+        <select aria-label="Range" value={view.range} onChange={(e) => setPreset(e.target.value as Preset)}>
+          {Object.entries(PRESETS).map(([value, label]) => (
+            <option key={value} value={value}>{label}</option>
+          ))}
+        </select>
+      </label>
+      {view.range === 'custom' ? (
+        <>
+          <label>
+            From
+            <input type="datetime-local" aria-label="From" value={isNaN(range.from.getTime()) ? '' : toLocalInput(range.from)} onChange={(e) => setBound('from', e.target.value)} />
+          </label>
+          <label>
+            To
+            <input type="datetime-local" aria-label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onChange={(e) => setBound('to', e.target.value)} />
+          </label>
+        </>
+      ) : null}
+      {(Object.keys(LABELS) as ListFilter[]).map((key) => (
+        <label key={key}>
+          {LABELS[key]}
+          <select
+            aria-label={LABELS[key]}
+            value=""
+            onChange={(e) => e.target.value && update((p) => !p.getAll(key).includes(e.target.value) && p.append(key, e.target.value))}
+          >
+            <option value="">{view.lists[key].length ? `${view.lists[key].length} selected` : 'All'}</option>
+            {choices[key].filter((c) => !view.lists[key].includes(c.value)).map((c) => (
+              <option key={c.value} value={c.value}>{c.label}</option>
+            ))}
+          </select>
+        </label>
+      ))}
+      <div className="chips">
+        {(Object.keys(LABELS) as ListFilter[]).flatMap((key) =>
+          view.lists[key].map((value) => (
+            <button
+              key={`${key}=${value}`}
+              type="button"
+              className="chip"
+              aria-label={`Remove ${LABELS[key]} ${value}`}
+              onClick={() =>
+                update((p) => {
+                  const rest = p.getAll(key).filter((v) => v !== value);
+                  p.delete(key);
+                  rest.forEach((v) => p.append(key, v));
+                })
+              }
+            >
+              {LABELS[key]}: {value} ×
+            </button>
+          )),
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useSearchParams } from 'next/navigation';
+
+const PAGES = [
+  { href: '/', label: 'Overview' },
+  { href: '/cache', label: 'Cache' },
+  { href: '/rate-limits', label: 'Rate limits' },
+  { href: '/requests', label: 'Requests' },
+  { href: '/reports', label: 'Reports' },
+  { href: '/settings', label: 'Settings' },
+];
+
+/** Page links that keep the current filters, so moving between pages keeps the view. */
+export function Nav() {
+  const pathname = usePathname();
+  const query = useSearchParams().toString();
+  return (
+    <nav className="nav" aria-label="Pages">
+      <span className="brand">Fireworks Meter</span>
+      {PAGES.map((p) => (
+        <Link key={p.href} href={query ? `${p.href}?${query}` : p.href} aria-current={pathname === p.href ? 'page' : undefined}>
+          {p.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,25 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SpendOverTime } from '@/lib/analytics/spend-over-time';
+import { formatTime, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
+
+const PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
+
+/** Spend per bucket, stacked by serving path. Tooltip shows exact dollars. */
+export function SpendOverTimeChart({ data }: { data: SpendOverTime }) {
+  return (
+    <ResponsiveContainer width="100%" height={280}>
+      <BarChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} stroke="var(--muted)" fontSize={12} />
+        <YAxis tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'spend (USD)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <Tooltip formatter={(v) => formatUsdExact(Number(v))} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
+        <Legend />
+        {PATHS.map((p) => (
+          <Bar key={p} dataKey={p} name={p} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,28 @@
+'use client';
+
+import type { OverviewTotals } from '@/lib/analytics/overview-totals';
+import { useAnalytics } from '@/lib/client/use-analytics';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';
+import { QueryState } from '../QueryState';
+import { StatCard } from '../StatCard';
+
+/** The team lead's answers at a glance, each against the previous period. */
+export function HeadlineStats() {
+  const query = useAnalytics<OverviewTotals>('overview');
+  return (
+    <QueryState query={query}>
+      {({ current: c, previous: p }) => (
+        <div className="stats">
+          <StatCard testId="stat-spend" label="Spend" value={formatUsd(c.spendMicros)} current={c.spendMicros} previous={p.spendMicros} />
+          <StatCard testId="stat-requests" label="Requests" value={formatCount(c.requests)} current={c.requests} previous={p.requests} />
+          <StatCard label="Tokens (prompt / completion)" value={`${formatTokens(c.promptTokens)} / ${formatTokens(c.completionTokens)}`} current={c.promptTokens + c.completionTokens} previous={p.promptTokens + p.completionTokens} />
+          <StatCard testId="stat-hit-rate" label="Cache hit rate (token-weighted)" value={formatPercent(c.hitRate)} current={c.hitRate} previous={p.hitRate} riseIs="good" />
+          <StatCard testId="stat-savings" label="Cache savings" value={formatUsd(c.cacheSavingsMicros)} current={c.cacheSavingsMicros} previous={p.cacheSavingsMicros} riseIs="good" />
+          <StatCard testId="stat-premium" label="Priority + Fast premium over Standard" value={formatUsd(c.premiumMicros)} current={c.premiumMicros} previous={p.premiumMicros} riseIs="bad" />
+          <StatCard testId="stat-unpriced" label="Unpriced requests" value={formatCount(c.unpricedRequests)} current={c.unpricedRequests} previous={p.unpricedRequests} riseIs="bad" />
+          <StatCard label="Errors (429 / 503)" value={`${formatCount(c.errors)} (${formatCount(c.rateLimited)} / ${formatCount(c.overloaded)})`} current={c.errors} previous={p.errors} riseIs="bad" />
+        </div>
+      )}
+    </QueryState>
+  );
+}
