@@ -10,6 +10,7 @@ import { proxyRequest } from '@/lib/proxy/handler';
 import { Recorder } from '@/lib/recorder/recorder';
 import { setRuntime } from '@/lib/runtime';
 import { requestRow } from '@/lib/recorder/request-row';
+import { scheduleRetention } from '@/lib/recorder/retention';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -36,6 +37,7 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
   const priceBook = new PriceBook(db);
   const dataDir = dataDirectory(config.DATABASE_URL);
   const recorder = new Recorder(db, { spillDirectory: dataDir, log: (m) => console.error(m) });
+  const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const replayed = recorder.replaySpilled();
   if (replayed) log(`Recovered ${replayed} request records kept at the last shutdown.`);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
@@ -101,6 +103,7 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
       server.closeIdleConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      clearInterval(retention);
       recorder.close();
       await dispatcher.close();
       db.$client.close();

@@ -11,6 +11,7 @@ import { overviewTotals } from '@/lib/analytics/overview-totals';
 import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
+import { dropRawRowsBefore } from '@/lib/recorder/retention';
 import { DIMENSIONS, HOUR_MS, MEASURES, RAW_GROUP_BY, rawFactsSelect } from '@/lib/rollups/definition';
 
 const T0 = Date.UTC(2026, 9, 1);
@@ -108,6 +109,16 @@ describe('rollups maintained at ingest', () => {
     const o = overviewTotals(db, f);
     assert.equal(o.previous.requests, bruteForce(filters({ from: new Date(T0 + 5 * 86_400_000).toISOString(), to: new Date(T0 + 10 * 86_400_000).toISOString() })).requests);
     assert.ok(o.current.hitRate! > 0 && o.current.hitRate! < 1);
+  });
+
+  it('keeps rollup totals when retention drops old raw rows', () => {
+    const whole = filters({ from: new Date(T0).toISOString(), to: new Date(T0 + 20 * 86_400_000).toISOString() });
+    const before = totalsBy(db, whole, [])[0]!;
+    const dropped = dropRawRowsBefore(db, T0 + 10 * 86_400_000);
+    assert.ok(dropped > 1000);
+    assert.equal((db.$client.prepare('SELECT count(*) AS n FROM requests WHERE started_at < ?').get(T0 + 10 * 86_400_000) as { n: number }).n, 0);
+    assert.deepEqual(totalsBy(db, whole, [])[0], before);
+    raw = db.select().from(requests).all();
   });
 
   it('rejects bad filters with a message', () => {
