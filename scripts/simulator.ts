@@ -7,6 +7,8 @@ async function main(): Promise<void> {
     host: process.env['SIM_HOST'] ?? '127.0.0.1',
     chunkDelayMs: Number(process.env['SIM_CHUNK_DELAY_MS'] ?? 0),
     rateLimitHeaderUnit: process.env['SIM_RATELIMIT_UNIT'] === 'tps' ? 'tps' : 'tpm',
+    // benchmarks send far more than any real account's limits allow
+    ...(process.env['SIM_UNLIMITED'] === '1' ? { startingLimits: { prompt: 1e12, uncached: 1e12, generated: 1e12 } } : {}),
   });
   console.log(`Fireworks simulator listening on ${sim.url}`);
   const stop = () => void sim.close().finally(() => process.exit(0));

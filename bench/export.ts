@@ -1,0 +1,37 @@
+// `npm run bench:export -- --scale=1m,10m`: request-level CSV rows per second and peak RSS, streamed
+// to nowhere, against reading the same rows without CSV as the reference.
+import { openDatabase } from '@/db/client';
+import { requestsCsvStream, requestsInRange } from '@/lib/export/requests-csv';
+import { DAY, scaleArg, seededDatabase } from './seeded-db';
+
+async function main() {
+  for (const requests of scaleArg(process.argv)) {
+    const file = seededDatabase(requests, 90);
+    const db = openDatabase(file);
+    const from = new Date(Date.now() - 400 * DAY);
+    const to = new Date(Date.now() + DAY);
+    let peak = 0;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    let t0 = performance.now();
+    let bytes = 0;
+    const reader = requestsCsvStream(db, from, to).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+    const csvSeconds = (performance.now() - t0) / 1000;
+    clearInterval(sample);
+    t0 = performance.now();
+    let n = 0;
+    for (const _row of requestsInRange(db, from, to)) n++;
+    const readSeconds = (performance.now() - t0) / 1000;
+    console.log(
+      `${requests.toLocaleString()} rows: CSV ${Math.round(requests / csvSeconds).toLocaleString()} rows/s (${(bytes / 1e6).toFixed(0)} MB in ${csvSeconds.toFixed(1)} s), ` +
+        `peak RSS ${(peak / 2 ** 20).toFixed(0)} MB; reading the rows alone ${Math.round(n / readSeconds).toLocaleString()} rows/s (CSV = ${(readSeconds / csvSeconds).toFixed(2)}x of it)`,
+    );
+    db.$client.close();
+  }
+}
+
+void main();

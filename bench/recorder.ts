@@ -1,0 +1,49 @@
+// `npm run bench:recorder`: sustained rows per second through the recorder (raw rows + rollups,
+// one transaction per batch), against a bare prepared INSERT of the same rows as the reference.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '@/db/client';
+import { loadCatalog } from '@/lib/pricing/catalog';
+import { PriceBook } from '@/lib/pricing/price-book';
+import { seedPriceCatalog } from '@/lib/pricing/seed';
+import { Recorder } from '@/lib/recorder/recorder';
+import { requestRow } from '@/lib/recorder/request-row';
+import { syntheticCalls } from '@/lib/seed/synthetic-calls';
+
+const ROWS = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? 500_000);
+
+function freshDb() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-bench-rec-'));
+  const db = openDatabase(path.join(dir, 'meter.db'));
+  seedPriceCatalog(db, loadCatalog());
+  return { db, dir };
+}
+
+const { db, dir } = freshDb();
+const prices = new PriceBook(db);
+const rows = [...syntheticCalls({ requests: ROWS, days: 30 })].map((call) =>
+  requestRow(call, prices.price({ model: call.facts.model, servingPath: call.facts.servingPath, region: call.facts.region, at: new Date(call.startedAt) }, call.usage)),
+);
+
+const recorder = new Recorder(db, { spillDirectory: dir });
+let t0 = performance.now();
+for (let i = 0; i < rows.length; i++) {
+  recorder.record(rows[i]!);
+  if ((i + 1) % 2000 === 0) recorder.flush(); // batches of the size a busy proxy accumulates in 50 ms at 40k req/s
+}
+recorder.close();
+const recorderRate = ROWS / ((performance.now() - t0) / 1000);
+
+const bare = freshDb();
+const columns = Object.keys(rows[0]!);
+const insert = bare.db.$client.prepare(`INSERT INTO requests (${columns.map((c) => `"${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+t0 = performance.now();
+const insertAll = bare.db.$client.transaction((batch: typeof rows) => {
+  for (const row of batch) insert.run(Object.values(row).map((v) => (typeof v === 'boolean' ? Number(v) : v ?? null)));
+});
+for (let i = 0; i < rows.length; i += 2000) insertAll(rows.slice(i, i + 2000));
+const bareRate = ROWS / ((performance.now() - t0) / 1000);
+
+console.log(`recorder: ${Math.round(recorderRate).toLocaleString()} rows/s sustained over ${ROWS.toLocaleString()} rows (raw rows + hourly, per-minute and session rollups)`);
+console.log(`reference (bare INSERT, no rollups): ${Math.round(bareRate).toLocaleString()} rows/s; recorder = ${(recorderRate / bareRate).toFixed(2)}x of it`);
