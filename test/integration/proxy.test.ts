@@ -229,8 +229,10 @@ describe('errors', () => {
 
   it('records a client that hangs up mid-stream as 499, unpriced', async () => {
     const before = (await recordedRows(meter.dbFile, 0)).length;
+    let upstreamRequestId = '';
     await new Promise<void>((resolve, reject) => {
       const req = http.request(new URL('/inference/v1/chat/completions', meter.origin), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-simulate-delay-ms': '200' } }, (res) => {
+        upstreamRequestId = String(res.headers['x-request-id']);
         res.once('data', () => {
           req.destroy();
           resolve();
@@ -245,6 +247,11 @@ describe('errors', () => {
     assert.equal(row.status, 499);
     assert.equal(row.cost_total_micros, null);
     assert.equal(row.prompt_tokens, null);
+    // the upstream call was cancelled too: Fireworks never finished the stream
+    await new Promise((r) => setTimeout(r, 600));
+    const sent = sim.sent(upstreamRequestId);
+    assert.ok(sent, 'simulator saw the call');
+    assert.ok(!sent.body.toString().includes('[DONE]'), 'upstream generation stopped');
   });
 });
 
