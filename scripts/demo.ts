@@ -1,7 +1,8 @@
 // `npm run demo`: Meter in front of the Fireworks simulator, with traffic from several teams and
 // keys on every serving path, so the dashboard has data at once. Ctrl-C stops everything.
 import { setMaxListeners } from 'node:events';
-import { loadConfig } from '@/lib/config';
+import { dataDirectory, loadConfig } from '@/lib/config';
+import { seedHistory } from '@/lib/seed/seed-history';
 import { runMeterProcess } from '@/lib/server/run';
 import { startSimulator } from '@/simulator/server';
 import { runTraffic } from '@/simulator/traffic';
@@ -11,6 +12,13 @@ async function main() {
   const config = loadConfig({ DATABASE_URL: 'file:./data/demo.db', ...process.env, FIREWORKS_BASE_URL: sim.url });
   console.log(`Fireworks simulator on ${sim.url} (demo data goes to ${config.DATABASE_URL})`);
   const meter = await runMeterProcess(config);
+  const { runtime } = meter;
+  const existing = (runtime.db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+  if (existing < 1000) {
+    // a month of history so every chart has a shape at once; live calls below add to it
+    const seeded = seedHistory(runtime.db, dataDirectory(config.DATABASE_URL), { requests: 60_000, days: 30, seed: 7 });
+    console.log(`Demo history: ${seeded.toLocaleString()} synthetic calls over the last 30 days.`);
+  }
 
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // every in-flight demo call listens for Ctrl-C

@@ -4,11 +4,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/client';
 import { databasePath, dataDirectory, loadConfig } from '@/lib/config';
 import { loadCatalog } from '@/lib/pricing/catalog';
-import { PriceBook } from '@/lib/pricing/price-book';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
-import { Recorder } from '@/lib/recorder/recorder';
-import { requestRow } from '@/lib/recorder/request-row';
-import { syntheticCalls } from '@/lib/seed/synthetic-calls';
+import { seedHistory } from '@/lib/seed/seed-history';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '100000' }, days: { type: 'string', default: '30' }, db: { type: 'string' }, seed: { type: 'string', default: '1' } },
@@ -20,18 +17,9 @@ if (!Number.isInteger(requests) || requests <= 0 || !(days > 0)) throw new Error
 
 const db = openDatabase(databasePath(config.DATABASE_URL));
 seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
-const prices = new PriceBook(db);
-const recorder = new Recorder(db, { spillDirectory: dataDirectory(config.DATABASE_URL) });
 const started = performance.now();
-let done = 0;
-for (const call of syntheticCalls({ requests, days, seed: Number(values.seed) })) {
-  const { model, servingPath, region } = call.facts;
-  recorder.record(requestRow(call, prices.price({ model, servingPath, region, at: new Date(call.startedAt) }, call.usage)));
-  if (++done % 5000 === 0) {
-    recorder.flush();
-    if (done % 500_000 === 0) console.log(`${done.toLocaleString()} rows, ${Math.round(done / ((performance.now() - started) / 1000)).toLocaleString()} rows/s`);
-  }
-}
-recorder.close();
-const seconds = (performance.now() - started) / 1000;
-console.log(`Seeded ${done.toLocaleString()} requests over ${days} days into ${config.DATABASE_URL} in ${seconds.toFixed(1)} s (${Math.round(done / seconds).toLocaleString()} rows/s).`);
+const rate = (done: number) => Math.round(done / ((performance.now() - started) / 1000)).toLocaleString();
+const done = seedHistory(db, dataDirectory(config.DATABASE_URL), { requests, days, seed: Number(values.seed) }, (n) => {
+  if (n % 500_000 === 0) console.log(`${n.toLocaleString()} rows, ${rate(n)} rows/s`);
+});
+console.log(`Seeded ${done.toLocaleString()} requests over ${days} days into ${config.DATABASE_URL} in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(done)} rows/s).`);

@@ -8,7 +8,7 @@ import { PriceBook } from '@/lib/pricing/price-book';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
 import { Recorder } from '@/lib/recorder/recorder';
-import { setRuntime } from '@/lib/runtime';
+import { setRuntime, type MeterRuntime } from '@/lib/runtime';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
 
@@ -26,6 +26,7 @@ export interface RunningMeter {
   adminToken: string;
   adminTokenGenerated: boolean;
   recorder: Recorder;
+  runtime: MeterRuntime;
   /** Stops accepting, lets in-flight calls finish, then writes every queued record. */
   close(): Promise<void>;
 }
@@ -41,7 +42,8 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
   const replayed = recorder.replaySpilled();
   if (replayed) log(`Recovered ${replayed} request records kept at the last shutdown.`);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
-  setRuntime({ config, adminToken: admin.token, db });
+  const runtime: MeterRuntime = { config, adminToken: admin.token, db };
+  setRuntime(runtime);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512, pipelining: 0 });
   const upstreamBase = new URL(config.FIREWORKS_BASE_URL);
   let inFlight = 0;
@@ -98,6 +100,7 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
     adminToken: admin.token,
     adminTokenGenerated: admin.generated,
     recorder,
+    runtime,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
