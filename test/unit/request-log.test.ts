@@ -129,6 +129,10 @@ describe('request log', () => {
     assert.throws(() => q({ limit: '201' }));
     assert.throws(() => q({ limit: '0' }));
     assert.throws(() => q({ status: 'teapot' }), /status/);
+    // a malformed date is a validation message (400), not a crash in the range checks (500)
+    const bad = requestLogSchema.safeParse({ from: 'not-a-date', to: new Date(T0).toISOString() });
+    assert.equal(bad.success, false);
+    assert.deepEqual(bad.error!.issues.map((i) => i.path.join('.')), ['from']);
     assert.equal(q({ status: '', q: '' }).status, undefined);
     assert.deepEqual(q({ cursor: encodeCursor({ startedAt: T0, id: 7 }) }).cursor, { startedAt: T0, id: 7 });
   });
