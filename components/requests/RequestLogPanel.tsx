@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RequestLogPage, RequestLogRow } from '@/lib/analytics/request-log';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
@@ -115,6 +115,7 @@ export function RequestLogPanel() {
   const q = params.get('q') ?? '';
   const status = params.get('status') ?? '';
   const [draft, setDraft] = useState(q);
+  useEffect(() => setDraft(q), [q]); // back/forward or a shared link changes the search under us
   const search = (e: FormEvent) => {
     e.preventDefault();
     update((p) => (draft.trim() ? p.set('q', draft.trim()) : p.delete('q')));
