@@ -41,3 +41,19 @@ export const SERVING_PATH_COLORS: Record<string, string> = {
   fast: '#10b981',
   batch: '#64748b',
 };
+
+/** A moment to the second in the viewer's zone, for single calls. */
+export function formatDateTime(t: number): string {
+  return new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Durations: whole milliseconds below 10 s, then seconds. Null is "—" (not measured). */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 10_000 ? `${whole.format(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Fireworks model ids without the account prefix everyone shares. */
+export function formatModel(model: string): string {
+  return model.replace(/^accounts\/fireworks\/(models|routers)\//, '');
+}

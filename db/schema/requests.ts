@@ -56,6 +56,10 @@ export const requests = sqliteTable(
     index('requests_api_key_started_at').on(t.apiKey, t.startedAt),
     index('requests_model_started_at').on(t.model, t.startedAt),
     index('requests_upstream_id').on(t.upstreamId),
+    // the request log's search: each is an index range (prefix), so an OR of the four stays indexed
+    index('requests_upstream_request_id').on(t.upstreamRequestId),
+    index('requests_session_affinity').on(t.sessionAffinity),
+    index('requests_user').on(t.user),
   ],
 );
 

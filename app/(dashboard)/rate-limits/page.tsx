@@ -1,0 +1,16 @@
+import { HeadroomPanel } from '@/components/rate-limits/HeadroomPanel';
+import { HeadroomWarning } from '@/components/rate-limits/HeadroomWarning';
+import { RateLimitUsagePanel } from '@/components/rate-limits/RateLimitUsagePanel';
+
+export default function RateLimitsPage() {
+  return (
+    <>
+      <h1>Rate limits</h1>
+      <HeadroomWarning />
+      <HeadroomPanel />
+      <div className="grid rate-limit-charts">
+        <RateLimitUsagePanel />
+      </div>
+    </>
+  );
+}

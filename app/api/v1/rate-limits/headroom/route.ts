@@ -1,0 +1,5 @@
+import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import { analyticsRoute } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRoute(rateLimitHeadroom);

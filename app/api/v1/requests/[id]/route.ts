@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { requestDetail, requestIdSchema } from '@/lib/analytics/request-detail';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const id = requestIdSchema.safeParse((await params).id);
+  if (!id.success) return Response.json({ error: z.prettifyError(id.error) }, { status: 400 });
+  const detail = requestDetail(getDb(), id.data);
+  if (!detail) return Response.json({ error: `no request with id ${id.data}` }, { status: 404 });
+  return Response.json(detail);
+}

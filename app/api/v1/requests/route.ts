@@ -1,0 +1,5 @@
+import { requestLog, requestLogSchema } from '@/lib/analytics/request-log';
+import { analyticsRouteWith } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRouteWith(requestLogSchema, requestLog);

@@ -1,0 +1,63 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Bucket } from '@/lib/analytics/filters';
+import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
+import { formatCount, formatTime, formatTokens } from '../format';
+
+export type Meter = 'prompt' | 'uncachedPrompt' | 'generated';
+
+export const METERS: Record<Meter, { label: string; used: keyof RateLimitPoint; limit: keyof RateLimitPoint }> = {
+  prompt: { label: 'Total prompt', used: 'promptTokens', limit: 'limitPromptTpm' },
+  uncachedPrompt: { label: 'Uncached prompt', used: 'uncachedPromptTokens', limit: 'limitUncachedPromptTpm' },
+  generated: { label: 'Generated', used: 'generatedTokens', limit: 'limitGeneratedTpm' },
+};
+
+const PALETTE = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#ec4899'];
+
+interface Props {
+  bucket: Bucket;
+  series: (RateLimitSeries & { label: string })[];
+  meter: Meter;
+}
+
+/** Peak tokens per minute on one meter (solid) against the limit Fireworks reported (dashed), per series. */
+export function RateLimitChart({ bucket, series, meter }: Props) {
+  const { used, limit } = METERS[meter];
+  // One row per bucket, columns "<i>:used" and "<i>:limit" per series. Fireworks only reports a limit
+  // on a response, so between calls the line holds the last reported value (drawn as steps).
+  const lastLimit: (number | null)[] = series.map(() => null);
+  const now = Date.now();
+  const rows = (series[0]?.points ?? []).map((p, index) => {
+    const row: Record<string, number | null> = { t: p.t };
+    series.forEach((s, i) => {
+      const point = s.points[index]!;
+      lastLimit[i] = (point[limit] as number | null) ?? lastLimit[i]!;
+      row[`${i}:used`] = point[used] as number;
+      row[`${i}:limit`] = p.t <= now ? lastLimit[i]! : null; // no claim about limits in the future
+    });
+    return row;
+  });
+  return (
+    <ResponsiveContainer width="100%" height={300}>
+      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, bucket)} stroke="var(--muted)" fontSize={12} minTickGap={24} />
+        <YAxis tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'tokens / min', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <Tooltip
+          formatter={(v) => (v === null || v === undefined ? 'unknown' : `${formatCount(Number(v))} tokens/min`)}
+          labelFormatter={(t) => `${formatTime(Number(t), bucket)}${bucket === 'minute' ? '' : ' (busiest minute)'}`}
+          contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+        />
+        <Legend />
+        {series.flatMap((s, i) => {
+          const color = PALETTE[i % PALETTE.length]!;
+          return [
+            <Line key={`${i}:used`} dataKey={`${i}:used`} name={s.label} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />,
+            <Line key={`${i}:limit`} dataKey={`${i}:limit`} name={`${s.label} limit`} type="stepAfter" stroke={color} strokeDasharray="6 4" dot={false} legendType="none" isAnimationActive={false} />,
+          ];
+        })}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}

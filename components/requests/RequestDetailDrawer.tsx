@@ -1,0 +1,145 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import type { RequestDetail } from '@/lib/analytics/request-detail';
+import { fetchJson } from '@/lib/client/use-analytics';
+import { formatCount, formatDateTime, formatModel, formatMs, formatUsdExact } from '../format';
+import { QueryState } from '../QueryState';
+
+const n = (v: number | null) => (v === null ? '—' : formatCount(v));
+const usd = (v: number | null) => (v === null ? '—' : formatUsdExact(v));
+
+function Section({ title, items }: { title: string; items: [string, ReactNode][] }) {
+  return (
+    <section aria-label={title}>
+      <h3>{title}</h3>
+      <dl className="detail-list">
+        {items.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function Detail({ detail }: { detail: RequestDetail }) {
+  const r = detail.request;
+  const p = detail.price;
+  const billable = r.status < 400 || r.status === 499;
+  const unpriced = r.costTotalMicros === null && billable;
+  const uncached = r.promptTokens === null ? null : r.promptTokens - (r.cachedPromptTokens ?? 0);
+  const premium = r.costTotalMicros !== null && r.standardCostMicros !== null ? r.costTotalMicros - r.standardCostMicros : null;
+  return (
+    <>
+      <Section
+        title="Call"
+        items={[
+          ['Time', formatDateTime(r.startedAt)],
+          ['Model', <span key="m" title={r.model}>{formatModel(r.model)}</span>],
+          ['Serving path', `${r.servingPath} · ${r.region}`],
+          ['Endpoint', `${r.endpoint}${r.stream ? ' (streaming)' : ''}`],
+          ['Status', r.errorCode ? `${r.status} · ${r.errorCode}` : String(r.status)],
+          ['API key', detail.apiKeyLabel ? `${detail.apiKeyLabel} (${r.apiKey})` : r.apiKey],
+          ['Team / project / env', [r.team, r.project, r.environment].map((v) => v ?? '—').join(' / ')],
+          ['Session affinity', r.sessionAffinity ?? '—'],
+          ['User', r.user ?? '—'],
+          ['Response id', r.upstreamId ?? '—'],
+          ['x-request-id', r.upstreamRequestId ?? '—'],
+        ]}
+      />
+      <Section
+        title="Tokens"
+        items={[
+          ['Prompt (incl. cached)', n(r.promptTokens)],
+          ['Cached prompt', n(r.cachedPromptTokens)],
+          ['Uncached prompt', n(uncached)],
+          ['Completion', n(r.completionTokens)],
+        ]}
+      />
+      <Section
+        title="Cost"
+        items={
+          unpriced
+            ? [['Total', <span key="u" className="unpriced">unpriced: no price for this model and serving path</span>]]
+            : !billable && r.costTotalMicros === null
+              ? [['Total', 'not billed (failed call)']]
+              : [
+                  ['Input (uncached)', usd(r.costInputMicros)],
+                  ['Cached input', usd(r.costCachedInputMicros)],
+                  ['Output', usd(r.costOutputMicros)],
+                  ['Total', <strong key="t">{usd(r.costTotalMicros)}</strong>],
+                  ['Cache savings', usd(r.cacheSavingsMicros)],
+                  ['Same tokens on Standard', usd(r.standardCostMicros)],
+                  ['Premium over Standard', usd(premium)],
+                ]
+        }
+      />
+      <Section
+        title="Timings"
+        items={[
+          ['Duration (proxy)', formatMs(r.durationMs)],
+          ['First byte (proxy)', formatMs(r.ttftMs)],
+          ['Server time to first token', formatMs(r.serverTtftMs)],
+          ['Server processing', formatMs(r.serverProcessingMs)],
+        ]}
+      />
+      <Section
+        title="Fireworks headers"
+        items={[
+          ['fireworks-prompt-tokens', n(r.headerPromptTokens)],
+          ['fireworks-cached-prompt-tokens', n(r.headerCachedPromptTokens)],
+          ['Limit: total prompt / min', n(r.limitPromptTpm)],
+          ['Limit: uncached prompt / min', n(r.limitUncachedPromptTpm)],
+          ['Limit: generated / min', n(r.limitGeneratedTpm)],
+          ['Remaining: total prompt', n(r.remainingPromptTokens)],
+          ['Remaining: uncached prompt', n(r.remainingUncachedPromptTokens)],
+          ['Remaining: generated', n(r.remainingGeneratedTokens)],
+          ['x-ratelimit-over-limit', r.overLimit ?? '—'],
+        ]}
+      />
+      {p ? (
+        <Section
+          title="Price row used"
+          items={[
+            ['Model', <span key="m" title={p.model}>{formatModel(p.model)}</span>],
+            ['Serving path / region', `${p.servingPath} / ${p.region}`],
+            ['Input per 1M tokens', formatUsdExact(p.inputMicrosPerMtok)],
+            ['Cached input per 1M', formatUsdExact(p.cachedInputMicrosPerMtok)],
+            ['Output per 1M', formatUsdExact(p.outputMicrosPerMtok)],
+            ['Effective from', p.effectiveFrom],
+            ['Source', p.source],
+          ]}
+        />
+      ) : (
+        <Section title="Price row used" items={[['Price', 'none (unpriced or not billed)']]} />
+      )}
+      <section aria-label="Usage as sent">
+        <h3>Usage as sent</h3>
+        {detail.usage === null ? <p className="muted small">No usage in the response.</p> : <pre className="usage-json">{JSON.stringify(detail.usage, null, 2)}</pre>}
+      </section>
+    </>
+  );
+}
+
+/** Everything recorded for one call, beside the log. Escape or the close button hides it. */
+export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
+  const query = useQuery({ queryKey: ['request', id], queryFn: () => fetchJson<RequestDetail>(`/api/v1/requests/${id}`) });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <aside className="drawer" aria-label="Request details">
+      <div className="drawer-head">
+        <h2>Request {id}</h2>
+        <button type="button" onClick={onClose} aria-label="Close details">×</button>
+      </div>
+      <QueryState query={query}>{(detail) => <Detail detail={detail} />}</QueryState>
+    </aside>
+  );
+}

@@ -1,0 +1,107 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { RequestDetail } from '@/lib/analytics/request-detail';
+import type { RequestLogPage } from '@/lib/analytics/request-log';
+import { E2E_ADMIN_TOKEN } from './token';
+
+const from = new Date(Date.now() - 2 * 3_600_000).toISOString();
+const to = new Date(Date.now() + 3_600_000).toISOString();
+const view = `range=custom&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+async function open(page: Page, query: string) {
+  await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(`/requests?${query}`)}`);
+}
+
+async function api(page: Page, extra = ''): Promise<RequestLogPage> {
+  const tz = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const res = await page.request.get(`/api/v1/requests?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&tz=${encodeURIComponent(tz)}${extra}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as RequestLogPage;
+}
+
+const shownIds = (page: Page) => page.getByRole('table', { name: 'Requests' }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id'))));
+
+test('requests: rows equal the API, paging by cursor both ways', async ({ page }) => {
+  await open(page, view);
+  await expect(page.getByRole('heading', { name: 'Requests' })).toBeVisible();
+  const rows = page.getByRole('table', { name: 'Requests' }).locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+
+  const first = await api(page);
+  expect(first.rows.length).toBe(50);
+  expect(first.nextCursor).not.toBeNull();
+  expect(await shownIds(page)).toEqual(first.rows.map((r) => r.id));
+  const unpriced = first.rows.findIndex((r) => r.unpriced);
+  if (unpriced >= 0) await expect(rows.nth(unpriced).locator('td').nth(8)).toHaveText('unpriced');
+
+  await page.getByRole('button', { name: 'Next page →' }).click();
+  await expect(page.getByTestId('page-number')).toContainText('Page 2');
+  const second = await api(page, `&cursor=${first.nextCursor}`);
+  await expect.poll(() => shownIds(page)).toEqual(second.rows.map((r) => r.id));
+  expect(Math.max(...second.rows.map((r) => r.startedAt))).toBeLessThanOrEqual(Math.min(...first.rows.map((r) => r.startedAt)));
+
+  await page.getByRole('button', { name: '← Newer' }).click();
+  await expect(page.getByTestId('page-number')).toContainText('Page 1');
+  await expect.poll(() => shownIds(page)).toEqual(first.rows.map((r) => r.id));
+});
+
+test('requests: status filter and search go into the URL and narrow the rows', async ({ page }) => {
+  await open(page, view);
+  await expect(page.getByRole('table', { name: 'Requests' }).locator('tbody tr').first()).toBeVisible();
+
+  await page.getByLabel('Status').selectOption('error');
+  await expect(page).toHaveURL(/status=error/);
+  const errors = await api(page, '&status=error');
+  expect(errors.rows.length).toBeGreaterThan(0);
+  await expect.poll(() => shownIds(page)).toEqual(errors.rows.map((r) => r.id));
+  expect(errors.rows.every((r) => r.status >= 400)).toBe(true);
+
+  await page.getByLabel('Status').selectOption('');
+  const all = await api(page);
+  const target = all.rows.find((r) => r.upstreamId)!;
+  const prefix = target.upstreamId!.slice(0, target.upstreamId!.length - 2);
+  await page.getByLabel('Search requests').fill(prefix);
+  await page.getByLabel('Search requests').press('Enter');
+  await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(prefix)}`));
+  const found = await api(page, `&q=${encodeURIComponent(prefix)}`);
+  expect(found.rows.map((r) => r.id)).toContain(target.id);
+  await expect.poll(() => shownIds(page)).toEqual(found.rows.map((r) => r.id));
+});
+
+test('requests: a row opens its detail with the price row and cost breakdown', async ({ page }) => {
+  await open(page, view);
+  const first = await api(page);
+  const priced = first.rows.find((r) => r.costTotalMicros !== null)!;
+  const row = page.locator(`tr[data-id="${priced.id}"]`);
+  await row.locator('td').nth(2).click();
+  const drawer = page.getByRole('complementary', { name: 'Request details' });
+  await expect(drawer.getByRole('heading', { name: `Request ${priced.id}` })).toBeVisible();
+  const res = await page.request.get(`/api/v1/requests/${priced.id}`);
+  const detail = (await res.json()) as RequestDetail;
+  expect(detail.price).not.toBeNull();
+  const cost = drawer.getByRole('region', { name: 'Cost' });
+  await expect(cost.locator('dd').nth(3)).toHaveText(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 }).format(detail.request.costTotalMicros! / 1e6));
+  await expect(drawer.getByRole('region', { name: 'Price row used' })).toContainText(detail.price!.source);
+  await expect(drawer.getByRole('region', { name: 'Price row used' })).toContainText(detail.price!.effectiveFrom);
+  await expect(drawer.getByRole('region', { name: 'Fireworks headers' })).toContainText('x-ratelimit-over-limit');
+  await expect(drawer.getByRole('region', { name: 'Usage as sent' })).toContainText('prompt_tokens');
+  await page.screenshot({ path: 'docs/screenshots/requests-detail.png', fullPage: false });
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+});
+
+test('requests: screenshot', async ({ page }) => {
+  await open(page, view);
+  await expect(page.getByRole('table', { name: 'Requests' }).locator('tbody tr').first()).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/requests.png', fullPage: true });
+});
+
+test('requests: bad query strings show the error state or a 400/404', async ({ page }) => {
+  await open(page, 'range=custom&from=not-a-date&to=2026-01-01T00:00:00Z');
+  await expect(page.getByText(/Could not load/).first()).toBeVisible();
+  await open(page, `${view}&status=teapot`);
+  await expect(page.getByText(/Could not load: .*status/).first()).toBeVisible();
+  expect((await page.request.get(`/api/v1/requests?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&cursor=garbage`)).status()).toBe(400);
+  expect((await page.request.get(`/api/v1/requests?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=500`)).status()).toBe(400);
+  expect((await page.request.get('/api/v1/requests/abc')).status()).toBe(400);
+  expect((await page.request.get('/api/v1/requests/99999999')).status()).toBe(404);
+});

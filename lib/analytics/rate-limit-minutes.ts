@@ -1,0 +1,42 @@
+import { MINUTE_MS } from '@/lib/rollups/definition';
+import type { Filters } from './filters';
+
+/**
+ * Fireworks meters limits per account × model, so the per-minute rollup only knows model and key:
+ * the other page filters cannot narrow it and are reported back as not applied.
+ */
+const NOT_APPLIED = ['team', 'project', 'environment', 'servingPath', 'region'] as const;
+
+export interface RateLimitMinutes {
+  /** One row per (minute, model[, key]) with columns minute_start, model, api_key, requests, rate_limited, overloaded, prompt, uncached, generated, limit_prompt, limit_uncached, limit_generated. */
+  sql: string;
+  params: (string | number)[];
+  /** Whether series are split by key (only when the user filtered by key); otherwise keys are summed per model. */
+  perKey: boolean;
+  ignoredFilters: string[];
+}
+
+/**
+ * Tokens per minute on each meter for the filtered models (and keys), summed over keys unless the
+ * view filters by key, with the lowest limit any of them saw that minute. Reads the rollup by its
+ * primary key (minute_start first) or by (model, minute_start) when models are filtered.
+ */
+export function rateLimitMinutes(filters: Filters): RateLimitMinutes {
+  // a minute that starts before `from` still holds calls inside the range
+  const params: (string | number)[] = [Math.floor(filters.from.getTime() / MINUTE_MS) * MINUTE_MS, filters.to.getTime()];
+  let where = 'minute_start >= ? AND minute_start < ?';
+  for (const [values, column] of [[filters.model, 'model'], [filters.apiKey, 'api_key']] as const) {
+    if (!values.length) continue;
+    where += ` AND ${column} IN (${values.map(() => '?').join(', ')})`;
+    params.push(...values);
+  }
+  const perKey = filters.apiKey.length > 0;
+  const sql = `
+    SELECT minute_start, model, ${perKey ? 'api_key' : 'NULL'} AS api_key,
+      sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
+      sum(prompt_tokens) AS prompt, sum(uncached_prompt_tokens) AS uncached, sum(generated_tokens) AS generated,
+      min(limit_prompt_tpm) AS limit_prompt, min(limit_uncached_prompt_tpm) AS limit_uncached, min(limit_generated_tpm) AS limit_generated
+    FROM rate_limit_minutely WHERE ${where}
+    GROUP BY minute_start, model${perKey ? ', api_key' : ''}`;
+  return { sql, params, perKey, ignoredFilters: NOT_APPLIED.filter((k) => filters[k].length > 0) };
+}

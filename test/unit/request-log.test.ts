@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { openDatabase, type Db } from '@/db/client';
+import { apiKeyLabels, prices, requests, type NewRequestRow, type RequestRow } from '@/db/schema';
+import { requestDetail, requestIdSchema } from '@/lib/analytics/request-detail';
+import { encodeCursor, requestLog, requestLogSchema, type RequestLogQuery } from '@/lib/analytics/request-log';
+import { Recorder } from '@/lib/recorder/recorder';
+
+const T0 = Date.UTC(2026, 9, 1);
+let db: Db;
+let raw: RequestRow[];
+let priceId: number;
+
+before(() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-request-log-'));
+  db = openDatabase(path.join(dir, 'meter.db'));
+  priceId = db.insert(prices).values({
+    model: 'm/a', servingPath: 'standard', region: 'global', inputMicrosPerMtok: 900_000, cachedInputMicrosPerMtok: 450_000,
+    outputMicrosPerMtok: 900_000, effectiveFrom: '2026-09-01', source: 'test catalog',
+  }).returning({ id: prices.id }).get().id;
+  db.insert(apiKeyLabels).values({ apiKey: 'k1', label: 'Search prod', team: 'search', updatedAt: T0 }).run();
+  const recorder = new Recorder(db, { spillDirectory: dir });
+  const statuses = [200, 200, 200, 429, 503, 499, 200, 401];
+  for (let i = 0; i < 400; i++) {
+    const status = statuses[i % statuses.length]!;
+    const ok = status === 200;
+    const priced = ok && i % 5 !== 0;
+    const row: NewRequestRow = {
+      // groups of three calls share a millisecond, so ties on started_at are common
+      startedAt: T0 + Math.floor(i / 3) * 1_000, durationMs: 100 + i, ttftMs: 20, endpoint: 'chat/completions',
+      model: i % 2 ? 'm/a' : 'm/b', servingPath: i % 7 ? 'standard' : 'fast', region: 'global', stream: i % 3 === 0, status,
+      apiKey: i % 4 ? 'k1' : 'k2', team: i % 4 ? 'search' : null, upstreamId: `cmpl-${String(i).padStart(4, '0')}`,
+      upstreamRequestId: `req-${i}`, sessionAffinity: `sess-${i % 10}`, user: i % 50 === 0 ? 'alice' : null,
+      promptTokens: ok ? 1000 : null, cachedPromptTokens: ok ? 400 : null, completionTokens: ok ? 50 : null,
+      usageJson: ok ? JSON.stringify({ prompt_tokens: 1000, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 400 } }) : null,
+      priceId: priced ? priceId : null, costInputMicros: priced ? 540 : null, costCachedInputMicros: priced ? 180 : null,
+      costOutputMicros: priced ? 45 : null, costTotalMicros: priced ? 765 : null, cacheSavingsMicros: priced ? 180 : null,
+      standardCostMicros: priced ? 765 : null, limitPromptTpm: ok ? 3_600_000 : null, overLimit: ok ? 'no' : null,
+    };
+    recorder.record(row);
+    if (i % 90 === 0) recorder.flush();
+  }
+  recorder.close();
+  raw = db.select().from(requests).all();
+  assert.equal(raw.length, 400);
+});
+
+function q(over: Record<string, string | string[]> = {}): RequestLogQuery {
+  return requestLogSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + 86_400_000).toISOString(), ...over });
+}
+
+const newestFirst = (a: RequestRow, b: RequestRow) => b.startedAt - a.startedAt || b.id - a.id;
+
+function allPages(over: Record<string, string | string[]>): number[] {
+  const seen: number[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = requestLog(db, q({ ...over, ...(cursor ? { cursor } : {}) }));
+    assert.ok(page.rows.length <= Number(over.limit ?? 50));
+    seen.push(...page.rows.map((r) => r.id));
+    cursor = page.nextCursor;
+    if (!cursor) return seen;
+  }
+  throw new Error('paging did not end');
+}
+
+describe('request log', () => {
+  it('keyset pages return every row once, newest first, across tied timestamps', () => {
+    for (const limit of ['7', '50', '200']) {
+      assert.deepEqual(allPages({ limit }), [...raw].sort(newestFirst).map((r) => r.id), `limit ${limit}`);
+    }
+  });
+
+  it('pages through a filtered view the same way', () => {
+    const want = raw.filter((r) => r.apiKey === 'k1' && r.model === 'm/a' && r.status >= 400).sort(newestFirst).map((r) => r.id);
+    assert.ok(want.length > 10);
+    assert.deepEqual(allPages({ limit: '4', apiKey: 'k1', model: 'm/a', status: 'error' }), want);
+  });
+
+  it('the last page has no cursor and an exact page has none either', () => {
+    const page = requestLog(db, q({ limit: '200', from: new Date(T0).toISOString(), to: new Date(T0 + 1_000).toISOString() }));
+    assert.equal(page.rows.length, 3);
+    assert.equal(page.nextCursor, null);
+    const exact = requestLog(db, q({ limit: '3', to: new Date(T0 + 1_000).toISOString() }));
+    assert.equal(exact.nextCursor, null);
+  });
+
+  it('filters by status: ok, error, or a code', () => {
+    const count = (status: string) => allPages({ status, limit: '200' }).length;
+    assert.equal(count('ok'), raw.filter((r) => r.status < 400).length);
+    assert.equal(count('error'), raw.filter((r) => r.status >= 400).length);
+    assert.equal(count('429'), raw.filter((r) => r.status === 429).length);
+    assert.equal(count('499'), 50);
+    assert.equal(count('418'), 0);
+  });
+
+  it('searches ids, session-affinity key and user by prefix', () => {
+    const ids = (search: string) => allPages({ q: search, limit: '200' }).sort((a, b) => a - b);
+    const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
+    assert.deepEqual(ids('cmpl-0123'), want((r) => r.upstreamId === 'cmpl-0123'));
+    assert.deepEqual(ids('cmpl-01'), want((r) => r.upstreamId!.startsWith('cmpl-01')));
+    assert.equal(ids('cmpl-01').length, 100);
+    assert.deepEqual(ids('req-399'), want((r) => r.upstreamRequestId === 'req-399'));
+    assert.deepEqual(ids('sess-3'), want((r) => r.sessionAffinity === 'sess-3'));
+    assert.deepEqual(ids('alice'), want((r) => r.user === 'alice'));
+    assert.deepEqual(ids('  alice '), ids('alice'));
+    assert.deepEqual(ids('0123'), []); // no leading wildcard
+    assert.deepEqual(ids("x' OR 1=1 --"), []);
+  });
+
+  it('rows carry what the table shows, with unpriced apart from not billed', () => {
+    const { rows } = requestLog(db, q({ limit: '200' }));
+    const byId = new Map(raw.map((r) => [r.id, r]));
+    for (const row of rows) {
+      const r = byId.get(row.id)!;
+      assert.equal(row.costTotalMicros, r.costTotalMicros);
+      assert.equal(row.unpriced, r.costTotalMicros === null && (r.status < 400 || r.status === 499));
+      assert.equal(row.stream, r.stream);
+      assert.equal(row.apiKeyLabel, r.apiKey === 'k1' ? 'Search prod' : null);
+    }
+    assert.ok(rows.some((r) => r.unpriced) && rows.some((r) => !r.unpriced && r.costTotalMicros === null));
+  });
+
+  it('rejects bad cursors, sizes and statuses', () => {
+    assert.throws(() => q({ cursor: 'bm90LWEtY3Vyc29y' }), /cursor/);
+    assert.throws(() => q({ limit: '201' }));
+    assert.throws(() => q({ limit: '0' }));
+    assert.throws(() => q({ status: 'teapot' }), /status/);
+    // a malformed date is a validation message (400), not a crash in the range checks (500)
+    const bad = requestLogSchema.safeParse({ from: 'not-a-date', to: new Date(T0).toISOString() });
+    assert.equal(bad.success, false);
+    assert.deepEqual(bad.error!.issues.map((i) => i.path.join('.')), ['from']);
+    assert.equal(q({ status: '', q: '' }).status, undefined);
+    assert.deepEqual(q({ cursor: encodeCursor({ startedAt: T0, id: 7 }) }).cursor, { startedAt: T0, id: 7 });
+  });
+});
+
+describe('request detail', () => {
+  it('returns the row with its price row and parsed usage', () => {
+    const priced = raw.find((r) => r.priceId !== null)!;
+    const detail = requestDetail(db, priced.id)!;
+    assert.equal(detail.request.id, priced.id);
+    assert.equal(detail.request.costTotalMicros, 765);
+    assert.equal('usageJson' in detail.request, false);
+    assert.deepEqual(detail.usage, { prompt_tokens: 1000, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 400 } });
+    assert.equal(detail.price?.id, priceId);
+    assert.equal(detail.price?.inputMicrosPerMtok, 900_000);
+    assert.equal(detail.price?.source, 'test catalog');
+    assert.equal(detail.apiKeyLabel, priced.apiKey === 'k1' ? 'Search prod' : null);
+  });
+
+  it('unpriced and missing calls', () => {
+    const failed = raw.find((r) => r.status === 429)!;
+    const detail = requestDetail(db, failed.id)!;
+    assert.equal(detail.price, null);
+    assert.equal(detail.usage, null);
+    assert.equal(requestDetail(db, 999_999), null);
+    assert.equal(requestIdSchema.safeParse('12').data, 12);
+    assert.equal(requestIdSchema.safeParse('abc').success, false);
+    assert.equal(requestIdSchema.safeParse('-1').success, false);
+  });
+});
