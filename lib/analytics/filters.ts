@@ -17,6 +17,12 @@ const timeZone = z.string().refine((tz) => {
 export const SERVING_PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
 export const REGIONS = ['global', 'us'] as const;
 
+// Zod 4 runs object refinements even when a field failed, with the raw string in it: guard them.
+const bothInstants = (p: { value: unknown }) => {
+  const v = p.value as { from?: unknown; to?: unknown };
+  return v.from instanceof Date && v.to instanceof Date;
+};
+
 /** The filters every dashboard question takes, straight from the page's URL. */
 export const filtersSchema = z
   .object({
@@ -31,8 +37,8 @@ export const filtersSchema = z
     servingPath: list(z.enum(SERVING_PATHS)),
     region: list(z.enum(REGIONS)),
   })
-  .refine((f) => f.from < f.to, { message: '`from` must be before `to`', path: ['from'] })
-  .refine((f) => f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'] });
+  .refine((f) => f.from < f.to, { message: '`from` must be before `to`', path: ['from'], when: bothInstants })
+  .refine((f) => f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'], when: bothInstants });
 
 export type Filters = z.infer<typeof filtersSchema>;
 
