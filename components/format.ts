@@ -57,3 +57,25 @@ export function formatMs(ms: number | null): string {
 export function formatModel(model: string): string {
   return model.replace(/^accounts\/fireworks\/(models|routers)\//, '');
 }
+
+/** A Fireworks-Annotations tag value; calls without the tag are grouped under ''. */
+export function formatTag(value: string): string {
+  return value === '' ? 'untagged' : value;
+}
+
+/** An API-key fingerprint with the label someone gave it, when there is one. */
+export function formatApiKey(apiKey: string, label: string | null): string {
+  return label ? `${label} (${apiKey})` : apiKey;
+}
+
+/** Spend for a row: "unpriced" when only unpriced calls made it, never $0.00 for calls we could not price. */
+export function formatSpend(spendMicros: number, unpricedRequests: number): string {
+  return spendMicros === 0 && unpricedRequests > 0 ? 'unpriced' : formatUsd(spendMicros);
+}
+
+export const CACHE_COLORS = {
+  hitRate: '#8b5cf6',
+  perRequestHitRate: '#f59e0b',
+  cached: '#10b981',
+  uncached: '#94a3b8',
+};

@@ -1,4 +1,7 @@
 import { HeadlineStats } from '@/components/overview/HeadlineStats';
+import { SpendByApiKeyPanel } from '@/components/overview/SpendByApiKeyPanel';
+import { SpendByModelPanel } from '@/components/overview/SpendByModelPanel';
+import { SpendByTagPanel } from '@/components/overview/SpendByTagPanel';
 import { SpendOverTimePanel } from '@/components/overview/SpendOverTimePanel';
 
 export default function OverviewPage() {
@@ -8,6 +11,9 @@ export default function OverviewPage() {
       <HeadlineStats />
       <div className="grid">
         <SpendOverTimePanel />
+        <SpendByModelPanel />
+        <SpendByApiKeyPanel />
+        <SpendByTagPanel />
       </div>
     </>
   );

@@ -1,0 +1,5 @@
+import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparison';
+import { analyticsRoute } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRoute(cacheAffinityComparison);

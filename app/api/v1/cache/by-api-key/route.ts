@@ -1,0 +1,5 @@
+import { cacheHitRateByApiKey } from '@/lib/analytics/cache-hit-rate-by-api-key';
+import { analyticsRoute } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRoute(cacheHitRateByApiKey);

@@ -1,0 +1,5 @@
+import { cacheHitRateByModel } from '@/lib/analytics/cache-hit-rate-by-model';
+import { analyticsRoute } from '@/lib/api/analytics-route';
+
+export const dynamic = 'force-dynamic';
+export const GET = analyticsRoute(cacheHitRateByModel);

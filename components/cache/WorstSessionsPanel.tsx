@@ -1,0 +1,58 @@
+'use client';
+
+import type { SessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
+import { useAnalytics } from '@/lib/client/use-analytics';
+import { formatApiKey, formatCount, formatModel, formatPercent, formatTime, formatTokens } from '../format';
+import { Panel } from '../Panel';
+import { QueryState } from '../QueryState';
+
+const FILTER_NAMES: Record<string, string> = { team: 'team', project: 'project', environment: 'environment', servingPath: 'serving path', region: 'region' };
+
+export function WorstSessionsPanel() {
+  const query = useAnalytics<SessionsWithWorstHitRate>('cache/worst-sessions');
+  return (
+    <Panel
+      title="Sessions with the worst hit rate"
+      note="Sessions (by affinity key) with at least 2 calls, lowest token-weighted hit rate first. Read from daily session totals: whole UTC days overlapping the range, and only the API key and model filters apply."
+      wide
+    >
+      <QueryState query={query}>
+        {(data) => (
+          <>
+            {data.ignoredFilters.length ? (
+              <p className="warning small">Not applied to sessions: {data.ignoredFilters.map((f) => FILTER_NAMES[f] ?? f).join(', ')}.</p>
+            ) : null}
+            {data.rows.length === 0 ? (
+              <p className="state muted">No session with 2 or more calls in these days.</p>
+            ) : (
+              <div className="table-scroll">
+                <table className="data" data-testid="worst-sessions">
+                  <thead>
+                    <tr>
+                      <th>Session</th><th>API key</th><th>Model</th><th className="num">Hit rate</th><th className="num">Requests</th>
+                      <th className="num">Prompt tokens</th><th className="num">Cached tokens</th><th>Last seen</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.rows.map((s) => (
+                      <tr key={`${s.session}|${s.apiKey}|${s.model}`}>
+                        <td className="session">{s.session}</td>
+                        <td>{formatApiKey(s.apiKey, s.label)}</td>
+                        <td title={s.model}>{formatModel(s.model)}</td>
+                        <td className="num"><strong>{formatPercent(s.hitRate)}</strong></td>
+                        <td className="num">{formatCount(s.requests)}</td>
+                        <td className="num" title={formatCount(s.promptTokens)}>{formatTokens(s.promptTokens)}</td>
+                        <td className="num" title={formatCount(s.cachedTokens)}>{formatTokens(s.cachedTokens)}</td>
+                        <td>{formatTime(s.lastSeen, 'minute')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </QueryState>
+    </Panel>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ModelSpendRow } from '@/lib/analytics/spend-by-model';
+import { formatModel, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
+
+const PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
+const SHOWN = 12;
+
+/**
+ * The most expensive (model, serving path) pairs as horizontal bars, coloured by serving path.
+ * Each bar sets only its own path's value (the rest null) so the legend and tooltip name the path.
+ */
+export function SpendByModelChart({ rows }: { rows: ModelSpendRow[] }) {
+  const data = rows
+    .filter((r) => r.spendMicros > 0)
+    .slice(0, SHOWN)
+    .map((r) => ({ name: `${formatModel(r.model)} · ${r.servingPath}`, ...Object.fromEntries(PATHS.map((p) => [p, p === r.servingPath ? r.spendMicros : null])) }));
+  if (data.length === 0) return null;
+  return (
+    <ResponsiveContainer width="100%" height={60 + data.length * 28}>
+      <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 16, left: 8 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" horizontal={false} />
+        <XAxis type="number" tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} label={{ value: 'spend (USD)', position: 'insideBottom', offset: -8, fontSize: 11 }} />
+        <YAxis type="category" dataKey="name" stroke="var(--muted)" fontSize={12} width={210} interval={0} />
+        <Tooltip formatter={(v) => formatUsdExact(Number(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
+        <Legend verticalAlign="top" />
+        {PATHS.map((p) => (
+          <Bar key={p} dataKey={p} name={p} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

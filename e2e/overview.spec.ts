@@ -1,0 +1,118 @@
+import { expect, test, type Page } from '@playwright/test';
+import { formatCount, formatSpend, formatUsd } from '../components/format';
+import type { OverviewTotals } from '../lib/analytics/overview-totals';
+import type { SpendByApiKey } from '../lib/analytics/spend-by-api-key';
+import type { SpendByModel } from '../lib/analytics/spend-by-model';
+import type { SpendByTag } from '../lib/analytics/spend-by-tag';
+import { E2E_ADMIN_TOKEN } from './token';
+
+/** RFC 4180: quoted cells may hold commas, CRLF and doubled quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (ch !== '\r') cell += ch;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+/** "12.345678" dollars to integer micro-dollars without floating point. */
+function usdToMicros(s: string): number {
+  const [whole, frac = ''] = s.split('.');
+  return Number(whole) * 1_000_000 + Number(frac.padEnd(6, '0'));
+}
+
+/** Opens the Overview logged in and returns the API query string the page used (all panels share it). */
+async function openOverview(page: Page, path = '/'): Promise<string> {
+  const overviewRequest = page.waitForRequest((r) => r.url().includes('/api/v1/overview?'));
+  await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(path)}`);
+  return new URL((await overviewRequest).url()).search;
+}
+
+async function api<T>(page: Page, endpoint: string, search: string): Promise<T> {
+  const res = await page.request.get(`/api/v1/${endpoint}${search}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as T;
+}
+
+const spendStat = (page: Page) => page.getByTestId('stat-spend').locator('.stat-value');
+
+test('Overview: spend equals the CSV export, and the breakdowns match the API and add up to it', async ({ page }) => {
+  const search = await openOverview(page);
+  const params = new URLSearchParams(search);
+
+  const csv = await page.request.get(`/api/v1/requests.csv?from=${encodeURIComponent(params.get('from')!)}&to=${encodeURIComponent(params.get('to')!)}`);
+  expect(csv.status()).toBe(200);
+  const [header, ...records] = parseCsv(await csv.text());
+  const cost = header!.indexOf('cost_usd');
+  expect(records.length).toBeGreaterThan(100);
+  const csvMicros = records.reduce((s, r) => s + (r[cost] ? usdToMicros(r[cost]!) : 0), 0);
+  expect(csvMicros).toBeGreaterThan(0);
+  await expect(spendStat(page)).toHaveText(formatUsd(csvMicros));
+
+  const overview = await api<OverviewTotals>(page, 'overview', search);
+  expect(overview.current.spendMicros).toBe(csvMicros);
+  expect(overview.current.requests).toBe(records.length);
+
+  const byModel = await api<SpendByModel>(page, 'spend/by-model', search);
+  const byKey = await api<SpendByApiKey>(page, 'spend/by-api-key', search);
+  const byTag = await api<SpendByTag>(page, 'spend/by-tag', search);
+  for (const rows of [byModel.rows, byKey.rows, byTag.rows]) {
+    expect(rows.reduce((s, r) => s + r.spendMicros, 0)).toBe(csvMicros);
+    expect(rows.reduce((s, r) => s + r.requests, 0)).toBe(overview.current.requests);
+    expect(rows.reduce((s, r) => s + r.unpricedRequests, 0)).toBe(overview.current.unpricedRequests);
+  }
+
+  // The tables show the API's rows in its order; spend is the 7th column by model, 4th by key, 5th by tag.
+  const tables: [string, { spendMicros: number; unpricedRequests: number; requests: number }[], number, number][] = [
+    ['spend-by-model', byModel.rows, 6, 2],
+    ['spend-by-api-key', byKey.rows, 3, 2],
+    ['spend-by-tag', byTag.rows, 4, 3],
+  ];
+  for (const [testId, rows, spendColumn, requestsColumn] of tables) {
+    const body = page.getByTestId(testId).locator('tbody tr');
+    await expect(body).toHaveCount(rows.length);
+    const shown = await body.evaluateAll((trs, { s, q }) => trs.map((tr) => [tr.children[s]!.textContent, tr.children[q]!.textContent]), { s: spendColumn, q: requestsColumn });
+    expect(shown).toEqual(rows.map((r) => [formatSpend(r.spendMicros, r.unpricedRequests), formatCount(r.requests)]));
+  }
+  await expect(page.locator('.recharts-surface').first()).toBeVisible();
+
+  await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
+});
+
+test('Overview: a model filter goes into the URL and changes every figure to the filtered API answer', async ({ page }) => {
+  const search = await openOverview(page);
+  const all = await api<OverviewTotals>(page, 'overview', search);
+  await expect(spendStat(page)).toHaveText(formatUsd(all.current.spendMicros));
+  const byModel = await api<SpendByModel>(page, 'spend/by-model', search);
+  const model = byModel.rows.find((r) => r.spendMicros > 0 && r.spendMicros < all.current.spendMicros)!.model;
+
+  await page.getByLabel('Model', { exact: true }).selectOption(model);
+  await expect.poll(() => new URL(page.url()).searchParams.getAll('model')).toEqual([model]);
+  const filtered = await api<OverviewTotals>(page, 'overview', `${search}&model=${encodeURIComponent(model)}`);
+  expect(filtered.current.spendMicros).toBeLessThan(all.current.spendMicros);
+  await expect(spendStat(page)).toHaveText(formatUsd(filtered.current.spendMicros));
+  await expect(page.getByTestId('stat-requests').locator('.stat-value')).toHaveText(formatCount(filtered.current.requests));
+  const rows = page.getByTestId('spend-by-model').locator('tbody tr');
+  await expect(rows).toHaveCount(byModel.rows.filter((r) => r.model === model).length);
+  const filteredKeys = await api<SpendByApiKey>(page, 'spend/by-api-key', `${search}&model=${encodeURIComponent(model)}`);
+  await expect(page.getByTestId('spend-by-api-key').locator('tbody tr')).toHaveCount(filteredKeys.rows.length);
+});
+
+test('Overview: a bad query string shows the error state in every panel', async ({ page }) => {
+  await openOverview(page, '/?servingPath=turbo');
+  await expect(page.locator('.state.error')).toHaveCount(5);
+  await expect(page.locator('.state.error').first()).toContainText('Could not load');
+  await expect(page.locator('.state.error').first()).toContainText('servingPath');
+});

@@ -1,0 +1,25 @@
+import type { Db } from '@/db/client';
+import { apiKeyLabels } from './api-key-labels';
+import { byPromptTokens, cacheFigures, type CacheFigures } from './cache-figures';
+import type { Filters } from './filters';
+import { totalsBy } from './totals';
+
+export interface ApiKeyCacheRow extends CacheFigures {
+  apiKey: string;
+  label: string | null;
+  team: string | null;
+}
+
+export interface CacheHitRateByApiKey {
+  rows: ApiKeyCacheRow[];
+}
+
+/** Prompt-cache figures per API key (each key is usually one application), most prompt tokens first. */
+export function cacheHitRateByApiKey(db: Db, filters: Filters): CacheHitRateByApiKey {
+  const labelOf = apiKeyLabels(db);
+  const rows = totalsBy(db, filters, ['api_key'])
+    .filter((t) => t.promptTokens > 0)
+    .map((t) => ({ apiKey: t.api_key, ...labelOf(t.api_key), ...cacheFigures(t) }))
+    .sort(byPromptTokens);
+  return { rows };
+}

@@ -1,0 +1,21 @@
+import type { Db } from '@/db/client';
+import { byPromptTokens, cacheFigures, type CacheFigures } from './cache-figures';
+import type { Filters } from './filters';
+import { totalsBy } from './totals';
+
+export interface ModelCacheRow extends CacheFigures {
+  model: string;
+}
+
+export interface CacheHitRateByModel {
+  rows: ModelCacheRow[];
+}
+
+/** Prompt-cache figures per model (caches are per model), models that saw prompt tokens, most prompt tokens first. */
+export function cacheHitRateByModel(db: Db, filters: Filters): CacheHitRateByModel {
+  const rows = totalsBy(db, filters, ['model'])
+    .filter((t) => t.promptTokens > 0)
+    .map((t) => ({ model: t.model, ...cacheFigures(t) }))
+    .sort(byPromptTokens);
+  return { rows };
+}

@@ -1,0 +1,23 @@
+import type { Db } from '@/db/client';
+import { apiKeyLabels } from './api-key-labels';
+import type { Filters } from './filters';
+import { totalsBy, type UsageTotals } from './totals';
+
+export interface ApiKeySpendRow extends UsageTotals {
+  /** The fingerprint, never the key. */
+  apiKey: string;
+  /** From Settings' key labels; null when the key has none. */
+  label: string | null;
+  team: string | null;
+}
+
+export interface SpendByApiKey {
+  rows: ApiKeySpendRow[];
+}
+
+/** Spend per API key, largest first, with the label and team a person gave the key. */
+export function spendByApiKey(db: Db, filters: Filters): SpendByApiKey {
+  const labelOf = apiKeyLabels(db);
+  const rows = totalsBy(db, filters, ['api_key']).map(({ api_key, ...t }) => ({ ...t, apiKey: api_key, ...labelOf(api_key) }));
+  return { rows };
+}

@@ -1,0 +1,18 @@
+import type { Db } from '@/db/client';
+import type { Filters } from './filters';
+import { totalsBy, type UsageTotals } from './totals';
+
+export interface ModelSpendRow extends UsageTotals {
+  model: string;
+  servingPath: string;
+}
+
+export interface SpendByModel {
+  rows: ModelSpendRow[];
+}
+
+/** Spend per model and serving path, largest first (a Fast router and its Standard model are different rows). */
+export function spendByModel(db: Db, filters: Filters): SpendByModel {
+  const rows = totalsBy(db, filters, ['model', 'serving_path']).map(({ serving_path, ...t }) => ({ ...t, servingPath: serving_path }));
+  return { rows };
+}
