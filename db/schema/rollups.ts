@@ -1,22 +1,8 @@
 import { sqliteTable, integer, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
 
-/**
- * Hourly totals per (model, serving path, region, key, tags, affinity), maintained in the same
- * transaction as the raw rows so the two always agree. Dashboard queries read these for whole
- * hours and raw rows only for the partial hours at a range's edges. Null dimensions are ''.
- */
-export const usageHourly = sqliteTable(
-  'usage_hourly',
-  {
-    hourStart: integer('hour_start').notNull(), // epoch ms, UTC
-    model: text('model').notNull(),
-    servingPath: text('serving_path').notNull(),
-    region: text('region').notNull(),
-    apiKey: text('api_key').notNull(),
-    team: text('team').notNull(),
-    project: text('project').notNull(),
-    environment: text('environment').notNull(),
-    hasAffinity: integer('has_affinity').notNull(), // 0 | 1
+/** The measures every usage rollup keeps (see lib/rollups/definition.ts for how a raw row counts). */
+function usageMeasures() {
+  return {
     requests: integer('requests').notNull(),
     errors: integer('errors').notNull(), // status >= 400 (499 included)
     rateLimited: integer('rate_limited').notNull(), // 429
@@ -32,10 +18,51 @@ export const usageHourly = sqliteTable(
     premiumCostMicros: integer('premium_cost_micros').notNull(),
     hitRatePpmSum: integer('hit_rate_ppm_sum').notNull(), // Σ per-request cached/prompt, in ppm
     requestsWithPrompt: integer('requests_with_prompt').notNull(),
+  };
+}
+
+function allDimensions() {
+  return {
+    model: text('model').notNull(),
+    servingPath: text('serving_path').notNull(),
+    region: text('region').notNull(),
+    apiKey: text('api_key').notNull(),
+    team: text('team').notNull(),
+    project: text('project').notNull(),
+    environment: text('environment').notNull(),
+    hasAffinity: integer('has_affinity').notNull(), // 0 | 1
+  };
+}
+
+/**
+ * Usage totals per (model, serving path, region, key, tags, affinity), maintained in the same
+ * transaction as the raw rows so they always agree. Dashboard queries read the coarsest rollup
+ * that answers (whole days, then whole hours) and raw rows only for partial hours at a range's
+ * edges. Null dimensions are ''.
+ */
+export const usageHourly = sqliteTable(
+  'usage_hourly',
+  { hourStart: integer('hour_start').notNull(), ...allDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
+);
+
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  { dayStart: integer('day_start').notNull(), ...allDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
+);
+
+/** Hourly totals by model, serving path and region only: the unfiltered views' time series stay small. */
+export const usageHourlyCompact = sqliteTable(
+  'usage_hourly_compact',
+  {
+    hourStart: integer('hour_start').notNull(),
+    model: text('model').notNull(),
+    servingPath: text('serving_path').notNull(),
+    region: text('region').notNull(),
+    ...usageMeasures(),
   },
-  (t) => [
-    primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] }),
-  ],
+  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region] })],
 );
 
 /** Tokens per minute per (model, key) on Fireworks' three meters, with the limits seen that minute. */

@@ -30,7 +30,7 @@ interface Sums {
 
 /** Prompt-cache hit rate per time bucket, token-weighted and per request, with cached vs uncached prompt tokens. */
 export function cacheHitRateOverTime(db: Db, filters: Filters): CacheHitRateOverTime {
-  const facts = factsFor(filters);
+  const facts = factsFor(filters, { series: true, dimensions: [] });
   const bucket = bucketFor(filters);
   const fine = query<Sums>(
     db,

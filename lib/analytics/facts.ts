@@ -1,12 +1,20 @@
-import { DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, RAW_GROUP_BY, rawFactsSelect } from '@/lib/rollups/definition';
+import {
+  COMPACT_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
+  rawFactsSelect, rawGroupBy, type Dimension, type UsageRollup,
+} from '@/lib/rollups/definition';
 import { bucketFor, FILTER_COLUMNS, type Filters } from './filters';
 
 export interface Facts {
   /** A subquery of rows (bucket_start, dimensions…, measures…) covering exactly [from, to). */
   sql: string;
   params: (string | number)[];
-  /** The granularity of bucket_start in those rows (day buckets are folded from hours). */
-  rowBucketMs: number;
+}
+
+export interface FactsNeeds {
+  /** Whether the caller groups by bucket_start (then rows must be at most an hour wide). */
+  series: boolean;
+  /** Dimensions the caller groups by or reads. */
+  dimensions: readonly Dimension[];
 }
 
 export function filterClause(filters: Filters, params: (string | number)[]): string {
@@ -20,34 +28,64 @@ export function filterClause(filters: Filters, params: (string | number)[]): str
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
-function rawPart(filters: Filters, from: number, to: number, bucketMs: number, params: (string | number)[]): string {
-  params.push(from, to);
-  const where = filterClause(filters, params);
-  return `SELECT ${rawFactsSelect(bucketMs)} FROM requests WHERE started_at >= ? AND started_at < ?${where} GROUP BY ${RAW_GROUP_BY}`;
+function filteredDimensions(filters: Filters): Dimension[] {
+  return (Object.entries(FILTER_COLUMNS) as [keyof typeof FILTER_COLUMNS, Dimension][])
+    .filter(([key]) => (filters[key] as readonly string[]).length > 0)
+    .map(([, column]) => column);
 }
 
+type Part = { source: 'raw'; bucketMs: number } | { source: 'rollup'; rollup: UsageRollup };
+
 /**
- * The facts for a range: whole hours from the hourly rollup, the partial hours at either edge
- * from raw rows with the same expressions, so totals are exact whatever the range. Short ranges
- * (minute buckets) read raw rows only.
+ * The facts for a range, exact whatever its edges: whole UTC days from the daily rollup (when the
+ * caller needs no time series), whole hours from an hourly rollup (the compact one when filters and
+ * grouping allow), and raw rows for the partial hours at either end. Ranges of 6 h or less read
+ * raw rows by minute.
  */
-export function factsFor(filters: Filters): Facts {
+export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, dimensions: DIMENSIONS }): Facts {
   const from = filters.from.getTime();
   const to = filters.to.getTime();
-  const params: (string | number)[] = [];
+  const used = new Set<Dimension>([...needs.dimensions, ...filteredDimensions(filters)]);
+  const compact = [...used].every((d) => (COMPACT_DIMENSIONS as readonly Dimension[]).includes(d));
+  const dimensions = compact ? COMPACT_DIMENSIONS : DIMENSIONS;
+  const hourly = compact ? USAGE_ROLLUPS.hourlyCompact : USAGE_ROLLUPS.hourly;
+
+  const pieces: [number, number, Part][] = [];
   if (bucketFor(filters) === 'minute') {
-    return { sql: rawPart(filters, from, to, MINUTE_MS, params), params, rowBucketMs: MINUTE_MS };
+    pieces.push([from, to, { source: 'raw', bucketMs: MINUTE_MS }]);
+  } else {
+    const hourFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
+    const hourTo = Math.floor(to / HOUR_MS) * HOUR_MS;
+    if (hourFrom >= hourTo) {
+      pieces.push([from, to, { source: 'raw', bucketMs: HOUR_MS }]);
+    } else {
+      const dayFrom = Math.ceil(hourFrom / DAY_MS) * DAY_MS;
+      const dayTo = Math.floor(hourTo / DAY_MS) * DAY_MS;
+      const useDays = !needs.series && dayFrom < dayTo;
+      pieces.push([from, hourFrom, { source: 'raw', bucketMs: HOUR_MS }]);
+      if (useDays) {
+        pieces.push([hourFrom, dayFrom, { source: 'rollup', rollup: hourly }]);
+        pieces.push([dayFrom, dayTo, { source: 'rollup', rollup: USAGE_ROLLUPS.daily }]);
+        pieces.push([dayTo, hourTo, { source: 'rollup', rollup: hourly }]);
+      } else {
+        pieces.push([hourFrom, hourTo, { source: 'rollup', rollup: hourly }]);
+      }
+      pieces.push([hourTo, to, { source: 'raw', bucketMs: HOUR_MS }]);
+    }
   }
-  const wholeFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const wholeTo = Math.floor(to / HOUR_MS) * HOUR_MS;
-  if (wholeFrom >= wholeTo) {
-    return { sql: rawPart(filters, from, to, HOUR_MS, params), params, rowBucketMs: HOUR_MS };
-  }
-  const parts: string[] = [];
-  if (from < wholeFrom) parts.push(rawPart(filters, from, wholeFrom, HOUR_MS, params));
-  params.push(wholeFrom, wholeTo);
-  const where = filterClause(filters, params);
-  parts.push(`SELECT hour_start AS bucket_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')} FROM usage_hourly WHERE hour_start >= ? AND hour_start < ?${where}`);
-  if (wholeTo < to) parts.push(rawPart(filters, wholeTo, to, HOUR_MS, params));
-  return { sql: parts.join(' UNION ALL '), params, rowBucketMs: HOUR_MS };
+
+  const params: (string | number)[] = [];
+  const parts = pieces
+    .filter(([a, b]) => a < b)
+    .map(([a, b, part]) => {
+      params.push(a, b);
+      if (part.source === 'raw') {
+        const where = filterClause(filters, params);
+        return `SELECT ${rawFactsSelect(part.bucketMs, dimensions)} FROM requests WHERE started_at >= ? AND started_at < ?${where} GROUP BY ${rawGroupBy(dimensions)}`;
+      }
+      const { table, timeColumn } = part.rollup;
+      const where = filterClause(filters, params);
+      return `SELECT ${timeColumn} AS bucket_start, ${dimensions.join(', ')}, ${MEASURES.join(', ')} FROM ${table} WHERE ${timeColumn} >= ? AND ${timeColumn} < ?${where}`;
+    });
+  return { sql: parts.join(' UNION ALL '), params };
 }

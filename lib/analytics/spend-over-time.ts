@@ -13,7 +13,7 @@ export interface SpendOverTime {
 
 /** Spend per time bucket, stacked by serving path (micro-dollars). */
 export function spendOverTimeByServingPath(db: Db, filters: Filters): SpendOverTime {
-  const facts = factsFor(filters);
+  const facts = factsFor(filters, { series: true, dimensions: ['serving_path'] });
   const bucket = bucketFor(filters);
   const rows = query<{ t: number; servingPath: string; spend: number }>(
     db,

@@ -1,5 +1,8 @@
 import type { Db } from '@/db/client';
+import type { Dimension } from '@/lib/rollups/definition';
 import { factsFor } from './facts';
+
+export type { Dimension };
 import type { Filters } from './filters';
 import { query } from './run';
 
@@ -43,11 +46,10 @@ export function toTotals(row: TotalsRow): UsageTotals {
   };
 }
 
-export type Dimension = 'model' | 'serving_path' | 'region' | 'api_key' | 'team' | 'project' | 'environment' | 'has_affinity';
 
 /** Totals grouped by the given dimensions (none: one row for the whole range), largest spend first. */
 export function totalsBy<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): (UsageTotals & Record<D, string>)[] {
-  const facts = factsFor(filters);
+  const facts = factsFor(filters, { series: false, dimensions });
   const dims = dimensions.join(', ');
   const sql = dimensions.length
     ? `SELECT ${dims}, ${TOTALS_SELECT} FROM (${facts.sql}) GROUP BY ${dims} ORDER BY spendMicros DESC, requests DESC`

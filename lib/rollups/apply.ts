@@ -1,14 +1,12 @@
 import type Database from 'better-sqlite3';
-import { DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, RAW_GROUP_BY, rawFactsSelect } from './definition';
+import { DAY_MS, MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
 
-const addMeasures = MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
 
 const STATEMENTS = {
-  hourly: `
-    INSERT INTO usage_hourly (hour_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')})
-    SELECT ${rawFactsSelect(HOUR_MS)} FROM requests WHERE id BETWEEN ? AND ? GROUP BY ${RAW_GROUP_BY}
-    ON CONFLICT DO UPDATE SET ${addMeasures}`,
+  hourly: usageRollupUpsert(USAGE_ROLLUPS.hourly, 'id BETWEEN ? AND ?'),
+  daily: usageRollupUpsert(USAGE_ROLLUPS.daily, 'id BETWEEN ? AND ?'),
+  hourlyCompact: usageRollupUpsert(USAGE_ROLLUPS.hourlyCompact, 'id BETWEEN ? AND ?'),
   rateLimits: `
     INSERT INTO rate_limit_minutely (minute_start, model, api_key, requests, rate_limited, overloaded, prompt_tokens,
       uncached_prompt_tokens, generated_tokens, limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm)

@@ -1,9 +1,31 @@
 /**
- * How a raw request row counts in the hourly totals, written once in SQL and used both to maintain
- * `usage_hourly` at ingest and to total the raw rows at a range's partial-hour edges, so the two
- * can never disagree. `bucketMs` lets the same expressions group raw rows by minute for short ranges.
+ * How a raw request row counts in the usage rollups, written once in SQL and used both to maintain
+ * them at ingest and to total the raw rows at a range's partial-hour edges, so the two can never
+ * disagree. `bucketMs` lets the same expressions group raw rows by minute for short ranges.
  */
 export const DIMENSIONS = ['model', 'serving_path', 'region', 'api_key', 'team', 'project', 'environment', 'has_affinity'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The dimensions of the compact hourly rollup: enough for unfiltered views and model/path breakdowns. */
+export const COMPACT_DIMENSIONS = ['model', 'serving_path', 'region'] as const satisfies readonly Dimension[];
+
+const DIMENSION_SQL: Record<Dimension, string> = {
+  model: 'model',
+  serving_path: 'serving_path',
+  region: 'region',
+  api_key: 'api_key',
+  team: "coalesce(team, '') AS team",
+  project: "coalesce(project, '') AS project",
+  environment: "coalesce(environment, '') AS environment",
+  has_affinity: '(session_affinity IS NOT NULL) AS has_affinity',
+};
+
+export interface UsageRollup {
+  table: string;
+  timeColumn: string;
+  bucketMs: number;
+  dimensions: readonly Dimension[];
+}
 
 export const MEASURES = [
   'requests', 'errors', 'rate_limited', 'overloaded', 'unpriced', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
@@ -12,12 +34,10 @@ export const MEASURES = [
 
 export type Measure = (typeof MEASURES)[number];
 
-export function rawFactsSelect(bucketMs: number): string {
+export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS): string {
   return `
     (started_at / ${bucketMs}) * ${bucketMs} AS bucket_start,
-    model, serving_path, region, api_key,
-    coalesce(team, '') AS team, coalesce(project, '') AS project, coalesce(environment, '') AS environment,
-    (session_affinity IS NOT NULL) AS has_affinity,
+    ${dimensions.map((d) => DIMENSION_SQL[d]).join(', ')},
     count(*) AS requests,
     sum(status >= 400) AS errors,
     sum(status = 429) AS rate_limited,
@@ -34,8 +54,26 @@ export function rawFactsSelect(bucketMs: number): string {
     coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt`;
 }
 
-export const RAW_GROUP_BY = `bucket_start, ${DIMENSIONS.join(', ')}`;
+export function rawGroupBy(dimensions: readonly Dimension[] = DIMENSIONS): string {
+  return `bucket_start, ${dimensions.join(', ')}`;
+}
+
+export const RAW_GROUP_BY = rawGroupBy();
 
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
+
+export const USAGE_ROLLUPS = {
+  hourly: { table: 'usage_hourly', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: DIMENSIONS },
+  daily: { table: 'usage_daily', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: DIMENSIONS },
+  hourlyCompact: { table: 'usage_hourly_compact', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: COMPACT_DIMENSIONS },
+} as const satisfies Record<string, UsageRollup>;
+
+/** Adds the raw rows that match `where` (with `?` parameters) to a usage rollup. */
+export function usageRollupUpsert(rollup: UsageRollup, where: string): string {
+  return `
+    INSERT INTO ${rollup.table} (${rollup.timeColumn}, ${rollup.dimensions.join(', ')}, ${MEASURES.join(', ')})
+    SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions)} FROM requests WHERE ${where} GROUP BY ${rawGroupBy(rollup.dimensions)}
+    ON CONFLICT DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`;
+}

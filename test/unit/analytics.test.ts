@@ -12,7 +12,7 @@ import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
 import { dropRawRowsBefore } from '@/lib/recorder/retention';
-import { DIMENSIONS, HOUR_MS, MEASURES, RAW_GROUP_BY, rawFactsSelect } from '@/lib/rollups/definition';
+import { MEASURES, USAGE_ROLLUPS, rawFactsSelect, rawGroupBy } from '@/lib/rollups/definition';
 
 const T0 = Date.UTC(2026, 9, 1);
 let db: Db;
@@ -58,7 +58,7 @@ function filters(over: Partial<Record<string, string | string[]>>): Filters {
 }
 
 function bruteForce(f: Filters) {
-  const rows = raw.filter((r) => r.startedAt >= f.from.getTime() && r.startedAt < f.to.getTime() && (!f.apiKey.length || f.apiKey.includes(r.apiKey)) && (!f.team.length || f.team.includes(r.team ?? '')));
+  const rows = raw.filter((r) => r.startedAt >= f.from.getTime() && r.startedAt < f.to.getTime() && (!f.apiKey.length || f.apiKey.includes(r.apiKey)) && (!f.team.length || f.team.includes(r.team ?? '')) && (!f.model.length || f.model.includes(r.model)));
   const sum = (fn: (r: RequestRow) => number | null) => rows.reduce((s, r) => s + (fn(r) ?? 0), 0);
   return {
     requests: rows.length,
@@ -72,11 +72,14 @@ function bruteForce(f: Filters) {
 }
 
 describe('rollups maintained at ingest', () => {
-  it('equal a re-aggregation of the raw rows', () => {
-    const fresh = db.$client.prepare(`SELECT ${rawFactsSelect(HOUR_MS)} FROM requests GROUP BY ${RAW_GROUP_BY} ORDER BY ${RAW_GROUP_BY}`).all();
-    const kept = db.$client.prepare(`SELECT hour_start AS bucket_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')} FROM usage_hourly ORDER BY ${RAW_GROUP_BY}`).all();
-    assert.equal(kept.length, fresh.length);
-    assert.deepEqual(kept, fresh);
+  it('equal a re-aggregation of the raw rows, for every usage rollup', () => {
+    for (const rollup of Object.values(USAGE_ROLLUPS)) {
+      const dims = rollup.dimensions.join(', ');
+      const fresh = db.$client.prepare(`SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions)} FROM requests GROUP BY ${rawGroupBy(rollup.dimensions)} ORDER BY ${rawGroupBy(rollup.dimensions)}`).all();
+      const kept = db.$client.prepare(`SELECT ${rollup.timeColumn} AS bucket_start, ${dims}, ${MEASURES.join(', ')} FROM ${rollup.table} ORDER BY ${rawGroupBy(rollup.dimensions)}`).all();
+      assert.ok(kept.length > 0, rollup.table);
+      assert.deepEqual(kept, fresh, rollup.table);
+    }
   });
 
   it('give exact totals for ranges that cut hours at both ends, with filters', () => {
@@ -87,6 +90,7 @@ describe('rollups maintained at ingest', () => {
       const over: Record<string, string | string[]> = { from: new Date(a).toISOString(), to: new Date(b).toISOString() };
       if (i % 3 === 1) over.apiKey = ['k1', 'k3'];
       if (i % 4 === 2) over.team = 'search';
+      if (i % 5 === 3) over.model = 'm/b';
       const f = filters(over);
       const got = totalsBy(db, f, [])[0]!;
       const want = bruteForce(f);
