@@ -9,7 +9,7 @@ export interface Facts {
   rowBucketMs: number;
 }
 
-function filterClause(filters: Filters, params: (string | number)[]): string {
+export function filterClause(filters: Filters, params: (string | number)[]): string {
   const parts: string[] = [];
   for (const [key, column] of Object.entries(FILTER_COLUMNS) as [keyof typeof FILTER_COLUMNS, string][]) {
     const values = filters[key] as readonly string[];
