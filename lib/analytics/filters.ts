@@ -17,6 +17,8 @@ const timeZone = z.string().refine((tz) => {
 export const SERVING_PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
 export const REGIONS = ['global', 'us'] as const;
 
+const bothInstants = (f: { from: unknown; to: unknown }) => f.from instanceof Date && f.to instanceof Date;
+
 /** The filters every dashboard question takes, straight from the page's URL. */
 export const filtersSchema = z
   .object({
@@ -31,8 +33,9 @@ export const filtersSchema = z
     servingPath: list(z.enum(SERVING_PATHS)),
     region: list(z.enum(REGIONS)),
   })
-  .refine((f) => f.from < f.to, { message: '`from` must be before `to`', path: ['from'] })
-  .refine((f) => f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'] });
+  // zod 4 runs object refinements even when a field failed, so they must not assume Dates
+  .refine((f) => !bothInstants(f) || f.from < f.to, { message: '`from` must be before `to`', path: ['from'] })
+  .refine((f) => !bothInstants(f) || f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'] });
 
 export type Filters = z.infer<typeof filtersSchema>;
 

@@ -140,6 +140,14 @@ describe('summary report', () => {
   });
 });
 
+describe('bad queries', () => {
+  it('are refused with a message, never a crash, whichever bound is malformed', () => {
+    for (const q of [{ from: 'x', to: 'y' }, { from: 'x', to: '2026-01-01T00:00:00Z' }, { from: '2026-01-01T00:00:00Z', to: 'y' }]) {
+      assert.equal(filtersSchema.safeParse(q).success, false);
+    }
+  });
+});
+
 describe('summary CSV', () => {
   it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', () => {
     const report = summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
