@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
 import { query } from '@/lib/analytics/run';
-import { parseUsdToMicros } from './catalog';
+import { parseUsdToMicros } from './usd';
 
 export const priceListQuerySchema = z.object({ q: z.string().trim().max(200).default('') });
 

@@ -10,7 +10,7 @@ const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const repriceSchema = z
   .object({ from: instant, to: instant, model: z.string().trim().min(1).max(200).optional(), apply: z.boolean() })
-  .refine((r) => r.from < r.to, { message: '`from` must be before `to`', path: ['from'] });
+  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.from < r.to, { message: '`from` must be before `to`', path: ['from'] });
 export type RepriceRequest = z.infer<typeof repriceSchema>;
 
 export interface RepriceFigures {
