@@ -79,3 +79,10 @@ export const CACHE_COLORS = {
   cached: '#10b981',
   uncached: '#94a3b8',
 };
+
+/** A price in integer micro-dollars per 1M tokens, exact and without trailing zeros: 8750 → "$0.00875". */
+export function formatUsdPerMtok(micros: number): string {
+  const digits = String(Math.abs(micros)).padStart(7, '0');
+  const cents = digits.slice(-6).replace(/0+$/, '').padEnd(2, '0');
+  return `${micros < 0 ? '-' : ''}$${digits.slice(0, -6)}.${cents}`;
+}

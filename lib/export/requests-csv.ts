@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { requests, type RequestRow } from '@/db/schema';
+import type { Filters } from '@/lib/analytics/filters';
 import { microsToUsdString } from '@/lib/money';
 import { CSV_OPTIONS, textCell } from './csv-cells';
 
@@ -26,8 +27,31 @@ function csvRecord(r: RequestRow): (string | number)[] {
   ];
 }
 
+/** The page filters the export honours, as in the dashboard's URL; none means every call in the range. */
+export type ExportFilters = Partial<Pick<Filters, 'apiKey' | 'team' | 'project' | 'environment' | 'model' | 'servingPath' | 'region'>>;
+
+const FILTERED_COLUMNS = {
+  apiKey: requests.apiKey,
+  team: requests.team,
+  project: requests.project,
+  environment: requests.environment,
+  model: requests.model,
+  servingPath: requests.servingPath,
+  region: requests.region,
+} as const;
+
+function filterConditions(filters: ExportFilters): SQL[] {
+  const out: SQL[] = [];
+  for (const [key, column] of Object.entries(FILTERED_COLUMNS) as [keyof ExportFilters, (typeof FILTERED_COLUMNS)[keyof ExportFilters]][]) {
+    const values = filters[key];
+    if (values?.length) out.push(inArray(column, [...values]));
+  }
+  return out;
+}
+
 /** Rows in [from, to) in time order, fetched a page at a time by keyset so memory stays flat at any size. */
-export function* requestsInRange(db: Db, from: Date, to: Date): Generator<RequestRow> {
+export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Generator<RequestRow> {
+  const filtered = filterConditions(filters);
   let after: { startedAt: number; id: number } | undefined;
   for (;;) {
     const page = db
@@ -37,6 +61,7 @@ export function* requestsInRange(db: Db, from: Date, to: Date): Generator<Reques
         and(
           gte(requests.startedAt, from.getTime()),
           lt(requests.startedAt, to.getTime()),
+          ...filtered,
           after ? or(gt(requests.startedAt, after.startedAt), and(eq(requests.startedAt, after.startedAt), gt(requests.id, after.id))) : undefined,
         ),
       )
@@ -51,8 +76,8 @@ export function* requestsInRange(db: Db, from: Date, to: Date): Generator<Reques
 }
 
 /** The request-level CSV as a web stream: UTF-8, header row, CRLF, RFC 4180 quoting, formulas neutralised. */
-export function requestsCsvStream(db: Db, from: Date, to: Date): ReadableStream<Uint8Array> {
-  const rows = requestsInRange(db, from, to);
+export function requestsCsvStream(db: Db, from: Date, to: Date, filters: ExportFilters = {}): ReadableStream<Uint8Array> {
+  const rows = requestsInRange(db, from, to, filters);
   const encoder = new TextEncoder();
   let header = true;
   return new ReadableStream<Uint8Array>({

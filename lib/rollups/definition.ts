@@ -70,10 +70,10 @@ export const USAGE_ROLLUPS = {
   hourlyCompact: { table: 'usage_hourly_compact', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: COMPACT_DIMENSIONS },
 } as const satisfies Record<string, UsageRollup>;
 
-/** Adds the raw rows that match `where` (with `?` parameters) to a usage rollup. */
-export function usageRollupUpsert(rollup: UsageRollup, where: string): string {
+/** Adds (or, with '-', takes out) the raw rows that match `where` (with `?` parameters) to a usage rollup. */
+export function usageRollupUpsert(rollup: UsageRollup, where: string, sign: '+' | '-' = '+'): string {
   return `
     INSERT INTO ${rollup.table} (${rollup.timeColumn}, ${rollup.dimensions.join(', ')}, ${MEASURES.join(', ')})
     SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions)} FROM requests WHERE ${where} GROUP BY ${rawGroupBy(rollup.dimensions)}
-    ON CONFLICT DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`;
+    ON CONFLICT DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} ${sign} excluded.${m}`).join(', ')}`;
 }

@@ -1,14 +1,16 @@
 import { getDb } from '@/db/client';
-import { parseQuery, rangeSchema } from '@/lib/api/query';
+import { filtersSchema } from '@/lib/analytics/filters';
+import { parseQuery } from '@/lib/api/query';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
 
 export const dynamic = 'force-dynamic';
 
+/** Every call in [from, to) matching the page's filters; `tz` is accepted but times stay UTC. */
 export async function GET(request: Request) {
-  const query = parseQuery(rangeSchema, request.url);
+  const query = parseQuery(filtersSchema, request.url);
   if (!query.ok) return query.response;
-  const { from, to } = query.data;
-  return new Response(requestsCsvStream(getDb(), from, to), {
+  const { from, to, tz: _tz, ...filters } = query.data;
+  return new Response(requestsCsvStream(getDb(), from, to, filters), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${requestsCsvFileName(from, to)}"`,

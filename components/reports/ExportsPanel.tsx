@@ -1,0 +1,43 @@
+'use client';
+
+import { useMounted } from '@/lib/client/use-mounted';
+import { useViewFilters, viewerTimeZone } from '@/lib/client/use-view-filters';
+import { apiQuery } from '@/lib/client/view-filters';
+import { Panel } from '../Panel';
+
+/** Download links for the range and filters in the URL; each link carries the same query as the page. */
+export function ExportsPanel() {
+  const { view } = useViewFilters();
+  const mounted = useMounted();
+  const tz = mounted ? viewerTimeZone() : 'UTC';
+  const query = mounted ? apiQuery(view, tz).toString() : '';
+  return (
+    <Panel title="Exports" wide>
+      {mounted ? (
+        <div className="report-exports">
+          <a className="button-link" href={`/api/v1/requests.csv?${query}`} download data-testid="download-requests">
+            Request-level CSV <span className="muted small">(times in UTC)</span>
+          </a>
+          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}`} download data-testid="download-summary">
+            Daily summary CSV <span className="muted small">(days in {tz})</span>
+          </a>
+          <a href={`/api/v1/reports/summary?${query}`} target="_blank" rel="noreferrer" data-testid="summary-json">
+            Summary as JSON
+          </a>
+        </div>
+      ) : (
+        <p className="state muted" aria-busy="true">Loading…</p>
+      )}
+      <p className="muted small">
+        The request-level CSV has one row per call with times in UTC. The summary has one row per day, serving path, model and
+        API key, with days counted in your time zone ({tz}); its totals equal the request-level CSV&apos;s to the micro-dollar.
+        Both follow the range and filters above. Money is in US dollars with six decimals; unpriced calls have no cost and are
+        counted separately, never as $0.
+      </p>
+      <p className="warning small">
+        Usage is not an invoice: these are rated costs from the price table, which exclude fixed fees, invoice-level discounts,
+        minimums, credits and taxes. Reconcile with the Fireworks invoice, not against it.
+      </p>
+    </Panel>
+  );
+}

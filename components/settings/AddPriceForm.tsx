@@ -1,0 +1,60 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { PriceRecord } from '@/db/schema';
+import { sendJson } from '@/lib/client/send-json';
+
+const EMPTY = { model: '', servingPath: 'standard', region: 'global', inputUsdPerMtok: '', cachedInputUsdPerMtok: '', outputUsdPerMtok: '', effectiveFrom: '', source: '' };
+type Fields = typeof EMPTY;
+
+/** Adds a dated price row; the API checks it (exact dollars, cached ≤ input, no duplicate) and its message is shown as is. */
+export function AddPriceForm() {
+  const client = useQueryClient();
+  const [fields, setFields] = useState<Fields>(EMPTY);
+  const add = useMutation({
+    mutationFn: (body: Fields) => sendJson<{ price: PriceRecord }>('POST', '/api/v1/settings/prices', body),
+    onSuccess: () => {
+      setFields(EMPTY);
+      return client.invalidateQueries({ queryKey: ['settings', 'prices'] });
+    },
+  });
+  const set = (key: keyof Fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    add.mutate(fields);
+  };
+  return (
+    <form className="settings-form" onSubmit={submit} aria-label="Add price row">
+      <fieldset>
+        <legend>Add price row</legend>
+        <label>Model<input required value={fields.model} onChange={set('model')} placeholder="accounts/fireworks/models/…" /></label>
+        <label>
+          Serving path
+          <select value={fields.servingPath} onChange={set('servingPath')}>
+            {['standard', 'priority', 'fast'].map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </label>
+        <label>
+          Region
+          <select value={fields.region} onChange={set('region')}>
+            {['global', 'us'].map((r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+        </label>
+        <label>Input $/1M<input required inputMode="decimal" value={fields.inputUsdPerMtok} onChange={set('inputUsdPerMtok')} placeholder="0.60" /></label>
+        <label>Cached input $/1M<input required inputMode="decimal" value={fields.cachedInputUsdPerMtok} onChange={set('cachedInputUsdPerMtok')} placeholder="0.30" /></label>
+        <label>Output $/1M<input required inputMode="decimal" value={fields.outputUsdPerMtok} onChange={set('outputUsdPerMtok')} placeholder="2.40" /></label>
+        <label>Effective from (UTC)<input required type="date" value={fields.effectiveFrom} onChange={set('effectiveFrom')} /></label>
+        <label>Source<input value={fields.source} onChange={set('source')} placeholder="added in Settings" /></label>
+        <button type="submit" disabled={add.isPending}>Add price row</button>
+      </fieldset>
+      {add.isError ? <p className="error small form-message" role="alert">{add.error.message}</p> : null}
+      {add.isSuccess ? (
+        <p className="muted small form-message" role="status">
+          Added {add.data.price.model} ({add.data.price.servingPath}, {add.data.price.region}) from {add.data.price.effectiveFrom}. New calls
+          use it within seconds; calls already recorded keep their price until you re-price them below.
+        </p>
+      ) : null}
+    </form>
+  );
+}

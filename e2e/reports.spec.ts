@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { TZDate } from '@date-fns/tz';
+import { addDays, format, startOfDay } from 'date-fns';
+import type { SummaryReport } from '../lib/analytics/summary-report';
+import { formatCount, formatUsdExact } from '../components/format';
+import { E2E_ADMIN_TOKEN } from './token';
+
+const TZ = 'Europe/Berlin';
+test.use({ timezoneId: TZ });
+
+// Whole local days around the traffic the server generated at start, so the file name shows plain dates.
+const today = startOfDay(new TZDate(Date.now(), TZ));
+const from = new Date(addDays(today, -2).getTime());
+const to = new Date(addDays(today, 1).getTime());
+const day = (d: Date) => format(new TZDate(d.getTime(), TZ), 'yyyy-MM-dd');
+const reportsUrl = `/reports?range=custom&from=${from.toISOString()}&to=${to.toISOString()}`;
+
+async function login(page: Page) {
+  await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(reportsUrl)}`);
+  await expect(page.getByRole('heading', { name: 'Reports' })).toBeVisible();
+}
+
+/** The summary JSON for exactly the query the page is using (the JSON link carries it). */
+async function summaryFromApi(page: Page): Promise<SummaryReport> {
+  const href = await page.getByTestId('summary-json').getAttribute('href');
+  const res = await page.request.get(href!);
+  expect(res.ok()).toBe(true);
+  return (await res.json()) as SummaryReport;
+}
+
+async function expectTotalsShown(page: Page, report: SummaryReport) {
+  const t = report.totals;
+  await expect(page.getByTestId('summary-total-requests')).toHaveText(formatCount(t.requests));
+  await expect(page.getByTestId('summary-total-prompt')).toHaveText(formatCount(t.promptTokens));
+  await expect(page.getByTestId('summary-total-cached')).toHaveText(formatCount(t.cachedTokens));
+  await expect(page.getByTestId('summary-total-spend')).toHaveText(formatUsdExact(t.spendMicros));
+  await expect(page.getByTestId('summary-total-savings')).toHaveText(formatUsdExact(t.cacheSavingsMicros));
+  await expect(page.getByTestId('summary-total-unpriced')).toHaveText(formatCount(t.unpricedRequests));
+}
+
+async function download(page: Page, testId: string): Promise<{ download: Download; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return { download: file, text: fs.readFileSync((await file.path())!, 'utf8') };
+}
+
+const micros = (usd: string) => (usd === '' ? 0 : Number(usd.replace('.', '')));
+
+/** RFC 4180 records (quoted cells may hold commas, quotes and newlines). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+test('reports: preview totals equal the API, downloads carry the range and zone, filters narrow both', async ({ page }) => {
+  await login(page);
+  const report = await summaryFromApi(page);
+  expect(report.totals.requests).toBeGreaterThan(100);
+  expect(report.range.tz).toBe(TZ);
+  await expectTotalsShown(page, report);
+  await expect(page.getByText('Usage is not an invoice')).toBeVisible();
+  await expect(page.locator('table.data tbody tr')).toHaveCount(Math.min(20, report.rows.length));
+
+  const summary = await download(page, 'download-summary');
+  expect(summary.download.suggestedFilename()).toBe(`fireworks-meter_summary_${day(from)}_${day(to)}_Europe-Berlin.csv`);
+  const summaryLines = summary.text.trimEnd().split('\r\n');
+  expect(summaryLines[0]).toBe('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests');
+  expect(summaryLines.length - 1).toBe(report.rows.length);
+
+  const requests = await download(page, 'download-requests');
+  expect(requests.download.suggestedFilename()).toMatch(/^fireworks-meter_requests_\d{4}-\d\d-\d\dT\d{6}Z_\d{4}-\d\d-\d\dT\d{6}Z_UTC\.csv$/);
+  const [header, ...records] = parseCsv(requests.text);
+  expect(records.length).toBe(report.totals.requests);
+  const column = (name: string) => records.map((r) => r[header!.indexOf(name)]!);
+  expect(column('cost_usd').reduce((s, c) => s + micros(c), 0)).toBe(report.totals.spendMicros);
+  expect(column('cache_savings_usd').reduce((s, c) => s + micros(c), 0)).toBe(report.totals.cacheSavingsMicros);
+
+  // a filter changes the URL, the numbers and the links together
+  await page.getByRole('combobox', { name: 'Serving path', exact: true }).selectOption('standard');
+  await expect(page).toHaveURL(/servingPath=standard/);
+  await expect(page.getByTestId('summary-json')).toHaveAttribute('href', /servingPath=standard/);
+  const filtered = await summaryFromApi(page);
+  expect(filtered.totals.requests).toBeLessThan(report.totals.requests);
+  expect(filtered.rows.every((r) => r.servingPath === 'standard')).toBe(true);
+  await expectTotalsShown(page, filtered);
+  await expect(page.getByTestId('download-requests')).toHaveAttribute('href', /servingPath=standard/);
+  await page.getByRole('button', { name: /Remove Serving path standard/ }).click();
+  await expectTotalsShown(page, report);
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  fs.mkdirSync('docs/screenshots', { recursive: true });
+  await page.screenshot({ path: 'docs/screenshots/reports.png', fullPage: true });
+});
+
+test('reports: a bad range shows the error, not numbers', async ({ page }) => {
+  await login(page);
+  await page.goto('/reports?range=custom&from=not-a-date&to=2026-01-01T00:00:00Z');
+  await expect(page.getByText(/Could not load/)).toBeVisible();
+  const res = await page.request.get('/api/v1/reports/summary.csv?from=not-a-date&to=2026-01-01T00:00:00Z');
+  expect(res.status()).toBe(400);
+});

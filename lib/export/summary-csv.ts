@@ -1,0 +1,34 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { stringify } from 'csv-stringify/sync';
+import type { SummaryReport } from '@/lib/analytics/summary-report';
+import { microsToUsdString } from '@/lib/money';
+import { CSV_OPTIONS, textCell } from './csv-cells';
+
+export const SUMMARY_CSV_COLUMNS = [
+  'day', 'serving_path', 'model', 'api_key', 'api_key_label', 'requests', 'prompt_tokens', 'cached_tokens',
+  'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests',
+] as const;
+
+/** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, fixed 6-decimal dollars. */
+export function summaryCsv(report: SummaryReport): string {
+  const records = report.rows.map((r) => [
+    r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), r.requests,
+    r.promptTokens, r.cachedTokens, r.completionTokens, microsToUsdString(r.spendMicros),
+    microsToUsdString(r.cacheSavingsMicros), r.unpricedRequests,
+  ]);
+  return stringify(records, { ...CSV_OPTIONS, header: true, columns: [...SUMMARY_CSV_COLUMNS] });
+}
+
+/** A bound in the report's zone: the date alone at local midnight, otherwise date and time. */
+function localStamp(t: Date, tz: string): string {
+  const local = new TZDate(t.getTime(), tz);
+  const atMidnight = local.getHours() === 0 && local.getMinutes() === 0 && local.getSeconds() === 0 && local.getMilliseconds() === 0;
+  return format(local, atMidnight ? 'yyyy-MM-dd' : "yyyy-MM-dd'T'HHmm");
+}
+
+/** Names the range and the time zone its days are counted in, e.g. `…_2026-11-01_2026-11-08_Europe-Berlin.csv`. */
+export function summaryCsvFileName(from: Date, to: Date, tz: string): string {
+  const zone = tz.replace(/[^A-Za-z0-9_+-]+/g, '-');
+  return `fireworks-meter_summary_${localStamp(from, tz)}_${localStamp(to, tz)}_${zone}.csv`;
+}

@@ -1,0 +1,163 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { prices } from '@/db/schema';
+import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
+import { priceCall, toPriceRow, type PricedRow, type Pricing } from './price-book';
+import type { Region, ServingPath } from './types';
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const repriceSchema = z
+  .object({ from: instant, to: instant, model: z.string().trim().min(1).max(200).optional(), apply: z.boolean() })
+  .refine((r) => !(r.from instanceof Date && r.to instanceof Date) || r.from < r.to, { message: '`from` must be before `to`', path: ['from'] });
+export type RepriceRequest = z.infer<typeof repriceSchema>;
+
+export interface RepriceFigures {
+  /** Calls in the range (and model) looked at. */
+  calls: number;
+  /** Calls whose price row or any cost figure changes. */
+  changed: number;
+  /** Σ cost of priced calls before and after, micro-dollars. */
+  oldMicros: number;
+  newMicros: number;
+  differenceMicros: number;
+  becomePriced: number;
+  becomeUnpriced: number;
+}
+
+export interface RepriceResult {
+  applied: boolean;
+  range: { from: string; to: string };
+  model: string | null;
+  totals: RepriceFigures;
+  byModel: (RepriceFigures & { model: string })[];
+}
+
+interface CallRow {
+  id: number;
+  startedAt: number;
+  model: string;
+  servingPath: ServingPath;
+  region: Region;
+  promptTokens: number | null;
+  cachedPromptTokens: number | null;
+  completionTokens: number | null;
+  priceId: number | null;
+  costInputMicros: number | null;
+  costCachedInputMicros: number | null;
+  costOutputMicros: number | null;
+  costTotalMicros: number | null;
+  cacheSavingsMicros: number | null;
+  standardCostMicros: number | null;
+}
+
+const PAGE = `
+  SELECT id, started_at AS startedAt, model, serving_path AS servingPath, region, prompt_tokens AS promptTokens,
+    cached_prompt_tokens AS cachedPromptTokens, completion_tokens AS completionTokens, price_id AS priceId,
+    cost_input_micros AS costInputMicros, cost_cached_input_micros AS costCachedInputMicros, cost_output_micros AS costOutputMicros,
+    cost_total_micros AS costTotalMicros, cache_savings_micros AS cacheSavingsMicros, standard_cost_micros AS standardCostMicros
+  FROM requests
+  WHERE started_at >= ? AND started_at < ? AND (started_at > ? OR (started_at = ? AND id > ?)) AND (? IS NULL OR model = ?)
+  ORDER BY started_at, id LIMIT ?`;
+
+const UPDATE = `
+  UPDATE requests SET price_id = ?, cost_input_micros = ?, cost_cached_input_micros = ?, cost_output_micros = ?,
+    cost_total_micros = ?, cache_savings_micros = ?, standard_cost_micros = ? WHERE id = ?`;
+
+/** The cost columns a pricing writes, in UPDATE order. */
+function columns(p: Pricing): (number | null)[] {
+  const c = p.cost;
+  return [p.priceId, c?.inputMicros ?? null, c?.cachedInputMicros ?? null, c?.outputMicros ?? null, c?.totalMicros ?? null, c?.cacheSavingsMicros ?? null, p.standardCostMicros];
+}
+
+function current(r: CallRow): (number | null)[] {
+  return [r.priceId, r.costInputMicros, r.costCachedInputMicros, r.costOutputMicros, r.costTotalMicros, r.cacheSavingsMicros, r.standardCostMicros];
+}
+
+/** The same pricing the proxy does at ingest, from the row's stored tokens (usage unknown → unpriced). */
+function repriceCall(rows: PricedRow[], r: CallRow): Pricing {
+  const tokens =
+    r.promptTokens === null ? undefined : { promptTokens: r.promptTokens, cachedPromptTokens: r.cachedPromptTokens ?? 0, completionTokens: r.completionTokens ?? 0 };
+  return priceCall(rows, { model: r.model, servingPath: r.servingPath, region: r.region, at: new Date(r.startedAt) }, tokens);
+}
+
+const empty = (): RepriceFigures => ({ calls: 0, changed: 0, oldMicros: 0, newMicros: 0, differenceMicros: 0, becomePriced: 0, becomeUnpriced: 0 });
+
+function count(f: RepriceFigures, before: number | null, after: number | null, changed: boolean): void {
+  f.calls++;
+  if (changed) f.changed++;
+  f.oldMicros += before ?? 0;
+  f.newMicros += after ?? 0;
+  f.differenceMicros = f.newMicros - f.oldMicros;
+  if (before === null && after !== null) f.becomePriced++;
+  if (before !== null && after === null) f.becomeUnpriced++;
+}
+
+let applying = false;
+
+export class RepriceBusyError extends Error {
+  constructor() {
+    super('A re-pricing is already being applied; wait for it to finish.');
+  }
+}
+
+/**
+ * Prices the calls in [from, to) again with the current price table. With `apply: false` it only
+ * says what would change. With `apply: true` it rewrites each changed call's cost columns and
+ * price row, and moves the hourly rollup by the same amounts in the same transaction, so every
+ * total stays exact. Works page by page (keyset on started_at, id) and yields between pages, so
+ * millions of calls neither fill memory nor hold up the proxy running in the same process.
+ */
+export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000 } = {}): Promise<RepriceResult> {
+  if (request.apply) {
+    if (applying) throw new RepriceBusyError();
+    applying = true;
+  }
+  try {
+    const table = db.select().from(prices).all().map(toPriceRow);
+    const sqlite = db.$client;
+    const page = sqlite.prepare(PAGE);
+    const update = sqlite.prepare(UPDATE);
+    const totals = empty();
+    const byModel = new Map<string, RepriceFigures>();
+    const model = request.model ?? null;
+    let after = { startedAt: request.from.getTime(), id: -1 };
+
+    for (;;) {
+      const calls = page.all(after.startedAt, request.to.getTime(), after.startedAt, after.startedAt, after.id, model, model, pageSize) as CallRow[];
+      const changes: { id: number; values: (number | null)[] }[] = [];
+      for (const call of calls) {
+        const values = columns(repriceCall(table, call));
+        const before = current(call);
+        const changed = values.some((v, i) => v !== before[i]);
+        if (changed) changes.push({ id: call.id, values });
+        const perModel = byModel.get(call.model) ?? empty();
+        byModel.set(call.model, perModel);
+        count(perModel, call.costTotalMicros, values[4] ?? null, changed);
+        count(totals, call.costTotalMicros, values[4] ?? null, changed);
+      }
+      if (request.apply && changes.length) {
+        const ids = changes.map((c) => c.id);
+        sqlite.transaction(() => {
+          removeFromUsageRollups(sqlite, ids);
+          for (const c of changes) update.run(...c.values, c.id);
+          addToUsageRollups(sqlite, ids);
+        })();
+      }
+      const last = calls.at(-1);
+      if (!last || calls.length < pageSize) break;
+      after = { startedAt: last.startedAt, id: last.id };
+      await nextTurn();
+    }
+    return {
+      applied: request.apply,
+      range: { from: request.from.toISOString(), to: request.to.toISOString() },
+      model,
+      totals,
+      byModel: [...byModel.entries()].map(([m, f]) => ({ model: m, ...f })).sort((a, b) => Math.abs(b.differenceMicros) - Math.abs(a.differenceMicros) || a.model.localeCompare(b.model)),
+    };
+  } finally {
+    if (request.apply) applying = false;
+  }
+}

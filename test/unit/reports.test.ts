@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { openDatabase, type Db } from '@/db/client';
+import { apiKeyLabels, requests, type NewRequestRow, type RequestRow } from '@/db/schema';
+import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { localDays } from '@/lib/analytics/local-day-facts';
+import { summaryReport } from '@/lib/analytics/summary-report';
+import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
+import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
+import { Recorder } from '@/lib/recorder/recorder';
+
+// Around the end of summer time in Europe (25 Oct 2026), so some days are 25 hours long.
+const T0 = Date.UTC(2026, 9, 20);
+const SPAN = 12 * 86_400_000;
+let db: Db;
+let raw: RequestRow[];
+
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+before(() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-'));
+  db = openDatabase(path.join(dir, 'meter.db'));
+  const recorder = new Recorder(db, { spillDirectory: dir });
+  const r = rng(5);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  for (let i = 0; i < 5000; i++) {
+    const status = pick([200, 200, 200, 200, 429, 499]);
+    const ok = status === 200;
+    const priced = ok && r() > 0.15;
+    const prompt = Math.floor(r() * 4000);
+    const row: NewRequestRow = {
+      startedAt: T0 + Math.floor(r() * SPAN), durationMs: 50, endpoint: 'chat/completions',
+      model: pick(['m/a', 'm/b', '=HYPERLINK("x")']), servingPath: pick(['standard', 'priority', 'fast']), region: 'global',
+      stream: false, status, apiKey: pick(['k1', 'k2', '+k3']), team: pick(['search', null]), upstreamId: `id-${i}`,
+      promptTokens: ok ? prompt : null, cachedPromptTokens: ok ? Math.floor(prompt * r()) : null, completionTokens: ok ? Math.floor(r() * 400) : null,
+      costTotalMicros: priced ? Math.floor(r() * 80_000) : null, cacheSavingsMicros: priced ? Math.floor(r() * 2000) : null,
+    };
+    recorder.record(row);
+    if (i % 600 === 0) recorder.flush();
+  }
+  recorder.close();
+  db.insert(apiKeyLabels).values({ apiKey: 'k1', label: 'Search, prod "main"', team: 'search', updatedAt: 0 }).run();
+  raw = db.select().from(requests).all();
+});
+
+function filters(from: number, to: number, over: Record<string, string | string[]> = {}): Filters {
+  return filtersSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...over });
+}
+
+/** A small RFC 4180 reader (quoted cells, doubled quotes, CRLF) for checking our own output. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+const usdToMicros = (s: string) => (s === '' ? 0 : Number(s.replace('.', '')));
+
+async function requestCsvSums(f: Filters) {
+  const { from, to, tz: _tz, ...rest } = f;
+  const [header, ...lines] = parseCsv(await new Response(requestsCsvStream(db, from, to, rest)).text());
+  const col = (name: string) => header!.indexOf(name);
+  const sum = (name: string) => lines.reduce((s, l) => s + usdToMicros(l[col(name)]!), 0);
+  return { requests: lines.length, spendMicros: sum('cost_usd'), cacheSavingsMicros: sum('cache_savings_usd') };
+}
+
+describe('summary report', () => {
+  it('totals equal the request CSV to the micro-dollar for ranges that cut hours, with and without filters', async () => {
+    const r = rng(17);
+    for (let i = 0; i < 12; i++) {
+      const a = T0 + Math.floor(r() * (SPAN - 86_400_000));
+      const b = Math.min(T0 + SPAN, a + 1 + Math.floor(r() * 6 * 86_400_000));
+      const over: Record<string, string | string[]> = { tz: ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/New_York'][i % 4]! };
+      if (i % 3 === 1) over.apiKey = ['k1', '+k3'];
+      if (i % 5 === 2) over.servingPath = 'priority';
+      const f = filters(a, b, over);
+      const report = summaryReport(db, f);
+      const csv = await requestCsvSums(f);
+      assert.equal(report.totals.requests, csv.requests, `requests, range ${i}`);
+      assert.equal(report.totals.spendMicros, csv.spendMicros, `spend, range ${i}`);
+      assert.equal(report.totals.cacheSavingsMicros, csv.cacheSavingsMicros, `savings, range ${i}`);
+      assert.equal(report.rows.reduce((s, row) => s + row.spendMicros, 0), report.totals.spendMicros);
+    }
+  });
+
+  for (const tz of ['Europe/Berlin', 'Asia/Kolkata', 'America/New_York']) {
+    it(`groups calls by calendar day in ${tz}, every row on its own local day`, () => {
+      const f = filters(T0 + 1_111_111, T0 + 9 * 86_400_000 + 2_222_222, { tz });
+      const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const want = new Map<string, { requests: number; spendMicros: number; unpricedRequests: number; promptTokens: number }>();
+      for (const row of raw) {
+        if (row.startedAt < f.from.getTime() || row.startedAt >= f.to.getTime()) continue;
+        const key = [dayOf.format(row.startedAt), row.servingPath, row.model, row.apiKey].join('|');
+        const w = want.get(key) ?? { requests: 0, spendMicros: 0, unpricedRequests: 0, promptTokens: 0 };
+        w.requests++;
+        w.spendMicros += row.costTotalMicros ?? 0;
+        w.promptTokens += row.promptTokens ?? 0;
+        if (row.costTotalMicros === null && (row.status < 400 || row.status === 499)) w.unpricedRequests++;
+        want.set(key, w);
+      }
+      const report = summaryReport(db, f);
+      assert.equal(report.rows.length, want.size);
+      for (const row of report.rows) {
+        const w = want.get([row.day, row.servingPath, row.model, row.apiKey].join('|'));
+        assert.ok(w, `unexpected row ${row.day} ${row.model}`);
+        assert.deepEqual(
+          { requests: row.requests, spendMicros: row.spendMicros, unpricedRequests: row.unpricedRequests, promptTokens: row.promptTokens },
+          w,
+        );
+      }
+      assert.equal(report.range.tz, tz);
+      assert.ok(report.rows.some((row) => row.apiKey === 'k1' && row.apiKeyLabel === 'Search, prod "main"'));
+    });
+  }
+
+  it('counts the 25-hour day at the end of summer time as one day', () => {
+    const days = localDays(Date.UTC(2026, 9, 24, 22), Date.UTC(2026, 9, 26, 23), 'Europe/Berlin');
+    assert.deepEqual(days.map((d) => d.day), ['2026-10-25', '2026-10-26']);
+    assert.equal(days[1]!.start - days[0]!.start, 25 * 3_600_000);
+  });
+});
+
+describe('bad queries', () => {
+  it('are refused with a message, never a crash, whichever bound is malformed', () => {
+    for (const q of [{ from: 'x', to: 'y' }, { from: 'x', to: '2026-01-01T00:00:00Z' }, { from: '2026-01-01T00:00:00Z', to: 'y' }]) {
+      assert.equal(filtersSchema.safeParse(q).success, false);
+    }
+  });
+});
+
+describe('summary CSV', () => {
+  it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', () => {
+    const report = summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
+    const text = summaryCsv(report);
+    assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests\r\n'));
+    assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
+    assert.ok(text.includes(`,"'=HYPERLINK(""x"")",`), 'formula model neutralised and quoted');
+    assert.ok(text.includes(",'+k3,"), 'formula-like key neutralised');
+    assert.ok(text.includes(',k1,"Search, prod ""main""",'), 'label with comma and quotes quoted');
+    const [header, ...lines] = parseCsv(text.trimEnd() + '\r\n');
+    assert.equal(lines.length, report.rows.length);
+    const spend = header!.indexOf('spend_usd');
+    for (const line of lines) assert.match(line[spend]!, /^\d+\.\d{6}$/);
+    assert.equal(lines.reduce((s, l) => s + usdToMicros(l[spend]!), 0), report.totals.spendMicros);
+    assert.match(lines[0]![0]!, /^2026-10-2\d$/);
+  });
+
+  it('file names say the range and the time zone', () => {
+    const from = new Date('2026-10-31T23:00:00Z');
+    const to = new Date('2026-11-07T23:00:00Z');
+    assert.equal(summaryCsvFileName(from, to, 'Europe/Berlin'), 'fireworks-meter_summary_2026-11-01_2026-11-08_Europe-Berlin.csv');
+    assert.equal(summaryCsvFileName(new Date('2026-11-01T09:30:00Z'), new Date('2026-11-02T00:00:00Z'), 'UTC'), 'fireworks-meter_summary_2026-11-01T0930_2026-11-02_UTC.csv');
+    assert.equal(summaryCsvFileName(from, to, 'America/Argentina/Buenos_Aires'), 'fireworks-meter_summary_2026-10-31T2000_2026-11-07T2000_America-Argentina-Buenos_Aires.csv');
+    assert.equal(requestsCsvFileName(from, to), 'fireworks-meter_requests_2026-10-31T230000Z_2026-11-07T230000Z_UTC.csv');
+  });
+});
+
+describe('request CSV with page filters', () => {
+  it('keeps only the calls the filters select', async () => {
+    const f = filters(T0, T0 + SPAN, { model: 'm/a', apiKey: ['k2'] });
+    const sums = await requestCsvSums(f);
+    const want = raw.filter((r) => r.model === 'm/a' && r.apiKey === 'k2');
+    assert.equal(sums.requests, want.length);
+    assert.equal(sums.spendMicros, want.reduce((s, r) => s + (r.costTotalMicros ?? 0), 0));
+  });
+});
