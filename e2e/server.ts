@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@/lib/config';
+import { seedHistory } from '@/lib/seed/seed-history';
 import { startMeter } from '@/lib/server/meter';
 import { runMeterProcess } from '@/lib/server/run';
 import { startSimulator } from '@/simulator/server';
@@ -15,6 +16,8 @@ async function main() {
   const env = { DATABASE_URL: `file:${path.join(dir, 'meter.db')}`, FIREWORKS_BASE_URL: sim.url, METER_ADMIN_TOKEN: E2E_ADMIN_TOKEN, HOST: '127.0.0.1' };
   // Fill the database through the real proxy before the dashboard accepts the browser.
   const filler = await startMeter({ config: loadConfig({ ...env, PORT: '0' }), log: () => undefined });
+  // a week of history (through the recorder, as the proxy writes it) so charts have a shape
+  seedHistory(filler.runtime.db, dir, { requests: 20_000, days: 7, seed: 5, end: Date.now() - 3_600_000 });
   await runTraffic({ meterOrigin: filler.origin, requests: 300, concurrency: 6, seed: 11 });
   await filler.close();
   await runMeterProcess(loadConfig({ ...process.env, ...env, PORT: process.env.E2E_PORT ?? '3210' }));
