@@ -44,7 +44,7 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
   const runtime: MeterRuntime = { config, adminToken: admin.token, db };
   setRuntime(runtime);
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512, pipelining: 0 });
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
   const upstreamBase = new URL(config.FIREWORKS_BASE_URL);
   let inFlight = 0;
   let idle: (() => void) | undefined;
