@@ -24,10 +24,9 @@ export function priceCall(
   rows: PricedRow[],
   q: { model: string; servingPath: ServingPath; region: Region; at: Date },
   tokens: TokenCounts | undefined,
+  row = findPrice(rows, q) as PricedRow | undefined,
 ): Pricing {
-  if (!tokens) return UNPRICED;
-  const row = findPrice(rows, q) as PricedRow | undefined;
-  if (!row) return UNPRICED;
+  if (!tokens || !row) return UNPRICED;
   const cost = computeCost(tokens, row);
   const standard = q.servingPath === 'standard' ? { standardMicros: cost.totalMicros } : premiumOverStandard(tokens, row, rows, q.at);
   return { priceId: row.id, cost, standardCostMicros: standard?.standardMicros ?? null };
@@ -39,6 +38,8 @@ export function priceCall(
  */
 export class PriceBook {
   private rows: PricedRow[] = [];
+  /** The row found per (model, path, region, UTC day): the proxy prices the same few keys all day. */
+  private found = new Map<string, PricedRow | undefined>();
   private signature = '';
   private checkedAt = 0;
 
@@ -51,7 +52,12 @@ export class PriceBook {
 
   price(q: { model: string; servingPath: ServingPath; region: Region; at: Date }, tokens: TokenCounts | undefined): Pricing {
     if (Date.now() - this.checkedAt > this.refreshMs) this.reload();
-    return priceCall(this.rows, q, tokens);
+    const key = `${q.model}|${q.servingPath}|${q.region}|${Math.floor(q.at.getTime() / 86_400_000)}`;
+    if (!this.found.has(key)) {
+      if (this.found.size > 10_000) this.found.clear();
+      this.found.set(key, findPrice(this.rows, q) as PricedRow | undefined);
+    }
+    return priceCall(this.rows, q, tokens, this.found.get(key));
   }
 
   reload(): void {
@@ -60,6 +66,7 @@ export class PriceBook {
     const signature = `${stamp?.n}:${stamp?.max}`;
     if (signature === this.signature) return;
     this.rows = this.db.select().from(prices).all().map(toPriceRow);
+    this.found.clear();
     this.signature = signature;
   }
 }
