@@ -5,27 +5,9 @@ import type { SpendByApiKey } from '../lib/analytics/spend-by-api-key';
 import type { SpendByModel } from '../lib/analytics/spend-by-model';
 import type { SpendByTag } from '../lib/analytics/spend-by-tag';
 import { E2E_ADMIN_TOKEN } from './token';
+import { parse } from 'csv-parse/sync';
 
-/** RFC 4180: quoted cells may hold commas, CRLF and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else if (ch !== '\r') cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
+const parseCsv = (text: string): string[][] => parse(text);
 
 /** "12.345678" dollars to integer micro-dollars without floating point. */
 function usdToMicros(s: string): number {

@@ -5,6 +5,7 @@ import { addDays, format, startOfDay } from 'date-fns';
 import type { SummaryReport } from '../lib/analytics/summary-report';
 import { formatCount, formatUsdExact } from '../components/format';
 import { E2E_ADMIN_TOKEN } from './token';
+import { parse } from 'csv-parse/sync';
 
 const TZ = 'Europe/Berlin';
 test.use({ timezoneId: TZ });
@@ -46,26 +47,7 @@ async function download(page: Page, testId: string): Promise<{ download: Downloa
 
 const micros = (usd: string) => (usd === '' ? 0 : Number(usd.replace('.', '')));
 
-/** RFC 4180 records (quoted cells may hold commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
+const parseCsv = (text: string): string[][] => parse(text);
 
 test('reports: preview totals equal the API, downloads carry the range and zone, filters narrow both', async ({ page }) => {
   await login(page);

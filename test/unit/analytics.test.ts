@@ -13,15 +13,13 @@ import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
 import { dropRawRowsBefore } from '@/lib/recorder/retention';
+import { createRandom } from '@/lib/seed/synthetic-calls';
 
 const T0 = Date.UTC(2026, 9, 1);
 let db: Db;
 let raw: RequestRow[];
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
+const rng = createRandom;
 
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-analytics-'));

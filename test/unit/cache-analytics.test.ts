@@ -17,6 +17,7 @@ import { spendByModel } from '@/lib/analytics/spend-by-model';
 import { spendByTag } from '@/lib/analytics/spend-by-tag';
 import type { UsageTotals } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
+import { createRandom } from '@/lib/seed/synthetic-calls';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -54,10 +55,7 @@ function row(c: Call): NewRequestRow {
   };
 }
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
+const rng = createRandom;
 
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-cache-'));

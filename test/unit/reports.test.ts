@@ -11,6 +11,8 @@ import { summaryReport } from '@/lib/analytics/summary-report';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 import { Recorder } from '@/lib/recorder/recorder';
+import { parse } from 'csv-parse/sync';
+import { createRandom } from '@/lib/seed/synthetic-calls';
 
 // Around the end of summer time in Europe (25 Oct 2026), so some days are 25 hours long.
 const T0 = Date.UTC(2026, 9, 20);
@@ -18,10 +20,7 @@ const SPAN = 12 * 86_400_000;
 let db: Db;
 let raw: RequestRow[];
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
+const rng = createRandom;
 
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-'));
@@ -53,26 +52,7 @@ function filters(from: number, to: number, over: Record<string, string | string[
   return filtersSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...over });
 }
 
-/** A small RFC 4180 reader (quoted cells, doubled quotes, CRLF) for checking our own output. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
+const parseCsv = (text: string): string[][] => parse(text);
 
 const usdToMicros = (s: string) => (s === '' ? 0 : Number(s.replace('.', '')));
 

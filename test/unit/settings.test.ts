@@ -16,14 +16,12 @@ import { reprice, repriceSchema } from '@/lib/pricing/reprice';
 import type { Region, ServingPath } from '@/lib/pricing/types';
 import { Recorder } from '@/lib/recorder/recorder';
 import { listApiKeyLabels, saveApiKeyLabel } from '@/lib/settings/api-key-labels';
+import { createRandom } from '@/lib/seed/synthetic-calls';
 
 const T0 = Date.UTC(2026, 9, 1);
 const DAY = 86_400_000;
 
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
+const rng = createRandom;
 
 function tempDb(): { db: Db; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-settings-'));
