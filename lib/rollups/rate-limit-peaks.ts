@@ -26,54 +26,40 @@ const PEAK_COLUMNS = [
 ];
 
 /**
- * Adds a batch of raw rows (ids in [?, ?]) to `rate_limit_hourly`. Run after the per-minute upsert:
- * counts and lowest limits come from the batch's raw rows; peaks come from the CURRENT totals of the
- * minutes the batch touched (per key, and summed over keys for '*'), so a minute that grows across
- * batches is judged as a whole. Peaks only rise, so the upsert keeps the larger.
+ * Adds a batch of raw rows (ids in [?, ?]) to `rate_limit_hourly`. Run after the per-minute upsert.
+ * One row per minute the batch touched (per key, and summed over keys for '*') carries that
+ * minute's CURRENT totals and limits, so a minute that grows across batches is judged as a whole,
+ * plus the batch's own counts for it. SQLite applies the upsert row by row, so several minutes of
+ * one hour fold in turn: counts add, peaks keep the larger (they only rise), limits keep the lowest.
+ * Picking each hour's best minute in SQL first (a window) cost more than these extra upserts.
  */
 export const RATE_LIMIT_HOURLY_UPSERT = `
   WITH batch AS (
-    SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute_start, model, api_key, status,
-      nullif(limit_prompt_tpm, 0) AS lp, nullif(limit_uncached_prompt_tpm, 0) AS lu, nullif(limit_generated_tpm, 0) AS lg
-    FROM requests WHERE id BETWEEN ? AND ?
+    SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute_start, model, api_key,
+      count(*) AS requests, sum(status = 429) AS rate_limited, sum(status = 503) AS overloaded
+    FROM requests WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3
   ),
-  per_key AS (
-    SELECT (minute_start / ${HOUR_MS}) * ${HOUR_MS} AS hour_start, model, api_key, count(*) AS requests,
-      sum(status = 429) AS rate_limited, sum(status = 503) AS overloaded, min(lp) AS lp, min(lu) AS lu, min(lg) AS lg
-    FROM batch GROUP BY 1, 2, 3
-  ),
-  counts AS (
-    SELECT * FROM per_key
-    UNION ALL
-    SELECT hour_start, model, '${ALL_KEYS}', sum(requests), sum(rate_limited), sum(overloaded), min(lp), min(lu), min(lg)
-    FROM per_key GROUP BY 1, 2
-  ),
-  touched AS (SELECT DISTINCT minute_start, model, api_key FROM batch),
-  -- CROSS JOIN keeps the touched minutes outermost: the planner has no statistics and would scan the minutes
+  -- CROSS JOIN keeps the batch's minutes outermost: the planner has no statistics and would scan the minutes
   minutes AS (
-    SELECT m.minute_start, m.model, m.api_key, m.prompt_tokens AS p, m.uncached_prompt_tokens AS u, m.generated_tokens AS g,
+    SELECT b.minute_start, b.model, b.api_key, b.requests, b.rate_limited, b.overloaded,
+      m.prompt_tokens AS p, m.uncached_prompt_tokens AS u, m.generated_tokens AS g,
       m.limit_prompt_tpm AS lp, m.limit_uncached_prompt_tpm AS lu, m.limit_generated_tpm AS lg
-    FROM touched t CROSS JOIN rate_limit_minutely m ON m.minute_start = t.minute_start AND m.model = t.model AND m.api_key = t.api_key
+    FROM batch b CROSS JOIN rate_limit_minutely m ON m.minute_start = b.minute_start AND m.model = b.model AND m.api_key = b.api_key
     UNION ALL
-    SELECT m.minute_start, m.model, '${ALL_KEYS}', sum(m.prompt_tokens), sum(m.uncached_prompt_tokens), sum(m.generated_tokens),
+    SELECT b.minute_start, b.model, '${ALL_KEYS}', b.requests, b.rate_limited, b.overloaded,
+      sum(m.prompt_tokens), sum(m.uncached_prompt_tokens), sum(m.generated_tokens),
       min(m.limit_prompt_tpm), min(m.limit_uncached_prompt_tpm), min(m.limit_generated_tpm)
-    FROM (SELECT DISTINCT minute_start, model FROM touched) t
-      CROSS JOIN rate_limit_minutely m ON m.minute_start = t.minute_start AND m.model = t.model
-    GROUP BY 1, 2
-  ),
-  ranked AS (
-    SELECT *, max(p) OVER hour AS busiest_p, max(u) OVER hour AS busiest_u, max(g) OVER hour AS busiest_g,
-      row_number() OVER (hour ORDER BY share DESC, p DESC, minute_start) AS rank
-    FROM (SELECT *, (minute_start / ${HOUR_MS}) * ${HOUR_MS} AS hour_start, ${MINUTE_SHARE} AS share FROM minutes)
-    WINDOW hour AS (PARTITION BY hour_start, model, api_key)
+    FROM (SELECT minute_start, model, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded
+          FROM batch GROUP BY 1, 2) b
+      CROSS JOIN rate_limit_minutely m ON m.minute_start = b.minute_start AND m.model = b.model
+    GROUP BY b.minute_start, b.model
   )
   INSERT INTO rate_limit_hourly (api_key, hour_start, model, requests, rate_limited, overloaded,
     busiest_prompt_tokens, busiest_uncached_prompt_tokens, busiest_generated_tokens,
     limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm, ${PEAK_COLUMNS.join(', ')})
-  SELECT c.api_key, c.hour_start, c.model, c.requests, c.rate_limited, c.overloaded, r.busiest_p, r.busiest_u, r.busiest_g,
-    c.lp, c.lu, c.lg, r.minute_start, r.p, r.u, r.g, r.lp, r.lu, r.lg, r.share
-  FROM counts c JOIN ranked r ON r.rank = 1 AND r.hour_start = c.hour_start AND r.model = c.model AND r.api_key = c.api_key
-  WHERE true
+  SELECT api_key, (minute_start / ${HOUR_MS}) * ${HOUR_MS}, model, requests, rate_limited, overloaded, p, u, g, lp, lu, lg,
+    minute_start, p, u, g, lp, lu, lg, ${MINUTE_SHARE}
+  FROM minutes WHERE true
   ON CONFLICT DO UPDATE SET
     requests = requests + excluded.requests, rate_limited = rate_limited + excluded.rate_limited, overloaded = overloaded + excluded.overloaded,
     busiest_prompt_tokens = max(busiest_prompt_tokens, excluded.busiest_prompt_tokens),
