@@ -9,7 +9,7 @@ const TOKEN = 'bench-admin-token-0123456789';
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
 
 /** Every JSON endpoint a page calls with the filter query (keep in step with components/). */
-export const PAGE_ENDPOINTS = ['overview', 'spend/over-time', 'filter-options'];
+export const PAGE_ENDPOINTS = ['overview', 'spend/over-time', 'filter-options', 'rate-limits/over-time', 'rate-limits/headroom'];
 
 async function main() {
   buildIfStale(process.cwd());

@@ -100,7 +100,7 @@ function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | n
   if (!dayStarts) return `SELECT hour_start AS t, model, api_key AS apiKey, ${HOUR_FIGURES} FROM (${rateLimitHours(filters, hours, params)})`;
   // the first day starts at or before `from`, so together the days cover every whole hour
   const clip = (t: number) => Math.min(Math.max(t, hours.from), hours.to);
-  const dayList = dayStarts.map((t, i) => [t, clip(t), clip(dayStarts[i + 1] ?? hours.to)]).filter(([, lo, hi]) => lo! < hi!);
+  const dayList = dayStarts.map((t, i) => [t, clip(t), clip(dayStarts[i + 1] ?? hours.to)] as const).filter(([, lo, hi]) => lo < hi);
   const table = `(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM (VALUES ${dayList.map(() => '(?, ?, ?)').join(', ')})) d`;
   params.push(...dayList.flat());
   const sql = rateLimitHours(filters, { from: 'd.lo', to: 'd.hi', join: { table, select: 'd.day' } }, params);
@@ -133,7 +133,7 @@ export function rateLimitUsageOverTime(db: Db, filters: Filters): RateLimitUsage
   });
   const starts = bucketStarts(filters, bucket);
   if (split.hours) parts.push(hourParts(filters, split.hours, bucket === 'day' ? starts : null, params));
-  // an edge and the hours never share an hour bucket; the fold below would merge them if they did
+  // an edge's hour and the whole hours can share a day: the fold below merges rows of one bucket
   const rows = query<Row>(db, `SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY 2, 3, 1`, params);
 
   const bucketOf = bucketFinder(starts, bucket, filters.tz);
