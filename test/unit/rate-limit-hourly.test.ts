@@ -151,7 +151,8 @@ describe('rate_limit_hourly maintained at ingest', () => {
 
   it('the migration backfill computes the same table from the minutes', () => {
     const before = db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all();
-    const migration = fs.readFileSync(path.join(process.cwd(), 'db/migrations/0002_rate_limit_hourly.sql'), 'utf8');
+    const folder = path.join(process.cwd(), 'db/migrations');
+    const migration = fs.readFileSync(path.join(folder, fs.readdirSync(folder).find((f) => f.endsWith('_rate_limit_hourly.sql'))!), 'utf8');
     const backfill = migration.split('--> statement-breakpoint').find((s) => s.includes('INSERT INTO'))!;
     db.$client.transaction(() => {
       db.$client.exec('DELETE FROM rate_limit_hourly');
