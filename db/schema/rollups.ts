@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, real, primaryKey, index } from 'drizzle-orm/sqlite-core';
 
 /** The measures every usage rollup keeps (see lib/rollups/definition.ts for how a raw row counts). */
 function usageMeasures() {
@@ -83,6 +83,48 @@ export const rateLimitMinutely = sqliteTable(
     limitGeneratedTpm: integer('limit_generated_tpm'),
   },
   (t) => [primaryKey({ columns: [t.minuteStart, t.model, t.apiKey] }), index('rate_limit_minutely_model').on(t.model, t.minuteStart)],
+);
+
+/** The api_key of the rows that sum a model's keys minute by minute (fingerprints are `hash…tail` or 'none'). */
+export const ALL_KEYS = '*';
+
+/**
+ * Per hour and (model, key), what the Rate limits page needs from the hour's minutes, so long ranges
+ * read one row per hour instead of sixty. Rows with api_key '*' hold the model's keys summed per
+ * minute (the page's un-keyed view). Maintained at ingest from the current minute totals: a minute's
+ * tokens only grow and its lowest limit only falls, so every peak here only rises and an upsert that
+ * keeps the larger is exact (see lib/rollups/rate-limit-peaks.ts).
+ */
+export const rateLimitHourly = sqliteTable(
+  'rate_limit_hourly',
+  {
+    apiKey: text('api_key').notNull(),
+    hourStart: integer('hour_start').notNull(),
+    model: text('model').notNull(),
+    requests: integer('requests').notNull(),
+    rateLimited: integer('rate_limited').notNull(),
+    overloaded: integer('overloaded').notNull(),
+    // each meter's own busiest minute (usage over time)
+    busiestPromptTokens: integer('busiest_prompt_tokens').notNull(),
+    busiestUncachedPromptTokens: integer('busiest_uncached_prompt_tokens').notNull(),
+    busiestGeneratedTokens: integer('busiest_generated_tokens').notNull(),
+    limitPromptTpm: integer('limit_prompt_tpm'), // lowest seen in the hour
+    limitUncachedPromptTpm: integer('limit_uncached_prompt_tpm'),
+    limitGeneratedTpm: integer('limit_generated_tpm'),
+    // the minute closest to a limit on any meter (headroom): ties → more prompt tokens, then earliest
+    peakMinuteStart: integer('peak_minute_start').notNull(),
+    peakPromptTokens: integer('peak_prompt_tokens').notNull(),
+    peakUncachedPromptTokens: integer('peak_uncached_prompt_tokens').notNull(),
+    peakGeneratedTokens: integer('peak_generated_tokens').notNull(),
+    peakLimitPromptTpm: integer('peak_limit_prompt_tpm'),
+    peakLimitUncachedPromptTpm: integer('peak_limit_uncached_prompt_tpm'),
+    peakLimitGeneratedTpm: integer('peak_limit_generated_tpm'),
+    peakShare: real('peak_share').notNull(), // highest used / limit of the three at that minute
+  },
+  // Key first: the page reads either the '*' rows or a few keys over a run of hours. The migration
+  // makes the table WITHOUT ROWID (drizzle cannot say so), so those rows are stored side by side
+  // in key order: reading 90 days is one contiguous range, not 20k scattered row lookups.
+  (t) => [primaryKey({ columns: [t.apiKey, t.hourStart, t.model] })],
 );
 
 /** Daily prompt-cache totals per session-affinity key, for "sessions that miss the cache". */

@@ -1,6 +1,9 @@
 import type { Db } from '@/db/client';
 import type { Filters } from './filters';
-import { rateLimitMinutes } from './rate-limit-minutes';
+import { ALL_KEYS } from '@/db/schema/rollups';
+import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
+import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
+import { ignoredRateLimitFilters, rateLimitMinutes } from './rate-limit-minutes';
 import { query } from './run';
 
 /** Below this much headroom on any meter at the peak minute, the page warns. */
@@ -61,31 +64,52 @@ interface PeakRow {
   overloaded: number;
 }
 
-const usedShare = (used: string, limit: string) => `coalesce(${used} * 1.0 / nullif(${limit}, 0), 0)`;
 const room = (used: number, limit: number | null) => (limit === null || limit <= 0 ? null : 1 - used / limit);
+
+const MINUTE_SHARE = usedShareSql({
+  prompt: 'prompt', uncached: 'uncached', generated: 'generated',
+  limitPrompt: 'limit_prompt', limitUncached: 'limit_uncached', limitGenerated: 'limit_generated',
+});
 
 /**
  * Per model (and key): the minute of the range that came closest to a Fireworks limit, the headroom
- * left on each meter then, and the 429 / 503 counts. One pass over the per-minute rollup.
+ * left on each meter then, and the 429 / 503 counts. Candidates are each whole hour's peak minute
+ * from the hourly rollup plus every minute of the partial hours at the edges. Only the candidates
+ * that reach their series' highest share are sorted for the tie rules (sorting all of them was
+ * most of the cost over 90 days).
  */
 export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
-  const minutes = rateLimitMinutes(filters);
+  const split = splitRateLimitRange(filters);
+  const params: (string | number)[] = [];
+  // api_key is '*' for keys summed until the end, so that it can be matched with = and IN
+  const candidates = split.edges.map((edge) => {
+    const minutes = rateLimitMinutes(filters, edge);
+    params.push(...minutes.params);
+    return `SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, minute_start AS t, prompt, uncached, generated,
+       limit_prompt, limit_uncached, limit_generated, ${MINUTE_SHARE} AS share, requests, rate_limited, overloaded FROM (${minutes.sql})`;
+  });
+  if (split.hours) {
+    const hours = rateLimitHours(filters, split.hours, params);
+    candidates.push(`SELECT model, coalesce(api_key, '${ALL_KEYS}'), peak_minute_start, peak_prompt_tokens, peak_uncached_prompt_tokens,
+       peak_generated_tokens, peak_limit_prompt_tpm, peak_limit_uncached_prompt_tpm, peak_limit_generated_tpm, peak_share,
+       requests, rate_limited, overloaded FROM (${hours})`);
+  }
   const peaks = query<PeakRow>(
     db,
-    `SELECT model, api_key AS apiKey, minute_start AS t, prompt AS promptTokens, uncached AS uncachedPromptTokens,
-       generated AS generatedTokens, limit_prompt AS limitPromptTpm, limit_uncached AS limitUncachedPromptTpm,
-       limit_generated AS limitGeneratedTpm, total_requests AS requests, total_rate_limited AS rateLimited, total_overloaded AS overloaded
+    `WITH candidates AS (${candidates.join(' UNION ALL ')}),
+     series AS (
+       SELECT model, api_key, max(share) AS share, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded
+       FROM candidates GROUP BY model, api_key
+     )
+     SELECT p.model, nullif(p.api_key, '${ALL_KEYS}') AS apiKey, p.t, p.prompt AS promptTokens, p.uncached AS uncachedPromptTokens,
+       p.generated AS generatedTokens, p.limit_prompt AS limitPromptTpm, p.limit_uncached AS limitUncachedPromptTpm,
+       p.limit_generated AS limitGeneratedTpm, s.requests, s.rate_limited AS rateLimited, s.overloaded
      FROM (
-       SELECT *,
-         row_number() OVER (PARTITION BY model, api_key ORDER BY
-           max(${usedShare('prompt', 'limit_prompt')}, ${usedShare('uncached', 'limit_uncached')}, ${usedShare('generated', 'limit_generated')}) DESC,
-           prompt DESC, minute_start) AS rank,
-         sum(requests) OVER groups AS total_requests, sum(rate_limited) OVER groups AS total_rate_limited,
-         sum(overloaded) OVER groups AS total_overloaded
-       FROM (${minutes.sql})
-       WINDOW groups AS (PARTITION BY model, api_key)
-     ) WHERE rank = 1`,
-    minutes.params,
+       SELECT *, row_number() OVER (PARTITION BY model, api_key ORDER BY prompt DESC, t) AS rank
+       FROM candidates WHERE (model, api_key, share) IN (SELECT model, api_key, share FROM series)
+     ) p JOIN series s ON s.model = p.model AND s.api_key = p.api_key
+     WHERE p.rank = 1 ORDER BY p.model, p.api_key`,
+    params,
   );
   const rows = peaks.map(({ model, apiKey, requests, rateLimited, overloaded, ...peak }): HeadroomRow => {
     const headroom = {
@@ -102,7 +126,7 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
     };
   });
   rows.sort((a, b) => (a.lowestHeadroom ?? Infinity) - (b.lowestHeadroom ?? Infinity) || b.requests - a.requests);
-  return { rows, ignoredFilters: minutes.ignoredFilters };
+  return { rows, ignoredFilters: ignoredRateLimitFilters(filters) };
 }
 
 /** Rows whose tightest meter is below LOW_HEADROOM at its peak minute, for the page's warning. */

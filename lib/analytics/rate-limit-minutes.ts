@@ -7,6 +7,21 @@ import type { Filters } from './filters';
  */
 const NOT_APPLIED = ['team', 'project', 'environment', 'servingPath', 'region'] as const;
 
+export function ignoredRateLimitFilters(filters: Filters): string[] {
+  return NOT_APPLIED.filter((k) => filters[k].length > 0);
+}
+
+/** Minutes whose start lies in [from, to). */
+export interface MinuteRange {
+  from: number;
+  to: number;
+}
+
+/** The minutes a range covers: a minute that starts before `from` still holds calls inside the range. */
+export function wholeRange(filters: Pick<Filters, 'from' | 'to'>): MinuteRange {
+  return { from: Math.floor(filters.from.getTime() / MINUTE_MS) * MINUTE_MS, to: filters.to.getTime() };
+}
+
 export interface RateLimitMinutes {
   /** One row per (minute, model[, key]) with columns minute_start, model, api_key, requests, rate_limited, overloaded, prompt, uncached, generated, limit_prompt, limit_uncached, limit_generated. */
   sql: string;
@@ -18,12 +33,12 @@ export interface RateLimitMinutes {
 
 /**
  * Tokens per minute on each meter for the filtered models (and keys), summed over keys unless the
- * view filters by key, with the lowest limit any of them saw that minute. Reads the rollup by its
- * primary key (minute_start first) or by (model, minute_start) when models are filtered.
+ * view filters by key, with the lowest limit any of them saw that minute, for the minutes in
+ * `minutes` (default: the whole range). Reads the rollup by its primary key (minute_start first)
+ * or by (model, minute_start) when models are filtered.
  */
-export function rateLimitMinutes(filters: Filters): RateLimitMinutes {
-  // a minute that starts before `from` still holds calls inside the range
-  const params: (string | number)[] = [Math.floor(filters.from.getTime() / MINUTE_MS) * MINUTE_MS, filters.to.getTime()];
+export function rateLimitMinutes(filters: Filters, minutes: MinuteRange = wholeRange(filters)): RateLimitMinutes {
+  const params: (string | number)[] = [minutes.from, minutes.to];
   let where = 'minute_start >= ? AND minute_start < ?';
   for (const [values, column] of [[filters.model, 'model'], [filters.apiKey, 'api_key']] as const) {
     if (!values.length) continue;
@@ -38,5 +53,5 @@ export function rateLimitMinutes(filters: Filters): RateLimitMinutes {
       min(limit_prompt_tpm) AS limit_prompt, min(limit_uncached_prompt_tpm) AS limit_uncached, min(limit_generated_tpm) AS limit_generated
     FROM rate_limit_minutely WHERE ${where}
     GROUP BY minute_start, model${perKey ? ', api_key' : ''}`;
-  return { sql, params, perKey, ignoredFilters: NOT_APPLIED.filter((k) => filters[k].length > 0) };
+  return { sql, params, perKey, ignoredFilters: ignoredRateLimitFilters(filters) };
 }

@@ -1,7 +1,8 @@
 import type { Db } from '@/db/client';
 import { HOUR_MS, MINUTE_MS } from '@/lib/rollups/definition';
 import { bucketFor, type Bucket, type Filters } from './filters';
-import { rateLimitMinutes } from './rate-limit-minutes';
+import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
+import { ignoredRateLimitFilters, rateLimitMinutes, type MinuteRange } from './rate-limit-minutes';
 import { query } from './run';
 import { bucketStart } from './time-buckets';
 
@@ -67,31 +68,82 @@ function bucketStarts(filters: Filters, bucket: Bucket): number[] {
 }
 
 /**
+ * The shown bucket a row's start falls in, or undefined before the first (in a half-hour zone the
+ * hour a range starts in can belong to the day before). Days come from the range's own day starts
+ * by binary search: a time-zone conversion per row costs more than the query over 90 days.
+ */
+function bucketFinder(starts: number[], bucket: Bucket, tz: string): (t: number) => number | undefined {
+  if (bucket !== 'day') return (t) => bucketStart(t, bucket, tz);
+  return (t) => {
+    if (!starts.length || t < starts[0]!) return undefined;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return starts[lo];
+  };
+}
+
+const HOUR_FIGURES = `busiest_prompt_tokens AS promptTokens, busiest_uncached_prompt_tokens AS uncachedPromptTokens,
+  busiest_generated_tokens AS generatedTokens, limit_prompt AS limitPromptTpm, limit_uncached AS limitUncachedPromptTpm,
+  limit_generated AS limitGeneratedTpm, requests, rate_limited AS rateLimited, overloaded`;
+
+/**
+ * The whole hours as Row-shaped SQL: one row per hour, or for day buckets already folded into the
+ * days in SQL (tens of thousands of hours over 90 days cost more to hand to JavaScript than to
+ * fold). Each day's hours are one index range, joined from a list of the days' bounds.
+ */
+function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | null, params: (string | number)[]): string {
+  if (!dayStarts) return `SELECT hour_start AS t, model, api_key AS apiKey, ${HOUR_FIGURES} FROM (${rateLimitHours(filters, hours, params)})`;
+  // the first day starts at or before `from`, so together the days cover every whole hour
+  const clip = (t: number) => Math.min(Math.max(t, hours.from), hours.to);
+  const dayList = dayStarts.map((t, i) => [t, clip(t), clip(dayStarts[i + 1] ?? hours.to)] as const).filter(([, lo, hi]) => lo < hi);
+  const table = `(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM (VALUES ${dayList.map(() => '(?, ?, ?)').join(', ')})) d`;
+  params.push(...dayList.flat());
+  const sql = rateLimitHours(filters, { from: 'd.lo', to: 'd.hi', join: { table, select: 'd.day' } }, params);
+  return `SELECT day AS t, model, api_key AS apiKey,
+      max(busiest_prompt_tokens) AS promptTokens, max(busiest_uncached_prompt_tokens) AS uncachedPromptTokens,
+      max(busiest_generated_tokens) AS generatedTokens, min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm,
+      min(limit_generated) AS limitGeneratedTpm, sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
+    FROM (${sql}) GROUP BY 1, 2, 3`;
+}
+
+/**
  * Tokens per minute against Fireworks' limits over time, per model (and key when filtered by key).
- * Minute buckets are the minutes themselves; hour buckets take the max over their minutes in SQL;
+ * Minute buckets are the minutes themselves; hour buckets take the max over their minutes (the
+ * hourly rollup's busiest minute for whole hours, the minutes themselves at the range's edges);
  * day buckets (viewer's zone) fold those hours again with max, so every point is a real minute's peak.
  */
 export function rateLimitUsageOverTime(db: Db, filters: Filters): RateLimitUsageOverTime {
-  const minutes = rateLimitMinutes(filters);
   const bucket = bucketFor(filters);
   const sqlBucketMs = bucket === 'minute' ? MINUTE_MS : HOUR_MS;
-  const rows = query<Row>(
-    db,
-    `SELECT (minute_start / ${sqlBucketMs}) * ${sqlBucketMs} AS t, model, api_key AS apiKey,
+  const split = splitRateLimitRange(filters);
+  const params: (string | number)[] = [];
+  const parts = split.edges.map((edge) => {
+    const minutes = rateLimitMinutes(filters, edge);
+    params.push(...minutes.params);
+    return `SELECT (minute_start / ${sqlBucketMs}) * ${sqlBucketMs} AS t, model, api_key AS apiKey,
        max(prompt) AS promptTokens, max(uncached) AS uncachedPromptTokens, max(generated) AS generatedTokens,
        min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm, min(limit_generated) AS limitGeneratedTpm,
        sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
-     FROM (${minutes.sql}) GROUP BY 1, 2, 3 ORDER BY 2, 3, 1`,
-    minutes.params,
-  );
-
+     FROM (${minutes.sql}) GROUP BY 1, 2, 3`;
+  });
   const starts = bucketStarts(filters, bucket);
+  if (split.hours) parts.push(hourParts(filters, split.hours, bucket === 'day' ? starts : null, params));
+  // an edge's hour and the whole hours can share a day: the fold below merges rows of one bucket
+  const rows = query<Row>(db, `SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY 2, 3, 1`, params);
+
+  const bucketOf = bucketFinder(starts, bucket, filters.tz);
   const bySeries = new Map<string, { series: RateLimitSeries; at: Map<number, RateLimitPoint> }>();
   for (const { model, apiKey, ...point } of rows) {
     const key = `${model}\u0000${apiKey ?? ''}`;
     let entry = bySeries.get(key);
     if (!entry) bySeries.set(key, (entry = { series: { model, apiKey, points: [] }, at: new Map() }));
-    const t = bucketStart(point.t, bucket, filters.tz);
+    const t = bucketOf(point.t);
+    if (t === undefined) continue;
     const into = entry.at.get(t);
     if (!into) {
       entry.at.set(t, { ...point, t });
@@ -118,5 +170,5 @@ export function rateLimitUsageOverTime(db: Db, filters: Filters): RateLimitUsage
         },
     ),
   }));
-  return { bucket, series, ignoredFilters: minutes.ignoredFilters };
+  return { bucket, series, ignoredFilters: ignoredRateLimitFilters(filters) };
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DAY_MS, MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
+import { RATE_LIMIT_HOURLY_UPSERT } from './rate-limit-peaks';
 
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
 
@@ -7,18 +8,21 @@ const STATEMENTS = {
   hourly: usageRollupUpsert(USAGE_ROLLUPS.hourly, 'id BETWEEN ? AND ?'),
   daily: usageRollupUpsert(USAGE_ROLLUPS.daily, 'id BETWEEN ? AND ?'),
   hourlyCompact: usageRollupUpsert(USAGE_ROLLUPS.hourlyCompact, 'id BETWEEN ? AND ?'),
+  // A minute's figures must only grow (the hourly peaks rely on it): a zero limit counts as unknown,
+  // as the page already reads it, and a call never adds negative uncached tokens.
   rateLimits: `
     INSERT INTO rate_limit_minutely (minute_start, model, api_key, requests, rate_limited, overloaded, prompt_tokens,
       uncached_prompt_tokens, generated_tokens, limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm)
     SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS}, model, api_key, count(*), sum(status = 429), sum(status = 503),
-      coalesce(sum(prompt_tokens), 0), coalesce(sum(prompt_tokens - coalesce(cached_prompt_tokens, 0)), 0), coalesce(sum(completion_tokens), 0),
-      min(limit_prompt_tpm), min(limit_uncached_prompt_tpm), min(limit_generated_tpm)
+      coalesce(sum(prompt_tokens), 0), coalesce(sum(max(prompt_tokens - coalesce(cached_prompt_tokens, 0), 0)), 0), coalesce(sum(completion_tokens), 0),
+      min(nullif(limit_prompt_tpm, 0)), min(nullif(limit_uncached_prompt_tpm, 0)), min(nullif(limit_generated_tpm, 0))
     FROM requests WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3
     ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, rate_limited = rate_limited + excluded.rate_limited,
       overloaded = overloaded + excluded.overloaded, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
       uncached_prompt_tokens = uncached_prompt_tokens + excluded.uncached_prompt_tokens,
       generated_tokens = generated_tokens + excluded.generated_tokens,
       ${lowestLimit('limit_prompt_tpm')}, ${lowestLimit('limit_uncached_prompt_tpm')}, ${lowestLimit('limit_generated_tpm')}`,
+  rateLimitHours: RATE_LIMIT_HOURLY_UPSERT, // after the minutes: it reads their current totals
   sessions: `
     INSERT INTO session_daily (day_start, session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, last_seen)
     SELECT (started_at / ${DAY_MS}) * ${DAY_MS}, session_affinity, api_key, model, count(*), coalesce(sum(prompt_tokens), 0),
