@@ -9,14 +9,17 @@ export interface FilterOptions {
   environments: string[];
 }
 
-/** The values the filter bar offers, from the hourly rollup (small) rather than raw rows. */
+/** The values the filter bar offers: one pass over the daily rollup (the smallest that has every dimension). */
 export function filterOptions(db: Db): FilterOptions {
-  const distinct = (column: string) =>
-    query<{ v: string }>(db, `SELECT DISTINCT ${column} AS v FROM usage_hourly WHERE ${column} != '' ORDER BY 1`, []).map((r) => r.v);
-  const apiKeys = query<{ apiKey: string; label: string | null }>(
+  const combos = query<{ model: string; apiKey: string; team: string; project: string; environment: string }>(
     db,
-    `SELECT k.api_key AS apiKey, l.label AS label FROM (SELECT DISTINCT api_key FROM usage_hourly) k LEFT JOIN api_key_labels l ON l.api_key = k.api_key ORDER BY coalesce(l.label, k.api_key)`,
+    'SELECT model, api_key AS apiKey, team, project, environment FROM usage_daily GROUP BY 1, 2, 3, 4, 5',
     [],
   );
-  return { apiKeys, models: distinct('model'), teams: distinct('team'), projects: distinct('project'), environments: distinct('environment') };
+  const values = (pick: (c: (typeof combos)[number]) => string) => [...new Set(combos.map(pick).filter((v) => v !== ''))].sort();
+  const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
+  const apiKeys = values((c) => c.apiKey)
+    .map((apiKey) => ({ apiKey, label: labels.get(apiKey) ?? null }))
+    .sort((a, b) => (a.label ?? a.apiKey).localeCompare(b.label ?? b.apiKey));
+  return { apiKeys, models: values((c) => c.model), teams: values((c) => c.team), projects: values((c) => c.project), environments: values((c) => c.environment) };
 }

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { startOfDay } from 'date-fns';
+import { addDays, startOfDay } from 'date-fns';
 import type { Bucket } from './filters';
 
 /**
@@ -12,11 +12,30 @@ export function bucketStart(t: number, bucket: Bucket, tz: string): number {
   return startOfDay(new TZDate(t, tz)).getTime();
 }
 
+/**
+ * bucketStart for many times: remembers the last local day, so times in order cost one zone
+ * lookup per day instead of one per row (a zone lookup is tens of microseconds).
+ */
+export function bucketStarter(bucket: Bucket, tz: string): (t: number) => number {
+  if (bucket !== 'day') return (t) => bucketStart(t, bucket, tz);
+  let dayStart = NaN;
+  let nextDay = NaN;
+  return (t) => {
+    if (!(t >= dayStart && t < nextDay)) {
+      const day = startOfDay(new TZDate(t, tz));
+      dayStart = day.getTime();
+      nextDay = addDays(day, 1).getTime();
+    }
+    return dayStart;
+  };
+}
+
 /** Folds rows keyed by a fine bucket into the display bucket, summing the numeric fields. */
 export function foldBuckets<R extends { t: number }>(rows: R[], bucket: Bucket, tz: string, sum: (into: R, row: R) => void): R[] {
   const out = new Map<number, R>();
+  const startOf = bucketStarter(bucket, tz);
   for (const row of rows) {
-    const t = bucketStart(row.t, bucket, tz);
+    const t = startOf(row.t);
     const existing = out.get(t);
     if (existing) sum(existing, row);
     else out.set(t, { ...row, t });
