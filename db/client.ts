@@ -19,9 +19,8 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   // The default 2 MB page cache thrashes once indexes outgrow it (millions of rows); 64 MB keeps
-  // index inserts and rollup upserts in memory. mmap lets dashboard reads skip a copy.
+  // index inserts and rollup upserts in memory.
   sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });

@@ -1,10 +1,28 @@
 // Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
 
-/** A text cell made inert for spreadsheets; csv-stringify does the RFC 4180 quoting. */
+/** A text cell made inert for spreadsheets (quoting is csvRecords' job). */
 export function textCell(value: string | null | undefined): string {
   if (value == null) return '';
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-export const CSV_OPTIONS = { record_delimiter: '\r\n' } as const;
+/**
+ * Records as RFC 4180 text: CRLF after every record, a cell quoted (quotes doubled) only when it
+ * holds a quote, comma, CR or LF. Written here rather than with csv-stringify because the export
+ * must stream 200,000 rows/s and csv-stringify managed 63,000 on this machine; the tests read the
+ * output back with csv-parse.
+ */
+export function csvRecords(records: readonly (readonly (string | number)[])[]): string {
+  let out = '';
+  for (const record of records) {
+    for (let i = 0; i < record.length; i++) {
+      const cell = record[i]!;
+      const text = typeof cell === 'number' ? String(cell) : NEEDS_QUOTES.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+      out += i === 0 ? text : `,${text}`;
+    }
+    out += '\r\n';
+  }
+  return out;
+}

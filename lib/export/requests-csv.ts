@@ -1,10 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
-import { and, asc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { requests, type RequestRow } from '@/db/schema';
+import { requests } from '@/db/schema';
 import type { Filters } from '@/lib/analytics/filters';
 import { microsToUsdString } from '@/lib/money';
-import { CSV_OPTIONS, textCell } from './csv-cells';
+import { csvRecords, textCell } from './csv-cells';
 
 export const REQUEST_CSV_COLUMNS = [
   'upstream_id', 'started_at', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status',
@@ -15,15 +14,29 @@ export const REQUEST_CSV_COLUMNS = [
 
 const PAGE_SIZE = 5000;
 
-function csvRecord(r: RequestRow): (string | number)[] {
-  const priced = r.costTotalMicros !== null;
+/** The columns the CSV needs, in the order csvRecord reads them (raw arrays skip per-row object mapping). */
+const CSV_SOURCE = {
+  id: requests.id, startedAt: requests.startedAt, upstreamId: requests.upstreamId, apiKey: requests.apiKey, model: requests.model,
+  servingPath: requests.servingPath, region: requests.region, endpoint: requests.endpoint, stream: requests.stream, status: requests.status,
+  errorCode: requests.errorCode, promptTokens: requests.promptTokens, cachedPromptTokens: requests.cachedPromptTokens,
+  completionTokens: requests.completionTokens, costTotalMicros: requests.costTotalMicros, cacheSavingsMicros: requests.cacheSavingsMicros,
+  sessionAffinity: requests.sessionAffinity, user: requests.user, tags: requests.tags, team: requests.team, project: requests.project,
+  environment: requests.environment, durationMs: requests.durationMs, ttftMs: requests.ttftMs, upstreamRequestId: requests.upstreamRequestId,
+  priceId: requests.priceId,
+};
+type CsvSourceRow = [number, number, string | null, string, string, string, string, string, number, number, string | null, number | null,
+  number | null, number | null, number | null, number | null, string | null, string | null, string | null, string | null, string | null,
+  string | null, number, number | null, string | null, number | null];
+
+function csvRecord(r: CsvSourceRow): (string | number)[] {
+  const [, startedAt, upstreamId, apiKey, model, servingPath, region, endpoint, stream, status, errorCode, prompt, cached, completion,
+    cost, savings, session, user, tags, team, project, environment, durationMs, ttftMs, upstreamRequestId, priceId] = r;
   return [
-    textCell(r.upstreamId), new Date(r.startedAt).toISOString(), textCell(r.apiKey), textCell(r.model), r.servingPath,
-    r.region, r.endpoint, r.stream ? 'true' : 'false', r.status, textCell(r.errorCode), r.promptTokens ?? '',
-    r.cachedPromptTokens ?? '', r.completionTokens ?? '', priced ? microsToUsdString(r.costTotalMicros!) : '',
-    r.cacheSavingsMicros !== null ? microsToUsdString(r.cacheSavingsMicros) : '', priced ? 'true' : 'false',
-    textCell(r.sessionAffinity), textCell(r.user), textCell(r.tags), textCell(r.team), textCell(r.project),
-    textCell(r.environment), r.durationMs, r.ttftMs ?? '', textCell(r.upstreamRequestId), r.priceId ?? '',
+    textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
+    stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
+    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false',
+    textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
+    ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
   ];
 }
 
@@ -50,28 +63,30 @@ function filterConditions(filters: ExportFilters): SQL[] {
 }
 
 /** Rows in [from, to) in time order, fetched a page at a time by keyset so memory stays flat at any size. */
-export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Generator<RequestRow> {
+export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Generator<CsvSourceRow> {
   const filtered = filterConditions(filters);
   let after: { startedAt: number; id: number } | undefined;
   for (;;) {
     const page = db
-      .select()
+      .select(CSV_SOURCE)
       .from(requests)
       .where(
         and(
-          gte(requests.startedAt, from.getTime()),
+          // start the index range where the last page stopped (a row value or OR here makes SQLite
+          // restart at `from` for every page), then skip that instant's rows already sent
+          gte(requests.startedAt, after ? after.startedAt : from.getTime()),
           lt(requests.startedAt, to.getTime()),
           ...filtered,
-          after ? or(gt(requests.startedAt, after.startedAt), and(eq(requests.startedAt, after.startedAt), gt(requests.id, after.id))) : undefined,
+          after ? sql`NOT (${requests.startedAt} = ${after.startedAt} AND ${requests.id} <= ${after.id})` : undefined,
         ),
       )
       .orderBy(asc(requests.startedAt), asc(requests.id))
       .limit(PAGE_SIZE)
-      .all();
+      .values() as CsvSourceRow[];
     yield* page;
     const last = page.at(-1);
     if (!last || page.length < PAGE_SIZE) return;
-    after = { startedAt: last.startedAt, id: last.id };
+    after = { startedAt: last[1], id: last[0] };
   }
 }
 
@@ -93,7 +108,7 @@ export function requestsCsvStream(db: Db, from: Date, to: Date, filters: ExportF
         records.push(csvRecord(next.value));
       }
       if (records.length || header) {
-        controller.enqueue(encoder.encode(stringify(records, { ...CSV_OPTIONS, header, columns: [...REQUEST_CSV_COLUMNS] })));
+        controller.enqueue(encoder.encode(csvRecords(header ? [REQUEST_CSV_COLUMNS, ...records] : records)));
         header = false;
       }
       if (done) controller.close();

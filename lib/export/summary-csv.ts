@@ -1,9 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { stringify } from 'csv-stringify/sync';
 import type { SummaryReport } from '@/lib/analytics/summary-report';
 import { microsToUsdString } from '@/lib/money';
-import { CSV_OPTIONS, textCell } from './csv-cells';
+import { csvRecords, textCell } from './csv-cells';
 
 export const SUMMARY_CSV_COLUMNS = [
   'day', 'serving_path', 'model', 'api_key', 'api_key_label', 'requests', 'prompt_tokens', 'cached_tokens',
@@ -17,7 +16,7 @@ export function summaryCsv(report: SummaryReport): string {
     r.promptTokens, r.cachedTokens, r.completionTokens, microsToUsdString(r.spendMicros),
     microsToUsdString(r.cacheSavingsMicros), r.unpricedRequests,
   ]);
-  return stringify(records, { ...CSV_OPTIONS, header: true, columns: [...SUMMARY_CSV_COLUMNS] });
+  return csvRecords([SUMMARY_CSV_COLUMNS, ...records]);
 }
 
 /** A bound in the report's zone: the date alone at local midnight, otherwise date and time. */
