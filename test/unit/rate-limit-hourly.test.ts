@@ -149,6 +149,11 @@ describe('rate_limit_hourly maintained at ingest', () => {
     assert.deepEqual(minute, { lp: 100_000, lu: 100_000 });
   });
 
+  it('is stored WITHOUT ROWID, so a run of hours for one key is one contiguous read', () => {
+    const { sql } = db.$client.prepare("SELECT sql FROM sqlite_master WHERE name = 'rate_limit_hourly'").get() as { sql: string };
+    assert.match(sql, /WITHOUT ROWID\s*$/);
+  });
+
   it('the migration backfill computes the same table from the minutes', () => {
     const before = db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all();
     const folder = path.join(process.cwd(), 'db/migrations');
