@@ -13,7 +13,7 @@ export function WorstSessionsPanel() {
   return (
     <Panel
       title="Sessions with the worst hit rate"
-      note="Sessions (by affinity key) with at least 2 calls, lowest token-weighted hit rate first. Read from daily session totals: whole UTC days overlapping the range, and only the API key and model filters apply."
+      note="Sessions (by affinity key) with at least 2 calls, lowest token-weighted hit rate first. Read from daily session totals: whole UTC days overlapping the range (its last 7 at most), and only the API key and model filters apply."
       wide
     >
       <QueryState query={query}>

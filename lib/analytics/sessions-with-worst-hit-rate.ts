@@ -20,13 +20,15 @@ export interface SessionRow {
 
 export interface SessionsWithWorstHitRate {
   rows: SessionRow[];
-  /** The whole UTC days read: sessions are totalled per day, so the range is widened to day boundaries. */
+  /** The whole UTC days read: sessions are totalled per day, so the range is widened to day boundaries, and at most the last MAX_SESSION_DAYS. */
   days: { from: string; to: string };
   /** Filters set on the page that sessions cannot honour (the daily session totals only keep key and model). */
   ignoredFilters: string[];
 }
 
 const LIMIT = 20;
+/** Totalling every session over months takes seconds at millions of calls: read the range's last week. */
+export const MAX_SESSION_DAYS = 7;
 const UNSUPPORTED = ['team', 'project', 'environment', 'servingPath', 'region'] as const;
 
 /**
@@ -35,8 +37,8 @@ const UNSUPPORTED = ['team', 'project', 'environment', 'servingPath', 'region'] 
  * Reads the daily session rollup, never raw rows.
  */
 export function sessionsWithWorstHitRate(db: Db, filters: Filters): SessionsWithWorstHitRate {
-  const firstDay = Math.floor(filters.from.getTime() / DAY_MS) * DAY_MS;
   const endDay = Math.ceil(filters.to.getTime() / DAY_MS) * DAY_MS;
+  const firstDay = Math.max(Math.floor(filters.from.getTime() / DAY_MS) * DAY_MS, endDay - MAX_SESSION_DAYS * DAY_MS);
   const params: (string | number)[] = [firstDay, endDay];
   let where = 'day_start >= ? AND day_start < ?';
   for (const [values, column] of [[filters.apiKey, 'api_key'], [filters.model, 'model']] as const) {
