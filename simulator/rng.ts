@@ -1,16 +1,9 @@
 /** Small seeded PRNG (mulberry32) so every random choice in the simulator is reproducible. */
+import { createRandom } from '@/lib/random';
+
 export type Rng = () => number;
 
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createRng: (seed: number) => Rng = createRandom;
 
 /** Integer in [min, max], inclusive. */
 export function randInt(rng: Rng, min: number, max: number): number {

@@ -3,7 +3,7 @@ import type { Filters } from './filters';
 import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
-import { ignoredRateLimitFilters, rateLimitMinutes } from './rate-limit-minutes';
+import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './rate-limit-minutes';
 import { query } from './run';
 
 /** Below this much headroom on any meter at the peak minute, the page warns. */
@@ -20,15 +20,7 @@ export interface HeadroomRow {
   /** Set only when the view filters by key (otherwise the model's keys are summed). */
   apiKey: string | null;
   /** The minute that came closest to a limit on any meter (ties: more prompt tokens, then earliest). */
-  peak: {
-    t: number;
-    promptTokens: number;
-    uncachedPromptTokens: number;
-    generatedTokens: number;
-    limitPromptTpm: number | null;
-    limitUncachedPromptTpm: number | null;
-    limitGeneratedTpm: number | null;
-  };
+  peak: MeterReading;
   /** 1 − used / limit at the peak minute, per meter; negative when over; null when the limit is unknown. */
   headroom: MeterFigures;
   /** The smallest of the three, for sorting and the warning. */
@@ -49,19 +41,9 @@ export interface RateLimitHeadroom {
   ignoredFilters: string[];
 }
 
-interface PeakRow {
+interface PeakRow extends MeterReading, MeterCounts {
   model: string;
   apiKey: string | null;
-  t: number;
-  promptTokens: number;
-  uncachedPromptTokens: number;
-  generatedTokens: number;
-  limitPromptTpm: number | null;
-  limitUncachedPromptTpm: number | null;
-  limitGeneratedTpm: number | null;
-  requests: number;
-  rateLimited: number;
-  overloaded: number;
 }
 
 const room = (used: number, limit: number | null) => (limit === null || limit <= 0 ? null : 1 - used / limit);

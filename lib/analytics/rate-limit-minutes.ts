@@ -55,3 +55,20 @@ export function rateLimitMinutes(filters: Filters, minutes: MinuteRange = wholeR
     GROUP BY minute_start, model${perKey ? ', api_key' : ''}`;
   return { sql, params, perKey, ignoredFilters: ignoredRateLimitFilters(filters) };
 }
+
+/** One minute (or bucket) on Fireworks' three meters, with the lowest limits (tokens/min) seen then; null when no call carried the header. */
+export interface MeterReading {
+  t: number;
+  promptTokens: number;
+  uncachedPromptTokens: number;
+  generatedTokens: number;
+  limitPromptTpm: number | null;
+  limitUncachedPromptTpm: number | null;
+  limitGeneratedTpm: number | null;
+}
+
+export interface MeterCounts {
+  requests: number;
+  rateLimited: number;
+  overloaded: number;
+}

@@ -2,25 +2,12 @@ import type { Db } from '@/db/client';
 import { HOUR_MS, MINUTE_MS } from '@/lib/rollups/definition';
 import { bucketFor, type Bucket, type Filters } from './filters';
 import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
-import { ignoredRateLimitFilters, rateLimitMinutes, type MinuteRange } from './rate-limit-minutes';
+import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading, type MinuteRange } from './rate-limit-minutes';
 import { query } from './run';
 import { bucketStart } from './time-buckets';
 
-/** One bucket of one series: the busiest minute's tokens on each meter, against the lowest limit seen. */
-export interface RateLimitPoint {
-  t: number;
-  /** Tokens in the bucket's peak minute, per meter (each meter's own peak). */
-  promptTokens: number;
-  uncachedPromptTokens: number;
-  generatedTokens: number;
-  /** Lowest limit (tokens/min) Fireworks reported in the bucket; null when no call carried the header. */
-  limitPromptTpm: number | null;
-  limitUncachedPromptTpm: number | null;
-  limitGeneratedTpm: number | null;
-  requests: number;
-  rateLimited: number;
-  overloaded: number;
-}
+/** One bucket of one series: each meter's busiest minute in the bucket, against the lowest limit seen. */
+export interface RateLimitPoint extends MeterReading, MeterCounts {}
 
 export interface RateLimitSeries {
   model: string;
@@ -37,19 +24,9 @@ export interface RateLimitUsageOverTime {
   ignoredFilters: string[];
 }
 
-interface Row {
-  t: number;
+interface Row extends RateLimitPoint {
   model: string;
   apiKey: string | null;
-  promptTokens: number;
-  uncachedPromptTokens: number;
-  generatedTokens: number;
-  limitPromptTpm: number | null;
-  limitUncachedPromptTpm: number | null;
-  limitGeneratedTpm: number | null;
-  requests: number;
-  rateLimited: number;
-  overloaded: number;
 }
 
 const lowest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
