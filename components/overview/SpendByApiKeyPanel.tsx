@@ -2,9 +2,9 @@
 
 import type { SpendByApiKey } from '@/lib/analytics/spend-by-api-key';
 import { useAnalytics } from '@/lib/client/use-analytics';
-import { formatCount, formatSpend, formatUsd, formatUsdExact } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
+import { SpendCells } from '../SpendCells';
 
 export function SpendByApiKeyPanel() {
   const query = useAnalytics<SpendByApiKey>('spend/by-api-key');
@@ -25,10 +25,7 @@ export function SpendByApiKeyPanel() {
                   <tr key={r.apiKey}>
                     <td>{r.label ? <>{r.label} <span className="muted small">{r.apiKey}</span></> : r.apiKey}</td>
                     <td>{r.team ?? <span className="muted">—</span>}</td>
-                    <td className="num">{formatCount(r.requests)}</td>
-                    <td className="num" title={formatUsdExact(r.spendMicros)}>{formatSpend(r.spendMicros, r.unpricedRequests)}</td>
-                    <td className="num" title={formatUsdExact(r.cacheSavingsMicros)}>{formatUsd(r.cacheSavingsMicros)}</td>
-                    <td className={r.unpricedRequests ? 'num unpriced' : 'num'}>{formatCount(r.unpricedRequests)}</td>
+                    <SpendCells totals={r} />
                   </tr>
                 ))}
               </tbody>

@@ -2,9 +2,10 @@
 
 import type { SpendByTag } from '@/lib/analytics/spend-by-tag';
 import { useAnalytics } from '@/lib/client/use-analytics';
-import { formatCount, formatSpend, formatTag, formatUsd, formatUsdExact } from '../format';
+import { formatTag } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
+import { SpendCells } from '../SpendCells';
 
 const Tag = ({ value }: { value: string }) => (value ? <>{value}</> : <span className="muted">{formatTag(value)}</span>);
 
@@ -28,10 +29,7 @@ export function SpendByTagPanel() {
                     <td><Tag value={r.team} /></td>
                     <td><Tag value={r.project} /></td>
                     <td><Tag value={r.environment} /></td>
-                    <td className="num">{formatCount(r.requests)}</td>
-                    <td className="num" title={formatUsdExact(r.spendMicros)}>{formatSpend(r.spendMicros, r.unpricedRequests)}</td>
-                    <td className="num" title={formatUsdExact(r.cacheSavingsMicros)}>{formatUsd(r.cacheSavingsMicros)}</td>
-                    <td className={r.unpricedRequests ? 'num unpriced' : 'num'}>{formatCount(r.unpricedRequests)}</td>
+                    <SpendCells totals={r} />
                   </tr>
                 ))}
               </tbody>
