@@ -56,6 +56,9 @@ test('requests: status filter and search go into the URL and narrow the rows', a
   expect(errors.rows.every((r) => r.status >= 400)).toBe(true);
 
   await page.getByLabel('Status').selectOption('');
+  // the search must start from the URL without the status filter, as a person's next step would
+  await expect(page).not.toHaveURL(/status=/);
+  await expect.poll(() => shownIds(page)).not.toEqual(errors.rows.map((r) => r.id));
   const all = await api(page);
   const target = all.rows.find((r) => r.upstreamId)!;
   const prefix = target.upstreamId!.slice(0, target.upstreamId!.length - 2);
