@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { readViewFilters, type ViewFilters } from './view-filters';
 
 /** The page's filters, kept in the URL so a view can be shared or bookmarked. */
@@ -11,13 +11,18 @@ export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; 
   const pathname = usePathname();
   const params = useMemo(() => new URLSearchParams(search.toString()), [search]);
   const view = useMemo(() => readViewFilters(params), [params]);
+  // Two changes before the next render (say, clear a filter then search) must build on each other,
+  // not both on the URL of the last render.
+  const latest = useRef(params);
+  latest.current = params;
   const update = useCallback(
     (change: (p: URLSearchParams) => void) => {
-      const next = new URLSearchParams(params.toString());
+      const next = new URLSearchParams(latest.current.toString());
       change(next);
+      latest.current = next;
       router.replace(`${pathname}?${next.toString()}`, { scroll: false });
     },
-    [params, pathname, router],
+    [pathname, router],
   );
   return { view, params, update };
 }
