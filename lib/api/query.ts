@@ -14,10 +14,3 @@ export function parseQuery<S extends z.ZodType>(schema: S, requestUrl: string): 
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, response: Response.json({ error: z.prettifyError(result.error) }, { status: 400 }) };
 }
-
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
-/** A half-open UTC range [from, to). */
-export const rangeSchema = z
-  .object({ from: instant, to: instant })
-  .refine((r) => r.from < r.to, { message: '`from` must be before `to`', path: ['from'] });
