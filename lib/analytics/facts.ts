@@ -34,6 +34,13 @@ function filteredDimensions(filters: Filters): Dimension[] {
     .map(([, column]) => column);
 }
 
+/** The smaller hourly rollup when it holds every dimension the caller groups or filters by. */
+export function hourlyRollupFor(filters: Filters, needed: readonly Dimension[]): { dimensions: readonly Dimension[]; hourly: UsageRollup } {
+  const used = [...needed, ...filteredDimensions(filters)];
+  const compact = used.every((d) => (COMPACT_DIMENSIONS as readonly Dimension[]).includes(d));
+  return compact ? { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact } : { dimensions: DIMENSIONS, hourly: USAGE_ROLLUPS.hourly };
+}
+
 type Part = { source: 'raw'; bucketMs: number } | { source: 'rollup'; rollup: UsageRollup };
 
 /**
@@ -45,10 +52,7 @@ type Part = { source: 'raw'; bucketMs: number } | { source: 'rollup'; rollup: Us
 export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, dimensions: DIMENSIONS }): Facts {
   const from = filters.from.getTime();
   const to = filters.to.getTime();
-  const used = new Set<Dimension>([...needs.dimensions, ...filteredDimensions(filters)]);
-  const compact = [...used].every((d) => (COMPACT_DIMENSIONS as readonly Dimension[]).includes(d));
-  const dimensions = compact ? COMPACT_DIMENSIONS : DIMENSIONS;
-  const hourly = compact ? USAGE_ROLLUPS.hourlyCompact : USAGE_ROLLUPS.hourly;
+  const { dimensions, hourly } = hourlyRollupFor(filters, needs.dimensions);
 
   const pieces: [number, number, Part][] = [];
   if (bucketFor(filters) === 'minute') {

@@ -1,7 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
-import { DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, RAW_GROUP_BY, rawFactsSelect } from '@/lib/rollups/definition';
-import { factsFor, filterClause, type Facts } from './facts';
+import {
+  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, RAW_MEASURES_SELECT, USAGE_ROLLUPS, rawDimensionsSelect, type Dimension,
+} from '@/lib/rollups/definition';
+import { filterClause, hourlyRollupFor } from './facts';
 import type { Filters } from './filters';
 
 export interface LocalDay {
@@ -20,69 +22,114 @@ export function localDays(from: number, to: number, tz: string): LocalDay[] {
   return days;
 }
 
-/** The index of the day holding `t` (days sorted by start; `t` is never before the first). */
-export function dayIndexOf(days: readonly LocalDay[], t: number): number {
-  let lo = 0;
-  let hi = days.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (days[mid]!.start <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+type Source = 'daily' | 'hourly' | 'raw';
+
+/** [from, to) read from one source and counted, with `sign`, into local day number `day`. */
+interface Piece {
+  source: Source;
+  from: number;
+  to: number;
+  day: number;
+  sign: 1 | -1;
 }
 
-type Interval = [number, number];
+const floorTo = (t: number, unit: number) => Math.floor(t / unit) * unit;
+const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
 
-function merge(intervals: Interval[]): Interval[] {
-  const sorted = intervals.filter(([a, b]) => a < b).sort((x, y) => x[0] - y[0]);
-  const out: Interval[] = [];
-  for (const [a, b] of sorted) {
-    const last = out.at(-1);
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
+/** [a, b) as whole hours from the hourly rollup and raw rows for the partial hours at either end. */
+function byHours(a: number, b: number, day: number, sign: 1 | -1): Piece[] {
+  if (a >= b) return [];
+  const h0 = ceilTo(a, HOUR_MS);
+  const h1 = floorTo(b, HOUR_MS);
+  if (h0 >= h1) return [{ source: 'raw', from: a, to: b, day, sign }];
+  const pieces: Piece[] = [
+    { source: 'raw', from: a, to: h0, day, sign },
+    { source: 'hourly', from: h0, to: h1, day, sign },
+    { source: 'raw', from: h1, to: b, day, sign },
+  ];
+  return pieces.filter((p) => p.from < p.to);
+}
+
+/** [a, b) as whole UTC days from the daily rollup, the rest by hours. */
+function byDays(a: number, b: number, day: number): Piece[] {
+  const d0 = ceilTo(a, DAY_MS);
+  const d1 = floorTo(b, DAY_MS);
+  if (d0 >= d1) return byHours(a, b, day, 1);
+  return [...byHours(a, d0, day, 1), { source: 'daily', from: d0, to: d1, day, sign: 1 }, ...byHours(d1, b, day, 1)];
 }
 
 /**
- * Facts for [from, to) whose buckets never straddle a local midnight, for answers grouped by the
- * viewer's calendar day. In whole-hour zones that is exactly `factsFor`. Where a midnight falls
- * inside a UTC hour (Asia/Kolkata, +5:30), that hour is read from raw rows by the minute instead
- * of from the rollup, so every call lands on its own local day and totals stay exact.
+ * [a, b) as the whole UTC day starting at `d`, minus the part of that day outside [a, b), plus the
+ * part of [a, b) outside it. A Berlin day is one UTC day less one hour plus another: two hourly
+ * rows per key instead of twenty-four.
  */
-export function localDayFacts(filters: Filters): Facts {
-  const from = filters.from.getTime();
-  const to = filters.to.getTime();
-  const splits = localDays(from, to, filters.tz)
-    .map((d) => d.start)
-    .filter((m) => m > from && m < to && m % HOUR_MS !== 0);
-  if (!splits.length) return factsFor(filters);
-
-  const wholeFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const wholeTo = Math.floor(to / HOUR_MS) * HOUR_MS;
-  if (wholeFrom >= wholeTo) return rawOnly(filters, [[from, to]]);
-  const rawHours = splits.map((m) => Math.floor(m / HOUR_MS) * HOUR_MS);
-  const raw = merge([
-    [from, wholeFrom],
-    [wholeTo, to],
-    ...rawHours.map((h): Interval => [Math.max(h, from), Math.min(h + HOUR_MS, to)]),
-  ]);
-
-  const params: (string | number)[] = [wholeFrom, wholeTo, ...rawHours];
-  const rollupWhere = filterClause(filters, params);
-  const rollup = `SELECT hour_start AS bucket_start, ${DIMENSIONS.join(', ')}, ${MEASURES.join(', ')} FROM usage_hourly
-    WHERE hour_start >= ? AND hour_start < ? AND hour_start NOT IN (${rawHours.map(() => '?').join(', ')})${rollupWhere}`;
-  const rawPart = rawOnly(filters, raw);
-  return { sql: `${rollup} UNION ALL ${rawPart.sql}`, params: [...params, ...rawPart.params] };
+function aroundUtcDay(a: number, b: number, d: number, day: number): Piece[] {
+  const e = d + DAY_MS;
+  return [
+    { source: 'daily', from: d, to: e, day, sign: 1 },
+    ...byHours(d, Math.min(a, e), day, -1),
+    ...byHours(Math.max(b, d), e, day, -1),
+    ...byHours(a, Math.min(d, b), day, 1),
+    ...byHours(Math.max(e, a), b, day, 1),
+  ];
 }
 
-function rawOnly(filters: Filters, intervals: Interval[]): Facts {
-  const params: (string | number)[] = intervals.flat();
-  const within = intervals.map(() => '(started_at >= ? AND started_at < ?)').join(' OR ');
-  const where = filterClause(filters, params);
-  return {
-    sql: `SELECT ${rawFactsSelect(MINUTE_MS)} FROM requests WHERE (${within})${where} GROUP BY ${RAW_GROUP_BY}`,
-    params,
-  };
+// Rough relative costs of reading an hour of each source (rollup rows vs raw calls) and a UTC day.
+const COST_PER_HOUR: Record<Source, number> = { raw: 10, hourly: 1, daily: 6 / 24 };
+const cost = (pieces: Piece[]) => pieces.reduce((sum, p) => sum + ((p.to - p.from) / HOUR_MS) * COST_PER_HOUR[p.source], 0);
+
+/** The cheapest exact way to read one local day: plainly, or around either UTC day it overlaps. */
+function piecesForDay(a: number, b: number, day: number): Piece[] {
+  const options = [byDays(a, b, day)];
+  for (const d of [floorTo(a, DAY_MS), floorTo(a, DAY_MS) + DAY_MS]) {
+    if (d < b && d + DAY_MS > a) options.push(aroundUtcDay(a, b, d, day));
+  }
+  return options.reduce((best, o) => (cost(o) < cost(best) ? o : best));
+}
+
+export interface LocalDayFacts {
+  /** Rows (day_index, sign, dimensions…, measures…): sum `sign * measure` per day_index for exact totals. */
+  sql: string;
+  params: (string | number)[];
+  days: LocalDay[];
+}
+
+/**
+ * Facts for [from, to) labelled with the viewer's calendar day, exact in any zone (DST days and
+ * half-hour offsets included). Each local day is read from whichever costs least: whole UTC days
+ * of the daily rollup, whole hours of the hourly one, raw rows for partial hours, with parts of a
+ * UTC day outside the local day subtracted. Zero-sum groups can appear; callers drop them.
+ */
+export function localDayFacts(filters: Filters, needed: readonly Dimension[] = DIMENSIONS): LocalDayFacts {
+  const from = filters.from.getTime();
+  const to = filters.to.getTime();
+  const days = localDays(from, to, filters.tz);
+  const pieces = days.flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i));
+  const { dimensions, hourly } = hourlyRollupFor(filters, needed);
+
+  const params: (string | number)[] = [];
+  const parts: string[] = [];
+  // json_each(?) p lists one source's pieces; CROSS JOIN keeps it the outer loop, so each piece is one index range.
+  const piece = (field: string) => `json_extract(p.value, '$.${field}')`;
+  for (const source of ['daily', 'hourly', 'raw'] as const) {
+    const mine = pieces.filter((p) => p.source === source).map(({ from, to, day, sign }) => ({ from, to, day, sign }));
+    if (!mine.length) continue;
+    params.push(JSON.stringify(mine));
+    if (source === 'raw') {
+      parts.push(`SELECT ${piece('day')} AS day_index, ${piece('sign')} AS sign, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
+        FROM json_each(?) p CROSS JOIN requests
+        WHERE started_at >= ${piece('from')} AND started_at < ${piece('to')}${filterClause(filters, params)}
+        GROUP BY p.key, ${dimensions.join(', ')}`);
+    } else {
+      const { table, timeColumn } = source === 'daily' ? USAGE_ROLLUPS.daily : hourly;
+      parts.push(`SELECT ${piece('day')} AS day_index, ${piece('sign')} AS sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
+        FROM json_each(?) p CROSS JOIN ${table}
+        WHERE ${timeColumn} >= ${piece('from')} AND ${timeColumn} < ${piece('to')}${filterClause(filters, params)}`);
+    }
+  }
+  return { sql: parts.length ? parts.join(' UNION ALL ') : emptyFacts(dimensions), params, days };
+}
+
+function emptyFacts(dimensions: readonly Dimension[]): string {
+  return `SELECT 0 AS day_index, 1 AS sign, ${dimensions.map((d) => `'' AS ${d}`).join(', ')}, ${MEASURES.map((m) => `0 AS ${m}`).join(', ')} WHERE 0`;
 }

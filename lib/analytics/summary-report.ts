@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { sumMicros } from '@/lib/money';
 import type { Filters } from './filters';
-import { dayIndexOf, localDayFacts, localDays } from './local-day-facts';
+import { localDayFacts } from './local-day-facts';
 import { query } from './run';
 
 /** What finance sums: counts, tokens and money (integer micro-dollars). */
@@ -39,38 +39,28 @@ function add(into: SummaryFigures, from: SummaryFigures): void {
 }
 
 /**
- * Usage per local day × serving path × model × API key, for finance. Read from the hourly rollup
- * (raw rows only at the range's edges), so its totals equal the request-level CSV of the same
+ * Usage per local day × serving path × model × API key, for finance. Read from the daily and hourly
+ * rollups (raw rows only for partial hours), so its totals equal the request-level CSV of the same
  * range to the micro-dollar.
  */
 export function summaryReport(db: Db, filters: Filters): SummaryReport {
-  const facts = localDayFacts(filters);
-  const fine = query<SummaryFigures & { t: number; servingPath: string; model: string; apiKey: string }>(
+  const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
+  const grouped = query<SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string }>(
     db,
-    `SELECT bucket_start AS t, serving_path AS servingPath, model, api_key AS apiKey,
-       sum(requests) AS requests, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
-       sum(completion_tokens) AS completionTokens, sum(cost_micros) AS spendMicros,
-       sum(savings_micros) AS cacheSavingsMicros, sum(unpriced) AS unpricedRequests
-     FROM (${facts.sql}) GROUP BY 1, 2, 3, 4`,
+    `SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
+       sum(sign * requests) AS requests, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
+       sum(sign * completion_tokens) AS completionTokens, sum(sign * cost_micros) AS spendMicros,
+       sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests
+     FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0`,
     facts.params,
   );
   const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
-  const days = localDays(filters.from.getTime(), filters.to.getTime(), filters.tz);
-
-  const grouped = new Map<string, SummaryRow>();
   const totals = zero();
-  for (const r of fine) {
-    const day = days[dayIndexOf(days, r.t)]!.day;
-    const key = JSON.stringify([day, r.servingPath, r.model, r.apiKey]);
-    let row = grouped.get(key);
-    if (!row) {
-      row = { day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null, ...zero() };
-      grouped.set(key, row);
-    }
-    add(row, r);
+  const rows = grouped.map(({ dayIndex, ...r }): SummaryRow => {
     add(totals, r);
-  }
-  const rows = [...grouped.values()].sort(
+    return { ...r, day: facts.days[dayIndex]!.day, apiKeyLabel: labels.get(r.apiKey) ?? null };
+  });
+  rows.sort(
     (a, b) =>
       a.day.localeCompare(b.day) ||
       b.spendMicros - a.spendMicros ||

@@ -34,10 +34,13 @@ export const MEASURES = [
 
 export type Measure = (typeof MEASURES)[number];
 
-export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS): string {
-  return `
-    (started_at / ${bucketMs}) * ${bucketMs} AS bucket_start,
-    ${dimensions.map((d) => DIMENSION_SQL[d]).join(', ')},
+/** A raw row's dimensions, as the rollups store them (nulls as ''). */
+export function rawDimensionsSelect(dimensions: readonly Dimension[] = DIMENSIONS): string {
+  return dimensions.map((d) => DIMENSION_SQL[d]).join(', ');
+}
+
+/** Aggregates over raw rows giving every measure, named as in the rollups. */
+export const RAW_MEASURES_SELECT = `
     count(*) AS requests,
     sum(status >= 400) AS errors,
     sum(status = 429) AS rate_limited,
@@ -52,6 +55,11 @@ export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[
     coalesce(sum(CASE WHEN standard_cost_micros IS NOT NULL THEN cost_total_micros END), 0) AS premium_cost_micros,
     coalesce(sum(CASE WHEN prompt_tokens > 0 THEN (coalesce(cached_prompt_tokens, 0) * 1000000) / prompt_tokens END), 0) AS hit_rate_ppm_sum,
     coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt`;
+
+export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS): string {
+  return `
+    (started_at / ${bucketMs}) * ${bucketMs} AS bucket_start,
+    ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}`;
 }
 
 export function rawGroupBy(dimensions: readonly Dimension[] = DIMENSIONS): string {

@@ -113,6 +113,27 @@ describe('summary report', () => {
     });
   }
 
+  it('puts a call in the last UTC hour of a Berlin day on the next local day only (no zero rows)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-edge-'));
+    const edgeDb = openDatabase(path.join(dir, 'meter.db'));
+    const recorder = new Recorder(edgeDb, { spillDirectory: dir });
+    const call = (startedAt: number, model: string): NewRequestRow => ({
+      startedAt, durationMs: 5, endpoint: 'chat/completions', model, servingPath: 'standard', region: 'global', stream: false,
+      status: 200, apiKey: 'k1', upstreamId: `${model}-${startedAt}`, promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1,
+      costTotalMicros: 7, cacheSavingsMicros: 0,
+    });
+    // 2 Nov 2026 (UTC+1 in Berlin): 23:30 UTC is already 3 Nov locally; noon is 2 Nov.
+    recorder.record(call(Date.UTC(2026, 10, 2, 23, 30), 'm/late'));
+    recorder.record(call(Date.UTC(2026, 10, 2, 12), 'm/noon'));
+    recorder.close();
+    const report = summaryReport(edgeDb, filters(Date.UTC(2026, 10, 1, 23), Date.UTC(2026, 10, 4, 23), { tz: 'Europe/Berlin' }));
+    assert.deepEqual(report.rows.map((r) => [r.day, r.model, r.requests, r.spendMicros]), [
+      ['2026-11-02', 'm/noon', 1, 7],
+      ['2026-11-03', 'm/late', 1, 7],
+    ]);
+    edgeDb.$client.close();
+  });
+
   it('counts the 25-hour day at the end of summer time as one day', () => {
     const days = localDays(Date.UTC(2026, 9, 24, 22), Date.UTC(2026, 9, 26, 23), 'Europe/Berlin');
     assert.deepEqual(days.map((d) => d.day), ['2026-10-25', '2026-10-26']);
