@@ -13,7 +13,7 @@ export function WorstSessionsPanel() {
   return (
     <Panel
       title="Sessions with the worst hit rate"
-      note="Sessions (by affinity key) with at least 2 calls, lowest token-weighted hit rate first. Read from daily session totals: whole UTC days overlapping the range (its last 7 at most), and only the API key and model filters apply."
+      note="Sessions (by affinity key) that made calls in this range, with at least 2 calls, lowest token-weighted hit rate first. Figures are each session's totals over its whole recorded life; only the API key and model filters apply."
       wide
     >
       <QueryState query={query}>
@@ -23,14 +23,14 @@ export function WorstSessionsPanel() {
               <p className="warning small">Not applied to sessions: {data.ignoredFilters.map((f) => FILTER_NAMES[f] ?? f).join(', ')}.</p>
             ) : null}
             {data.rows.length === 0 ? (
-              <p className="state muted">No session with 2 or more calls in these days.</p>
+              <p className="state muted">No session with 2 or more calls was active in this range.</p>
             ) : (
               <div className="table-scroll">
                 <table className="data" data-testid="worst-sessions">
                   <thead>
                     <tr>
                       <th>Session</th><th>API key</th><th>Model</th><th className="num">Hit rate</th><th className="num">Requests</th>
-                      <th className="num">Prompt tokens</th><th className="num">Cached tokens</th><th>Last seen</th>
+                      <th className="num">Prompt tokens</th><th className="num">Cached tokens</th><th>First seen</th><th>Last seen</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -43,6 +43,7 @@ export function WorstSessionsPanel() {
                         <td className="num">{formatCount(s.requests)}</td>
                         <td className="num" title={formatCount(s.promptTokens)}>{formatTokens(s.promptTokens)}</td>
                         <td className="num" title={formatCount(s.cachedTokens)}>{formatTokens(s.cachedTokens)}</td>
+                        <td>{formatTime(s.firstSeen, 'minute')}</td>
                         <td>{formatTime(s.lastSeen, 'minute')}</td>
                       </tr>
                     ))}

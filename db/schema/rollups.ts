@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, real, primaryKey, index } from 'drizzle-orm/sqlite-core';
 
 /** The measures every usage rollup keeps (see lib/rollups/definition.ts for how a raw row counts). */
@@ -127,18 +128,29 @@ export const rateLimitHourly = sqliteTable(
   (t) => [primaryKey({ columns: [t.apiKey, t.hourStart, t.model] })],
 );
 
-/** Daily prompt-cache totals per session-affinity key, for "sessions that miss the cache". */
-export const sessionDaily = sqliteTable(
-  'session_daily',
+/**
+ * Prompt-cache totals over each session's whole recorded life, per (session-affinity key, API key,
+ * model), for "sessions that miss the cache". Totalling per-day rows for every session over a
+ * quarter took seconds at millions of calls; this table has one row per session, and its partial
+ * index on the hit rate lets the page walk the worst sessions first and stop at the 20th that was
+ * active in the range. The migration makes it WITHOUT ROWID (drizzle cannot say so).
+ */
+export const sessionTotals = sqliteTable(
+  'session_totals',
   {
-    dayStart: integer('day_start').notNull(),
     sessionAffinity: text('session_affinity').notNull(),
     apiKey: text('api_key').notNull(),
     model: text('model').notNull(),
     requests: integer('requests').notNull(),
     promptTokens: integer('prompt_tokens').notNull(),
     cachedTokens: integer('cached_tokens').notNull(),
+    firstSeen: integer('first_seen').notNull(),
     lastSeen: integer('last_seen').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.dayStart, t.sessionAffinity, t.apiKey, t.model] })],
+  (t) => [
+    primaryKey({ columns: [t.sessionAffinity, t.apiKey, t.model] }),
+    index('session_totals_worst_hit_rate')
+      .on(sql`CAST(${t.cachedTokens} AS REAL) / ${t.promptTokens}`, sql`${t.promptTokens} DESC`)
+      .where(sql`${t.requests} >= 2 AND ${t.promptTokens} > 0`),
+  ],
 );

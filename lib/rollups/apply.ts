@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DAY_MS, MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
+import { MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
 import { RATE_LIMIT_HOURLY_UPSERT } from './rate-limit-peaks';
 
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
@@ -24,12 +24,13 @@ const STATEMENTS = {
       ${lowestLimit('limit_prompt_tpm')}, ${lowestLimit('limit_uncached_prompt_tpm')}, ${lowestLimit('limit_generated_tpm')}`,
   rateLimitHours: RATE_LIMIT_HOURLY_UPSERT, // after the minutes: it reads their current totals
   sessions: `
-    INSERT INTO session_daily (day_start, session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, last_seen)
-    SELECT (started_at / ${DAY_MS}) * ${DAY_MS}, session_affinity, api_key, model, count(*), coalesce(sum(prompt_tokens), 0),
-      coalesce(sum(cached_prompt_tokens), 0), max(started_at)
-    FROM requests WHERE id BETWEEN ? AND ? AND session_affinity IS NOT NULL GROUP BY 1, 2, 3, 4
+    INSERT INTO session_totals (session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, first_seen, last_seen)
+    SELECT session_affinity, api_key, model, count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(cached_prompt_tokens), 0),
+      min(started_at), max(started_at)
+    FROM requests WHERE id BETWEEN ? AND ? AND session_affinity IS NOT NULL GROUP BY 1, 2, 3
     ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-      cached_tokens = cached_tokens + excluded.cached_tokens, last_seen = max(last_seen, excluded.last_seen)`,
+      cached_tokens = cached_tokens + excluded.cached_tokens, first_seen = min(first_seen, excluded.first_seen),
+      last_seen = max(last_seen, excluded.last_seen)`,
 };
 
 const prepared = new WeakMap<Database.Database, Database.Statement[]>();

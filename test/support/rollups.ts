@@ -13,4 +13,12 @@ export function assertRollupsMatchRaw(db: Db): void {
     assert.ok(kept.length > 0, `${rollup.table} has rows`);
     assert.deepEqual(kept, fresh, rollup.table);
   }
+  // Sessions span many batches: each batch's upsert must add up to the session's whole life.
+  const sessionColumns = 'session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, first_seen, last_seen';
+  const freshSessions = db.$client
+    .prepare(`SELECT session_affinity, api_key, model, count(*) AS requests, coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+        coalesce(sum(cached_prompt_tokens), 0) AS cached_tokens, min(started_at) AS first_seen, max(started_at) AS last_seen
+      FROM requests WHERE session_affinity IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+    .all();
+  assert.deepEqual(db.$client.prepare(`SELECT ${sessionColumns} FROM session_totals ORDER BY 1, 2, 3`).all(), freshSessions, 'session_totals');
 }

@@ -147,22 +147,33 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     assert.deepEqual(better.missedSavings, { extraCachedTokens: 0, estimateMicros: 0 });
   });
 
-  it('worst sessions: lowest token-weighted rate first, at least 2 calls with prompt tokens, whole days', () => {
+  it('worst sessions: active in the range, lifetime totals, lowest token-weighted rate first, at least 2 calls', () => {
     const worst = sessionsWithWorstHitRate(db, twoDays());
     assert.deepEqual(worst.rows.map((s) => [s.session, s.requests, s.promptTokens, s.cachedTokens, s.apiKey, s.model]), [
       ['s2', 2, 1000, 100, 'k2', 'm/b'],
       ['s1', 3, 4000, 2600, 'k1', 'm/a'],
     ]);
     assert.equal(worst.rows[1]!.label, 'Search prod');
-    assert.equal(worst.rows[1]!.lastSeen, T0 + D + H);
+    assert.deepEqual([worst.rows[1]!.firstSeen, worst.rows[1]!.lastSeen], [T0 + H, T0 + D + H]);
     close(worst.rows[0]!.hitRate, 0.1, 's2');
 
-    // Half an hour of day one still reads the whole day (the rollup is daily).
-    const partial = sessionsWithWorstHitRate(db, filters(T0 + 30 * 60_000, T0 + H));
-    assert.deepEqual(partial.rows.map((s) => [s.session, s.requests]), [['s2', 2], ['s1', 2]]);
-    assert.deepEqual(partial.days, { from: new Date(T0).toISOString(), to: new Date(T0 + D).toISOString() });
-    // Day two alone: s1 made one call there, so no session qualifies.
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + D, T0 + 2 * D)).rows, []);
+    // Day two alone: only s1 was active, and it is shown with its whole life's totals.
+    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + D, T0 + 2 * D)).rows.map((s) => [s.session, s.requests]), [['s1', 3]]);
+    // Between s2's calls and s1's last: both were active; before either began, or after both ended, none.
+    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + 3 * H + 1, T0 + 4 * H)).rows.map((s) => s.session), ['s2', 's1']);
+    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0, T0 + H)).rows, []);
+    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + D + H + 1, T0 + 2 * D)).rows, []);
+  });
+
+  it('worst sessions walk the hit-rate index, never sort the whole table', () => {
+    const plan = db.$client
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM session_totals WHERE requests >= 2 AND prompt_tokens > 0 AND last_seen >= 0 AND first_seen < 1
+        ORDER BY CAST(cached_tokens AS REAL) / prompt_tokens, prompt_tokens DESC, session_affinity, api_key, model LIMIT 20`)
+      .all()
+      .map((r) => (r as { detail: string }).detail)
+      .join('\n');
+    assert.match(plan, /session_totals_worst_hit_rate/);
+    assert.doesNotMatch(plan, /TEMP B-TREE/);
   });
 
   it('worst sessions honour key and model filters and name the filters they cannot apply', () => {
