@@ -109,22 +109,25 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
 
   const params: (string | number)[] = [];
   const parts: string[] = [];
-  // json_each(?) p lists one source's pieces; CROSS JOIN keeps it the outer loop, so each piece is one index range.
-  const piece = (field: string) => `json_extract(p.value, '$.${field}')`;
+  // Each source's pieces arrive as one JSON array, unpacked once into columns; CROSS JOIN keeps
+  // the pieces the outer loop, so each piece is one index range over its table.
+  const pieceColumns = (source: string) =>
+    `(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+       json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(?)) ${source}_pieces`;
   for (const source of ['daily', 'hourly', 'raw'] as const) {
     const mine = pieces.filter((p) => p.source === source).map(({ from, to, day, sign }) => ({ from, to, day, sign }));
     if (!mine.length) continue;
     params.push(JSON.stringify(mine));
     if (source === 'raw') {
-      parts.push(`SELECT ${piece('day')} AS day_index, ${piece('sign')} AS sign, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
-        FROM json_each(?) p CROSS JOIN requests
-        WHERE started_at >= ${piece('from')} AND started_at < ${piece('to')}${filterClause(filters, params)}
-        GROUP BY p.key, ${dimensions.join(', ')}`);
+      parts.push(`SELECT day_index, sign, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
+        FROM ${pieceColumns(source)} CROSS JOIN requests
+        WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters, params)}
+        GROUP BY piece, ${dimensions.join(', ')}`);
     } else {
       const { table, timeColumn } = source === 'daily' ? USAGE_ROLLUPS.daily : hourly;
-      parts.push(`SELECT ${piece('day')} AS day_index, ${piece('sign')} AS sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
-        FROM json_each(?) p CROSS JOIN ${table}
-        WHERE ${timeColumn} >= ${piece('from')} AND ${timeColumn} < ${piece('to')}${filterClause(filters, params)}`);
+      parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
+        FROM ${pieceColumns(source)} CROSS JOIN ${table}
+        WHERE ${timeColumn} >= piece_from AND ${timeColumn} < piece_to${filterClause(filters, params)}`);
     }
   }
   return { sql: parts.length ? parts.join(' UNION ALL ') : emptyFacts(dimensions), params, days };
