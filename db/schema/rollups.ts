@@ -66,6 +66,32 @@ export const usageHourlyCompact = sqliteTable(
   (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region] })],
 );
 
+function byKeyDimensions() {
+  return {
+    model: text('model').notNull(),
+    servingPath: text('serving_path').notNull(),
+    region: text('region').notNull(),
+    apiKey: text('api_key').notNull(),
+  };
+}
+
+/**
+ * Hourly and daily totals by model, serving path, region and key, without the tag and affinity
+ * combinations that make the full rollups several times larger: per-key views and the finance
+ * summary read these. The migration makes both WITHOUT ROWID (drizzle cannot say so).
+ */
+export const usageHourlyByKey = sqliteTable(
+  'usage_hourly_by_key',
+  { hourStart: integer('hour_start').notNull(), ...byKeyDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey] })],
+);
+
+export const usageDailyByKey = sqliteTable(
+  'usage_daily_by_key',
+  { dayStart: integer('day_start').notNull(), ...byKeyDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey] })],
+);
+
 /** Tokens per minute per (model, key) on Fireworks' three meters, with the limits seen that minute. */
 export const rateLimitMinutely = sqliteTable(
   'rate_limit_minutely',

@@ -1,5 +1,5 @@
 import {
-  COMPACT_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
+  BY_KEY_DIMENSIONS, COMPACT_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
   rawFactsSelect, rawGroupBy, type Dimension, type UsageRollup,
 } from '@/lib/rollups/definition';
 import { bucketFor, FILTER_COLUMNS, type Filters } from './filters';
@@ -34,25 +34,35 @@ function filteredDimensions(filters: Filters): Dimension[] {
     .map(([, column]) => column);
 }
 
-/** The smaller hourly rollup when it holds every dimension the caller groups or filters by. */
-export function hourlyRollupFor(filters: Filters, needed: readonly Dimension[]): { dimensions: readonly Dimension[]; hourly: UsageRollup } {
+export interface RollupChoice {
+  /** The dimensions every part selects: those of the hourly rollup chosen. */
+  dimensions: readonly Dimension[];
+  hourly: UsageRollup;
+  daily: UsageRollup;
+}
+
+const within = (used: readonly Dimension[], dims: readonly Dimension[]) => used.every((d) => dims.includes(d));
+
+/** The smallest hourly and daily rollups holding every dimension the caller groups or filters by. */
+export function rollupsFor(filters: Filters, needed: readonly Dimension[]): RollupChoice {
   const used = [...needed, ...filteredDimensions(filters)];
-  const compact = used.every((d) => (COMPACT_DIMENSIONS as readonly Dimension[]).includes(d));
-  return compact ? { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact } : { dimensions: DIMENSIONS, hourly: USAGE_ROLLUPS.hourly };
+  if (within(used, COMPACT_DIMENSIONS)) return { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.dailyByKey };
+  if (within(used, BY_KEY_DIMENSIONS)) return { dimensions: BY_KEY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyByKey, daily: USAGE_ROLLUPS.dailyByKey };
+  return { dimensions: DIMENSIONS, hourly: USAGE_ROLLUPS.hourly, daily: USAGE_ROLLUPS.daily };
 }
 
 type Part = { source: 'raw'; bucketMs: number } | { source: 'rollup'; rollup: UsageRollup };
 
 /**
  * The facts for a range, exact whatever its edges: whole UTC days from the daily rollup (when the
- * caller needs no time series), whole hours from an hourly rollup (the compact one when filters and
- * grouping allow), and raw rows for the partial hours at either end. Ranges of 6 h or less read
+ * caller needs no time series), whole hours from an hourly rollup (the smallest that holds the
+ * dimensions filtered and grouped by), and raw rows for the partial hours at either end. Ranges of 6 h or less read
  * raw rows by minute.
  */
 export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, dimensions: DIMENSIONS }): Facts {
   const from = filters.from.getTime();
   const to = filters.to.getTime();
-  const { dimensions, hourly } = hourlyRollupFor(filters, needs.dimensions);
+  const { dimensions, hourly, daily } = rollupsFor(filters, needs.dimensions);
 
   const pieces: [number, number, Part][] = [];
   if (bucketFor(filters) === 'minute') {
@@ -69,7 +79,7 @@ export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, d
       pieces.push([from, hourFrom, { source: 'raw', bucketMs: HOUR_MS }]);
       if (useDays) {
         pieces.push([hourFrom, dayFrom, { source: 'rollup', rollup: hourly }]);
-        pieces.push([dayFrom, dayTo, { source: 'rollup', rollup: USAGE_ROLLUPS.daily }]);
+        pieces.push([dayFrom, dayTo, { source: 'rollup', rollup: daily }]);
         pieces.push([dayTo, hourTo, { source: 'rollup', rollup: hourly }]);
       } else {
         pieces.push([hourFrom, hourTo, { source: 'rollup', rollup: hourly }]);

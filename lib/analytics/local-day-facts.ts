@@ -1,9 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
 import {
-  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, RAW_MEASURES_SELECT, USAGE_ROLLUPS, rawDimensionsSelect, type Dimension,
+  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, RAW_MEASURES_SELECT, rawDimensionsSelect, type Dimension,
 } from '@/lib/rollups/definition';
-import { filterClause, hourlyRollupFor } from './facts';
+import { filterClause, rollupsFor } from './facts';
 import type { Filters } from './filters';
 
 export interface LocalDay {
@@ -97,7 +97,7 @@ export interface LocalDayFacts {
 /**
  * Facts for [from, to) labelled with the viewer's calendar day, exact in any zone (DST days and
  * half-hour offsets included). Each local day is read from whichever costs least: whole UTC days
- * of the daily rollup, whole hours of the hourly one, raw rows for partial hours, with parts of a
+ * of a daily rollup, whole hours of an hourly one, raw rows for partial hours, with parts of a
  * UTC day outside the local day subtracted. Zero-sum groups can appear; callers drop them.
  */
 export function localDayFacts(filters: Filters, needed: readonly Dimension[] = DIMENSIONS): LocalDayFacts {
@@ -105,7 +105,7 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
   const to = filters.to.getTime();
   const days = localDays(from, to, filters.tz);
   const pieces = days.flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i));
-  const { dimensions, hourly } = hourlyRollupFor(filters, needed);
+  const { dimensions, hourly, daily } = rollupsFor(filters, needed);
 
   const params: (string | number)[] = [];
   const parts: string[] = [];
@@ -124,7 +124,7 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
         WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters, params)}
         GROUP BY piece, ${dimensions.join(', ')}`);
     } else {
-      const { table, timeColumn } = source === 'daily' ? USAGE_ROLLUPS.daily : hourly;
+      const { table, timeColumn } = source === 'daily' ? daily : hourly;
       parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
         FROM ${pieceColumns(source)} CROSS JOIN ${table}
         WHERE ${timeColumn} >= piece_from AND ${timeColumn} < piece_to${filterClause(filters, params)}`);

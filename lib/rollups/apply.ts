@@ -5,9 +5,7 @@ import { RATE_LIMIT_HOURLY_UPSERT } from './rate-limit-peaks';
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
 
 const STATEMENTS = {
-  hourly: usageRollupUpsert(USAGE_ROLLUPS.hourly, 'id BETWEEN ? AND ?'),
-  daily: usageRollupUpsert(USAGE_ROLLUPS.daily, 'id BETWEEN ? AND ?'),
-  hourlyCompact: usageRollupUpsert(USAGE_ROLLUPS.hourlyCompact, 'id BETWEEN ? AND ?'),
+  ...Object.fromEntries(Object.entries(USAGE_ROLLUPS).map(([name, rollup]) => [name, usageRollupUpsert(rollup, 'id BETWEEN ? AND ?')])),
   // A minute's figures must only grow (the hourly peaks rely on it): a zero limit counts as unknown,
   // as the page already reads it, and a call never adds negative uncached tokens.
   rateLimits: `

@@ -9,6 +9,9 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /** The dimensions of the compact hourly rollup: enough for unfiltered views and model/path breakdowns. */
 export const COMPACT_DIMENSIONS = ['model', 'serving_path', 'region'] as const satisfies readonly Dimension[];
 
+/** The dimensions of the per-key rollups: spend and cache by key, and finance's summary, without the tag combinations. */
+export const BY_KEY_DIMENSIONS = ['model', 'serving_path', 'region', 'api_key'] as const satisfies readonly Dimension[];
+
 const DIMENSION_SQL: Record<Dimension, string> = {
   model: 'model',
   serving_path: 'serving_path',
@@ -76,6 +79,8 @@ export const USAGE_ROLLUPS = {
   hourly: { table: 'usage_hourly', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: DIMENSIONS },
   daily: { table: 'usage_daily', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: DIMENSIONS },
   hourlyCompact: { table: 'usage_hourly_compact', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: COMPACT_DIMENSIONS },
+  hourlyByKey: { table: 'usage_hourly_by_key', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: BY_KEY_DIMENSIONS },
+  dailyByKey: { table: 'usage_daily_by_key', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: BY_KEY_DIMENSIONS },
 } as const satisfies Record<string, UsageRollup>;
 
 /** Adds (or, with '-', takes out) the raw rows that match `where` (with `?` parameters) to a usage rollup. */
