@@ -1,4 +1,4 @@
-// `npm run bench:recorder`: sustained rows per second through the recorder (raw rows + rollups,
+// `npm run bench:recorder [-- --rows=N --scale=1m]`: sustained rows per second through the recorder (raw rows + rollups,
 // one transaction per batch), against a bare prepared INSERT of the same rows as the reference.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,11 +10,14 @@ import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { Recorder } from '@/lib/recorder/recorder';
 import { requestRow } from '@/lib/recorder/request-row';
 import { syntheticCalls } from '@/lib/seed/synthetic-calls';
+import { scaleArg, seededDatabase } from './seeded-db';
 
 const ROWS = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? 500_000);
 
-function freshDb() {
+/** An empty database, or a copy of a seeded one (so the benchmark never changes the seeded file). */
+function freshDb(copyOf?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-bench-rec-'));
+  if (copyOf) fs.copyFileSync(copyOf, path.join(dir, 'meter.db'));
   const db = openDatabase(path.join(dir, 'meter.db'));
   seedPriceCatalog(db, loadCatalog());
   return { db, dir };
@@ -29,8 +32,8 @@ function pricedRows(days: number) {
 }
 
 /** Rows per second through the recorder, flushed in batches of 2,000 (a busy proxy's 50 ms at 40k calls/s). */
-function recorderRate(rows: ReturnType<typeof pricedRows>): number {
-  const { db, dir } = freshDb();
+function recorderRate(rows: ReturnType<typeof pricedRows>, copyOf?: string): number {
+  const { db, dir } = freshDb(copyOf);
   const recorder = new Recorder(db, { spillDirectory: dir });
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i++) {
@@ -38,7 +41,10 @@ function recorderRate(rows: ReturnType<typeof pricedRows>): number {
     if ((i + 1) % 2000 === 0) recorder.flush();
   }
   recorder.close();
-  return ROWS / ((performance.now() - t0) / 1000);
+  const rate = rows.length / ((performance.now() - t0) / 1000);
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rate;
 }
 
 // Live traffic: calls as close together as 20k/s would put them, so a batch falls in one minute.
@@ -59,4 +65,10 @@ const bareRate = ROWS / ((performance.now() - t0) / 1000);
 
 console.log(`recorder, live traffic:    ${Math.round(live).toLocaleString()} rows/s sustained over ${ROWS.toLocaleString()} rows (raw rows + every rollup)`);
 console.log(`recorder, history import: ${Math.round(history).toLocaleString()} rows/s (calls spread over 30 days: every batch touches many hours)`);
+// At scale: the same live traffic appended to a copy of the 10M-row seeded database (--scale=10m).
+if (scaleArg(process.argv).includes(10_000_000)) {
+  const seeded = seededDatabase(10_000_000, 90);
+  const atScale = recorderRate(pricedRows(ROWS / 20_000 / 86_400).slice(0, 100_000), seeded);
+  console.log(`recorder, live traffic into a 10M-row database: ${Math.round(atScale).toLocaleString()} rows/s over 100,000 rows (${(atScale / live).toFixed(2)}x of the empty database)`);
+}
 console.log(`reference (bare INSERT, no rollups): ${Math.round(bareRate).toLocaleString()} rows/s; recorder = ${(live / bareRate).toFixed(2)}x (live), ${(history / bareRate).toFixed(2)}x (history) of it`);
