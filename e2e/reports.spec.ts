@@ -57,6 +57,7 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   await expectTotalsShown(page, report);
   await expect(page.getByText('Usage is not an invoice')).toBeVisible();
   await expect(page.locator('table.data tbody tr')).toHaveCount(Math.min(20, report.rows.length));
+  await expect(page.getByTestId('summary-count')).toContainText(`Showing ${Math.min(20, report.rows.length)} of ${formatCount(report.rows.length)} rows`);
 
   const summary = await download(page, 'download-summary');
   expect(summary.download.suggestedFilename()).toBe(`fireworks-meter_summary_${day(from)}_${day(to)}_Europe-Berlin.csv`);

@@ -26,14 +26,14 @@ function Figures({ f, testId }: { f: SummaryFigures; testId?: string }) {
 
 /** The first rows of the daily summary and its totals, exactly as the CSV has them. */
 export function SummaryPreviewPanel() {
-  const query = useAnalytics<SummaryReport>('reports/summary');
+  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS) });
   return (
     <Panel title="Daily summary (preview)" note="Per day, serving path, model and API key; exact to the micro-dollar." wide>
       <QueryState query={query} isEmpty={(d) => d.rows.length === 0}>
         {(data) => (
           <>
             <p className="muted small" data-testid="summary-count">
-              Showing {Math.min(PREVIEW_ROWS, data.rows.length)} of {formatCount(data.rows.length)} rows; days in {data.range.tz}. The totals cover every row.
+              Showing {data.rows.length} of {formatCount(data.rowCount)} rows; days in {data.range.tz}. The totals cover every row.
             </p>
             <div className="table-scroll">
               <table className="data">
@@ -53,7 +53,7 @@ export function SummaryPreviewPanel() {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.rows.slice(0, PREVIEW_ROWS).map((r) => (
+                  {data.rows.map((r) => (
                     <tr key={`${r.day}|${r.servingPath}|${r.model}|${r.apiKey}`}>
                       <td>{r.day}</td>
                       <td>{r.servingPath}</td>
@@ -65,7 +65,7 @@ export function SummaryPreviewPanel() {
                 </tbody>
                 <tfoot>
                   <tr className="totals">
-                    <th colSpan={4}>Total ({formatCount(data.rows.length)} rows)</th>
+                    <th colSpan={4}>Total ({formatCount(data.rowCount)} rows)</th>
                     <Figures f={data.totals} testId="summary-total" />
                   </tr>
                 </tfoot>

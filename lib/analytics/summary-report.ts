@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import { sumMicros } from '@/lib/money';
-import type { Filters } from './filters';
+import { z } from 'zod';
+import { filtersSchema, type Filters } from './filters';
 import { localDayFacts } from './local-day-facts';
 import { query } from './run';
 
@@ -26,9 +27,17 @@ export interface SummaryRow extends SummaryFigures {
 
 export interface SummaryReport {
   range: { from: string; to: string; tz: string };
+  /** Every row, or the first `limit` when the query asked for a preview. */
   rows: SummaryRow[];
+  /** How many rows the whole summary has. */
+  rowCount: number;
+  /** Over every row, preview or not. */
   totals: SummaryFigures;
 }
+
+/** The page filters plus an optional preview size: the Reports page shows 20 rows, not thousands. */
+export const summaryQuerySchema = filtersSchema.and(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }));
+export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
 const FIGURES = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'spendMicros', 'cacheSavingsMicros', 'unpricedRequests'] as const;
 
@@ -45,7 +54,7 @@ function totalOf(rows: readonly SummaryFigures[]): SummaryFigures {
  * rollups (raw rows only for partial hours), so its totals equal the request-level CSV of the same
  * range to the micro-dollar.
  */
-export function summaryReport(db: Db, filters: Filters): SummaryReport {
+export function summaryReport(db: Db, filters: Filters & { limit?: number }): SummaryReport {
   const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
   const grouped = query<SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string }>(
     db,
@@ -69,5 +78,10 @@ export function summaryReport(db: Db, filters: Filters): SummaryReport {
       text(a.servingPath, b.servingPath) ||
       text(a.apiKey, b.apiKey),
   );
-  return { range: { from: filters.from.toISOString(), to: filters.to.toISOString(), tz: filters.tz }, rows, totals: totalOf(rows) };
+  return {
+    range: { from: filters.from.toISOString(), to: filters.to.toISOString(), tz: filters.tz },
+    rows: filters.limit === undefined ? rows : rows.slice(0, filters.limit),
+    rowCount: rows.length,
+    totals: totalOf(rows),
+  };
 }

@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { apiKeyLabels, requests, type NewRequestRow, type RequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/filters';
 import { localDays } from '@/lib/analytics/local-day-facts';
-import { summaryReport } from '@/lib/analytics/summary-report';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 import { Recorder } from '@/lib/recorder/recorder';
@@ -134,6 +134,17 @@ describe('summary report', () => {
     edgeDb.$client.close();
   });
 
+  it('a preview returns the first rows in order, with the whole count and totals', () => {
+    const f = filters(T0, T0 + 5 * 86_400_000, { tz: 'Europe/Berlin' });
+    const full = summaryReport(db, f);
+    const preview = summaryReport(db, { ...f, limit: 7 });
+    assert.ok(full.rows.length > 7);
+    assert.equal(full.rowCount, full.rows.length);
+    assert.deepEqual(preview.rows, full.rows.slice(0, 7));
+    assert.equal(preview.rowCount, full.rows.length);
+    assert.deepEqual(preview.totals, full.totals);
+  });
+
   it('counts the 25-hour day at the end of summer time as one day', () => {
     const days = localDays(Date.UTC(2026, 9, 24, 22), Date.UTC(2026, 9, 26, 23), 'Europe/Berlin');
     assert.deepEqual(days.map((d) => d.day), ['2026-10-25', '2026-10-26']);
@@ -146,6 +157,12 @@ describe('bad queries', () => {
     for (const q of [{ from: 'x', to: 'y' }, { from: 'x', to: '2026-01-01T00:00:00Z' }, { from: '2026-01-01T00:00:00Z', to: 'y' }]) {
       assert.equal(filtersSchema.safeParse(q).success, false);
     }
+  });
+
+  it('refuse a preview size that is not a whole number from 1 to 1000', () => {
+    const range = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
+    for (const limit of ['0', '-3', '2.5', 'x', '1001']) assert.equal(summaryQuerySchema.safeParse({ ...range, limit }).success, false, limit);
+    assert.equal(summaryQuerySchema.parse({ ...range, limit: '20' }).limit, 20);
   });
 });
 

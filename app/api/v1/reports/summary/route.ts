@@ -1,5 +1,5 @@
-import { summaryReport } from '@/lib/analytics/summary-report';
-import { analyticsRoute } from '@/lib/api/analytics-route';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
+import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';
-export const GET = analyticsRoute(summaryReport);
+export const GET = analyticsRouteWith(summaryQuerySchema, summaryReport);
