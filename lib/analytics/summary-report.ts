@@ -43,45 +43,44 @@ const FIGURES = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens',
 
 const zero = (): SummaryFigures => ({ requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, unpricedRequests: 0 });
 
-function totalOf(rows: readonly SummaryFigures[]): SummaryFigures {
-  const totals = zero();
-  for (const f of FIGURES) totals[f] = sumMicros(rows.map((r) => r[f]));
-  return totals;
-}
+type Counted = SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string; rowCount: number } & {
+  [F in (typeof FIGURES)[number] as `total_${F}`]: number;
+};
 
 /**
  * Usage per local day × serving path × model × API key, for finance. Read from the daily and hourly
  * rollups (raw rows only for partial hours), so its totals equal the request-level CSV of the same
- * range to the micro-dollar.
+ * range to the micro-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
+ * its first rows across to JavaScript.
  */
 export function summaryReport(db: Db, filters: Filters & { limit?: number }): SummaryReport {
   const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
-  const grouped = query<SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string }>(
+  const rows = query<Counted>(
     db,
-    `SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
-       sum(sign * requests) AS requests, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
-       sum(sign * completion_tokens) AS completionTokens, sum(sign * cost_micros) AS spendMicros,
-       sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests
-     FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0`,
-    facts.params,
+    `WITH summary AS (
+       SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
+         sum(sign * requests) AS requests, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
+         sum(sign * completion_tokens) AS completionTokens, sum(sign * cost_micros) AS spendMicros,
+         sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests
+       FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0
+     )
+     SELECT *, count(*) OVER () AS rowCount, ${FIGURES.map((f) => `sum(${f}) OVER () AS total_${f}`).join(', ')}
+     FROM summary ORDER BY dayIndex, spendMicros DESC, requests DESC, model, servingPath, apiKey LIMIT ?`,
+    [...facts.params, filters.limit ?? -1],
   );
   const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
-  const rows = grouped.map(({ dayIndex, ...r }): SummaryRow => ({ ...r, day: facts.days[dayIndex]!.day, apiKeyLabel: labels.get(r.apiKey) ?? null }));
-  // Plain comparisons: localeCompare on thousands of rows cost more than the query.
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  rows.sort(
-    (a, b) =>
-      text(a.day, b.day) ||
-      b.spendMicros - a.spendMicros ||
-      b.requests - a.requests ||
-      text(a.model, b.model) ||
-      text(a.servingPath, b.servingPath) ||
-      text(a.apiKey, b.apiKey),
-  );
+  const first = rows[0];
+  const totals = zero();
+  // SQLite sums in 64-bit integers; refuse rather than round if a total leaves JavaScript's exact range.
+  if (first) for (const f of FIGURES) totals[f] = sumMicros([first[`total_${f}`]]);
   return {
     range: { from: filters.from.toISOString(), to: filters.to.toISOString(), tz: filters.tz },
-    rows: filters.limit === undefined ? rows : rows.slice(0, filters.limit),
-    rowCount: rows.length,
-    totals: totalOf(rows),
+    rows: rows.map((r): SummaryRow => ({
+      day: facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
+      requests: r.requests, promptTokens: r.promptTokens, cachedTokens: r.cachedTokens, completionTokens: r.completionTokens,
+      spendMicros: r.spendMicros, cacheSavingsMicros: r.cacheSavingsMicros, unpricedRequests: r.unpricedRequests,
+    })),
+    rowCount: first?.rowCount ?? 0,
+    totals,
   };
 }
