@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { apiKeyLabels } from '@/db/schema';
 import { query } from '@/lib/analytics/run';
+import { DAY_MS } from '@/lib/rollups/definition';
 
 export interface ApiKeyLabelRow {
   /** The fingerprint (8 hex chars of SHA-256 + last 4 characters); the key itself is never stored. */
@@ -18,11 +19,16 @@ export interface ApiKeyLabelRow {
 export function listApiKeyLabels(db: Db): ApiKeyLabelRow[] {
   return query<ApiKeyLabelRow>(
     db,
-    `SELECT k.api_key AS apiKey, l.label AS label, l.team AS team, coalesce(s.requests, 0) AS requests, s.last_seen AS lastSeenHour
-     FROM (SELECT api_key FROM usage_hourly UNION SELECT api_key FROM api_key_labels) k
-     LEFT JOIN (SELECT api_key, sum(requests) AS requests, max(hour_start) AS last_seen FROM usage_hourly GROUP BY api_key) s ON s.api_key = k.api_key
+    // Totals per key from the daily per-key rollup, then the last hour within each key's last day:
+    // the hourly rollup is hundreds of thousands of rows at millions of calls and scanning it took seconds.
+    `WITH per_key AS (SELECT api_key, sum(requests) AS requests, max(day_start) AS last_day FROM usage_daily_by_key GROUP BY api_key)
+     SELECT k.api_key AS apiKey, l.label AS label, l.team AS team, coalesce(s.requests, 0) AS requests,
+       (SELECT max(hour_start) FROM usage_hourly_by_key h
+         WHERE h.hour_start >= s.last_day AND h.hour_start < s.last_day + ${DAY_MS} AND h.api_key = s.api_key) AS lastSeenHour
+     FROM (SELECT api_key FROM per_key UNION SELECT api_key FROM api_key_labels) k
+     LEFT JOIN per_key s ON s.api_key = k.api_key
      LEFT JOIN api_key_labels l ON l.api_key = k.api_key
-     ORDER BY coalesce(s.last_seen, 0) DESC, k.api_key`,
+     ORDER BY coalesce(lastSeenHour, 0) DESC, k.api_key`,
     [],
   );
 }
