@@ -29,10 +29,14 @@ export function formatPercent(rate: number | null): string {
   return rate === null ? '—' : percent.format(rate);
 }
 
+// Built once: toLocaleString with options builds a new formatter on every call, and charts call
+// these for every tick and point.
+const dayOfMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const fullTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 export function formatTime(t: number, bucket: 'minute' | 'hour' | 'day'): string {
-  const d = new Date(t);
-  if (bucket === 'day') return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return (bucket === 'day' ? dayOfMonth : dayAndTime).format(t);
 }
 
 export const SERVING_PATH_COLORS: Record<string, string> = {
@@ -44,7 +48,7 @@ export const SERVING_PATH_COLORS: Record<string, string> = {
 
 /** A moment to the second in the viewer's zone, for single calls. */
 export function formatDateTime(t: number): string {
-  return new Date(t).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return fullTime.format(t);
 }
 
 /** Durations: whole milliseconds below 10 s, then seconds. Null is "—" (not measured). */

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { timeTickInterval } from './time-axis';
 import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
 import { CACHE_COLORS, formatPercent, formatTime } from '../format';
 
@@ -14,7 +15,7 @@ export function CacheHitRateChart({ data }: { data: CacheHitRateOverTime }) {
     <ResponsiveContainer width="100%" height={260}>
       <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} stroke="var(--muted)" fontSize={12} />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} interval={timeTickInterval(data.points.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis domain={[0, 1]} tickFormatter={axisPercent} stroke="var(--muted)" fontSize={12} width={64} label={{ value: 'hit rate (%)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip formatter={(v) => formatPercent(v == null ? null : Number(v))} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />

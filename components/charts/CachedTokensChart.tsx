@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { timeTickInterval } from './time-axis';
 import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
 import { CACHE_COLORS, formatCount, formatTime, formatTokens } from '../format';
 
@@ -10,7 +11,7 @@ export function CachedTokensChart({ data }: { data: CacheHitRateOverTime }) {
     <ResponsiveContainer width="100%" height={220}>
       <BarChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} stroke="var(--muted)" fontSize={12} />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} interval={timeTickInterval(data.points.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={64} label={{ value: 'prompt tokens', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip formatter={(v) => `${formatCount(Number(v))} tokens`} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />

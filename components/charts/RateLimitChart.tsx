@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { timeTickInterval } from './time-axis';
 import type { Bucket } from '@/lib/analytics/filters';
 import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
 import { formatCount, formatTime, formatTokens } from '../format';
@@ -42,7 +43,7 @@ export function RateLimitChart({ bucket, series, meter }: Props) {
     <ResponsiveContainer width="100%" height={300}>
       <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, bucket)} stroke="var(--muted)" fontSize={12} minTickGap={24} />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, bucket)} interval={timeTickInterval(rows.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'tokens / min', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip
           formatter={(v) => (v === null || v === undefined ? 'unknown' : `${formatCount(Number(v))} tokens/min`)}

@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { timeTickInterval } from './time-axis';
 import type { SpendOverTime } from '@/lib/analytics/spend-over-time';
 import { formatTime, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
 
@@ -12,7 +13,7 @@ export function SpendOverTimeChart({ data }: { data: SpendOverTime }) {
     <ResponsiveContainer width="100%" height={280}>
       <BarChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} stroke="var(--muted)" fontSize={12} />
+        <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} interval={timeTickInterval(data.points.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'spend (USD)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip formatter={(v) => formatUsdExact(Number(v))} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />
