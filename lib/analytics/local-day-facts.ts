@@ -109,28 +109,44 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
 
   const params: (string | number)[] = [];
   const parts: string[] = [];
-  // Each source's pieces arrive as one JSON array, unpacked once into columns; CROSS JOIN keeps
-  // the pieces the outer loop, so each piece is one index range over its table.
-  const pieceColumns = (source: string) =>
-    `(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
-       json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(?)) ${source}_pieces`;
-  for (const source of ['daily', 'hourly', 'raw'] as const) {
-    const mine = pieces.filter((p) => p.source === source).map(({ from, to, day, sign }) => ({ from, to, day, sign }));
+  for (const source of ['daily', 'hourly'] as const) {
+    const mine = pieces.filter((p) => p.source === source);
     if (!mine.length) continue;
-    params.push(JSON.stringify(mine));
-    if (source === 'raw') {
-      parts.push(`SELECT day_index, sign, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
-        FROM ${pieceColumns(source)} CROSS JOIN requests
-        WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters, params)}
-        GROUP BY piece, ${dimensions.join(', ')}`);
-    } else {
-      const { table, timeColumn } = source === 'daily' ? daily : hourly;
-      parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
-        FROM ${pieceColumns(source)} CROSS JOIN ${table}
-        WHERE ${timeColumn} >= piece_from AND ${timeColumn} < piece_to${filterClause(filters, params)}`);
-    }
+    const { table, timeColumn } = source === 'daily' ? daily : hourly;
+    params.push(JSON.stringify(mine.map(({ from, to, day, sign }) => ({ from, to, day, sign }))));
+    parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
+      FROM ${PIECES} CROSS JOIN ${table}
+      WHERE ${timeColumn} >= piece_from AND ${timeColumn} < piece_to${filterClause(filters, params)}`);
   }
+  const raw = pieces.filter((p) => p.source === 'raw');
+  if (raw.length) parts.push(rawPart(raw, dimensions, filters, params));
   return { sql: parts.length ? parts.join(' UNION ALL ') : emptyFacts(dimensions), params, days };
+}
+
+// A source's pieces arrive as one JSON array, unpacked once into columns; CROSS JOIN keeps the
+// pieces the outer loop, so each piece is one index range over its table.
+const PIECES = `(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+  json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(?))`;
+
+/**
+ * Raw rows for the partial hours. A half hour at a local midnight is taken from one day and given
+ * to the next: each interval is read once, and its totals go to every (day, sign) that uses it.
+ */
+function rawPart(raw: Piece[], dimensions: readonly Dimension[], filters: Filters, params: (string | number)[]): string {
+  const intervals = new Map<string, { from: number; to: number; uses: [number, number][] }>();
+  for (const { from, to, day, sign } of raw) {
+    const key = `${from}:${to}`;
+    if (!intervals.has(key)) intervals.set(key, { from, to, uses: [] });
+    intervals.get(key)!.uses.push([day, sign]);
+  }
+  params.push(JSON.stringify([...intervals.values()]));
+  const totals = `SELECT uses, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
+    FROM (SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+      json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(?)) CROSS JOIN requests
+    WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters, params)}
+    GROUP BY piece, ${dimensions.join(', ')}`;
+  return `SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
+    FROM (${totals}) interval_totals, json_each(interval_totals.uses) used`;
 }
 
 function emptyFacts(dimensions: readonly Dimension[]): string {
