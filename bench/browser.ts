@@ -1,13 +1,11 @@
 // `npm run bench:browser -- --scale=10m`: each dashboard page opened in Chromium as a user would, on a
 // seeded database, timed from navigation until every panel has its data (no "Loading…" left).
 // The reference is the Settings page, which asks the analytics nothing heavy.
-import Database from 'better-sqlite3';
 import { chromium } from '@playwright/test';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
-import { percentile, startProcess, stop } from './harness';
-import { DAY, scaleArg, seededDatabase } from './seeded-db';
+import { percentile, stop } from './harness';
+import { BENCH_ADMIN_TOKEN, DAY, scaleArg, seededDatabase, serveSeeded } from './seeded-db';
 
-const TOKEN = 'bench-admin-token-0123456789';
 const RUNS = 5;
 const PAGES = ['/settings', '/', '/cache', '/rate-limits', '/requests', '/reports'];
 
@@ -19,16 +17,10 @@ async function main() {
   });
   for (const requests of scaleArg(process.argv)) {
     const file = seededDatabase(requests, 90);
-    const db = new Database(file, { readonly: true });
-    const { last } = db.prepare('SELECT max(started_at) AS last FROM requests').get() as { last: number };
-    db.close();
-    const server = await startProcess(process.execPath, ['--import', 'tsx', 'server.ts'], /listening on (http:\/\/\S+)/, {
-      PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, METER_ADMIN_TOKEN: TOKEN, FIREWORKS_BASE_URL: 'http://127.0.0.1:9/inference/v1',
-    });
+    const { server, end: to } = await serveSeeded(file);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/api/login?token=${TOKEN}`);
-    const to = new Date(Math.ceil(last / 60_000) * 60_000 + 60_000);
+    await page.goto(`${server.url}/api/login?token=${BENCH_ADMIN_TOKEN}`);
     for (const days of [7, 90]) {
       const range = `range=custom&from=${new Date(to.getTime() - days * DAY).toISOString()}&to=${to.toISOString()}`;
       for (const path of PAGES) {

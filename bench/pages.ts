@@ -1,11 +1,9 @@
 // `npm run bench:pages -- --scale=1m,10m`: p50/p95 of every /api/v1 endpoint the dashboard pages
 // call, through the real server, over 7-day and 90-day ranges of a seeded database.
-import Database from 'better-sqlite3';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
-import { percentile, startProcess, stop } from './harness';
-import { DAY, scaleArg, seededDatabase } from './seeded-db';
+import { percentile, stop } from './harness';
+import { BENCH_ADMIN_TOKEN, DAY, scaleArg, seededDatabase, serveSeeded } from './seeded-db';
 
-const TOKEN = 'bench-admin-token-0123456789';
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 20);
 
 /** Every JSON endpoint a page calls with the filter query, with the page's own parameters (keep in step with components/). */
@@ -19,13 +17,7 @@ async function main() {
   buildIfStale(process.cwd());
   for (const requests of scaleArg(process.argv)) {
     const file = seededDatabase(requests, 90);
-    const db = new Database(file, { readonly: true });
-    const { last } = db.prepare('SELECT max(started_at) AS last FROM requests').get() as { last: number };
-    db.close();
-    const server = await startProcess(process.execPath, ['--import', 'tsx', 'server.ts'], /listening on (http:\/\/\S+)/, {
-      PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, METER_ADMIN_TOKEN: TOKEN, FIREWORKS_BASE_URL: 'http://127.0.0.1:9/inference/v1',
-    });
-    const to = new Date(Math.ceil(last / 60_000) * 60_000 + 60_000);
+    const { server, end: to } = await serveSeeded(file);
     for (const days of [7, 90]) {
       const from = new Date(to.getTime() - days * DAY);
       const query = `from=${from.toISOString()}&to=${to.toISOString()}&tz=Europe%2FBerlin`;
@@ -33,7 +25,7 @@ async function main() {
         const times: number[] = [];
         for (let i = 0; i < RUNS + 2; i++) {
           const t0 = performance.now();
-          const res = await fetch(`${server.url}/api/v1/${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+          const res = await fetch(`${server.url}/api/v1/${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}`, { headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
           await res.arrayBuffer();
           if (!res.ok) throw new Error(`${endpoint}: ${res.status}`);
           if (i >= 2) times.push(performance.now() - t0); // the first two warm statement caches

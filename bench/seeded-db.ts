@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { startProcess } from './harness';
 
 export const DAY = 86_400_000;
 
@@ -26,4 +27,17 @@ export function seededDatabase(requests: number, days: number): string {
 export function scaleArg(argv: string[]): number[] {
   const arg = argv.find((a) => a.startsWith('--scale='))?.slice('--scale='.length) ?? '1m,10m';
   return arg.split(',').map((s) => Number(s.replace(/m$/i, '')) * 1_000_000 || Number(s.replace(/k$/i, '')) * 1000);
+}
+
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/** The real server on a seeded database, and the minute just after its last call (where the benchmarks' ranges end). */
+export async function serveSeeded(file: string): Promise<{ server: Awaited<ReturnType<typeof startProcess>>; end: Date }> {
+  const db = new Database(file, { readonly: true });
+  const { last } = db.prepare('SELECT max(started_at) AS last FROM requests').get() as { last: number };
+  db.close();
+  const server = await startProcess(process.execPath, ['--import', 'tsx', 'server.ts'], /listening on (http:\/\/\S+)/, {
+    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, METER_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, FIREWORKS_BASE_URL: 'http://127.0.0.1:9/inference/v1',
+  });
+  return { server, end: new Date(Math.ceil(last / 60_000) * 60_000 + 60_000) };
 }
