@@ -1,4 +1,5 @@
 // Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+// csv-sql.ts holds the same two sets for SQLite.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -10,9 +11,9 @@ export function textCell(value: string | null | undefined): string {
 
 /**
  * Records as RFC 4180 text: CRLF after every record, a cell quoted (quotes doubled) only when it
- * holds a quote, comma, CR or LF. Written here rather than with csv-stringify because the export
- * must stream 200,000 rows/s and csv-stringify managed 63,000 on this machine; the tests read the
- * output back with csv-parse.
+ * holds a quote, comma, CR or LF. Written here rather than with csv-stringify, which managed
+ * 63,000 rows/s on this machine; the tests read the output back with csv-parse. csv-sql.ts renders the same rules in SQL for the
+ * request export: change both together.
  */
 export function csvRecords(records: readonly (readonly (string | number)[])[]): string {
   let out = '';

@@ -1,9 +1,9 @@
-import { and, asc, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import { requests } from '@/db/schema';
-import type { Filters } from '@/lib/analytics/filters';
-import { microsToUsdString } from '@/lib/money';
-import { csvRecords, textCell } from './csv-cells';
+import { FILTER_COLUMNS, type Filters } from '@/lib/analytics/filters';
+import { csvRecords } from './csv-cells';
+import { csvRecord, type CsvSourceRow } from './request-csv-record';
+import { requestPageSql } from './request-csv-sql';
 
 export const REQUEST_CSV_COLUMNS = [
   'upstream_id', 'started_at', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status',
@@ -12,109 +12,102 @@ export const REQUEST_CSV_COLUMNS = [
   'x_request_id', 'price_id',
 ] as const;
 
+/** Rows per keyset page and stream chunk (about 1.3 MB of CSV); smaller pages cost more per row. */
 const PAGE_SIZE = 5000;
 
-/** The columns the CSV needs, in the order csvRecord reads them (raw arrays skip per-row object mapping). */
-const CSV_SOURCE = {
-  id: requests.id, startedAt: requests.startedAt, upstreamId: requests.upstreamId, apiKey: requests.apiKey, model: requests.model,
-  servingPath: requests.servingPath, region: requests.region, endpoint: requests.endpoint, stream: requests.stream, status: requests.status,
-  errorCode: requests.errorCode, promptTokens: requests.promptTokens, cachedPromptTokens: requests.cachedPromptTokens,
-  completionTokens: requests.completionTokens, costTotalMicros: requests.costTotalMicros, cacheSavingsMicros: requests.cacheSavingsMicros,
-  sessionAffinity: requests.sessionAffinity, user: requests.user, tags: requests.tags, team: requests.team, project: requests.project,
-  environment: requests.environment, durationMs: requests.durationMs, ttftMs: requests.ttftMs, upstreamRequestId: requests.upstreamRequestId,
-  priceId: requests.priceId,
-};
-type CsvSourceRow = [number, number, string | null, string, string, string, string, string, number, number, string | null, number | null,
-  number | null, number | null, number | null, number | null, string | null, string | null, string | null, string | null, string | null,
-  string | null, number, number | null, string | null, number | null];
-
-function csvRecord(r: CsvSourceRow): (string | number)[] {
-  const [, startedAt, upstreamId, apiKey, model, servingPath, region, endpoint, stream, status, errorCode, prompt, cached, completion,
-    cost, savings, session, user, tags, team, project, environment, durationMs, ttftMs, upstreamRequestId, priceId] = r;
-  return [
-    textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
-    stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
-    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false',
-    textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
-    ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
-  ];
-}
-
 /** The page filters the export honours, as in the dashboard's URL; none means every call in the range. */
-export type ExportFilters = Partial<Pick<Filters, 'apiKey' | 'team' | 'project' | 'environment' | 'model' | 'servingPath' | 'region'>>;
+export type ExportFilters = Partial<Pick<Filters, keyof typeof FILTER_COLUMNS>>;
 
-const FILTERED_COLUMNS = {
-  apiKey: requests.apiKey,
-  team: requests.team,
-  project: requests.project,
-  environment: requests.environment,
-  model: requests.model,
-  servingPath: requests.servingPath,
-  region: requests.region,
-} as const;
 
-function filterConditions(filters: ExportFilters): SQL[] {
-  const out: SQL[] = [];
-  for (const [key, column] of Object.entries(FILTERED_COLUMNS) as [keyof ExportFilters, (typeof FILTERED_COLUMNS)[keyof ExportFilters]][]) {
+type Params = Record<string, string | number>;
+
+/** `column IN (…)` per filter, its values as named parameters. */
+function filterSql(filters: ExportFilters): { conditions: string[]; params: Params } {
+  const conditions: string[] = [];
+  const params: Params = {};
+  for (const [key, column] of Object.entries(FILTER_COLUMNS) as [keyof ExportFilters, string][]) {
     const values = filters[key];
-    if (values?.length) out.push(inArray(column, [...values]));
+    if (!values?.length) continue;
+    const names = values.map((v, i) => {
+      params[`${key}${i}`] = v;
+      return `@${key}${i}`;
+    });
+    conditions.push(`${column} IN (${names.join(', ')})`);
   }
-  return out;
+  return { conditions, params };
 }
+
+interface Key {
+  at: number;
+  id: number;
+}
+
+/** Before every row at or after `from`: the page conditions then exclude nothing at the start. */
+const startKey = (from: Date): Key => ({ at: from.getTime() - 1, id: 0 });
 
 /** Rows in [from, to) in time order, fetched a page at a time by keyset so memory stays flat at any size. */
 export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Generator<CsvSourceRow> {
-  const filtered = filterConditions(filters);
-  let after: { startedAt: number; id: number } | undefined;
+  const { conditions, params } = filterSql(filters);
+  const source = db.$client.prepare(requestPageSql(conditions, PAGE_SIZE).source).raw();
+  let after = startKey(from);
   for (;;) {
-    const page = db
-      .select(CSV_SOURCE)
-      .from(requests)
-      .where(
-        and(
-          // start the index range where the last page stopped (a row value or OR here makes SQLite
-          // restart at `from` for every page), then skip that instant's rows already sent
-          gte(requests.startedAt, after ? after.startedAt : from.getTime()),
-          lt(requests.startedAt, to.getTime()),
-          ...filtered,
-          after ? sql`NOT (${requests.startedAt} = ${after.startedAt} AND ${requests.id} <= ${after.id})` : undefined,
-        ),
-      )
-      .orderBy(asc(requests.startedAt), asc(requests.id))
-      .limit(PAGE_SIZE)
-      .values() as CsvSourceRow[];
+    const page = source.all({ ...params, lo: Math.max(after.at, from.getTime()), hi: to.getTime(), afterAt: after.at, afterId: after.id }) as CsvSourceRow[];
     yield* page;
     const last = page.at(-1);
     if (!last || page.length < PAGE_SIZE) return;
-    after = { startedAt: last[1], id: last[0] };
+    after = { at: last[1], id: last[0] };
+  }
+}
+
+/**
+ * The CSV of the rows in [from, to), a page per chunk, SQLite writing the lines. Each page is one
+ * short read transaction (boundary and body see one snapshot) and no statement stays open between
+ * pulls, so the connection stays free for the recorder that shares it.
+ */
+function* csvPages(db: Db, from: Date, to: Date, filters: ExportFilters): Generator<Uint8Array> {
+  const client = db.$client;
+  const { conditions, params } = filterSql(filters);
+  const sql = requestPageSql(conditions, PAGE_SIZE);
+  const boundary = client.prepare(sql.boundary).raw();
+  const body = client.prepare(sql.body).pluck();
+  let rows: Statement | undefined;
+  const hi = to.getTime();
+  const readPage = client.transaction((range: Params): [Uint8Array | null, Key | undefined] => {
+    const end = boundary.get(range) as [number, number] | undefined;
+    // the page ends at its boundary row, or at `to` when the rest fits in one page
+    const page = end ? { ...range, hi: end[0] + 1, endAt: end[0], endId: end[1] } : { ...range, endAt: hi, endId: 0 };
+    let csv = body.get(page) as Buffer | null;
+    if (csv?.includes(0)) {
+      // rare (see PageSql.body): the whole page the JS way
+      rows ??= client.prepare(sql.rows).raw();
+      csv = Buffer.from(csvRecords((rows.all(page) as CsvSourceRow[]).map(csvRecord)));
+    }
+    return [csv, end && { at: end[0], id: end[1] }];
+  });
+  let after = startKey(from);
+  for (;;) {
+    const [csv, end] = readPage({ ...params, lo: Math.max(after.at, from.getTime()), hi, afterAt: after.at, afterId: after.id });
+    if (csv?.length) yield csv;
+    if (!end) return;
+    after = end;
   }
 }
 
 /** The request-level CSV as a web stream: UTF-8, header row, CRLF, RFC 4180 quoting, formulas neutralised. */
 export function requestsCsvStream(db: Db, from: Date, to: Date, filters: ExportFilters = {}): ReadableStream<Uint8Array> {
-  const rows = requestsInRange(db, from, to, filters);
-  const encoder = new TextEncoder();
-  let header = true;
+  let pages: Generator<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      const records: (string | number)[][] = [];
-      let done = false;
-      while (records.length < 1000) {
-        const next = rows.next();
-        if (next.done) {
-          done = true;
-          break;
-        }
-        records.push(csvRecord(next.value));
+      if (!pages) {
+        pages = csvPages(db, from, to, filters);
+        controller.enqueue(new TextEncoder().encode(csvRecords([REQUEST_CSV_COLUMNS])));
       }
-      if (records.length || header) {
-        controller.enqueue(encoder.encode(csvRecords(header ? [REQUEST_CSV_COLUMNS, ...records] : records)));
-        header = false;
-      }
-      if (done) controller.close();
+      const next = pages.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
     },
     cancel() {
-      rows.return(undefined);
+      pages?.return(undefined);
     },
   });
 }
