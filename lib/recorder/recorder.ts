@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { requests, type NewRequestRow } from '@/db/schema';
 import { applyRollups } from '@/lib/rollups/apply';
+import { BackgroundCheckpoints } from './background-checkpoints';
 
 // One prepared single-row INSERT, built from the drizzle schema so it follows every migration.
 // Re-running a prepared statement is several times faster than building multi-row SQL per batch.
@@ -37,6 +38,7 @@ export class Recorder {
   private readonly insert: Database.Statement;
   private readonly lastId: Database.Statement;
   private readonly log: (message: string) => void;
+  private readonly checkpoints: BackgroundCheckpoints;
   written = 0;
 
   constructor(
@@ -47,6 +49,7 @@ export class Recorder {
     this.insert = db.$client.prepare(INSERT_SQL);
     this.lastId = db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests');
     this.log = options.log ?? ((m) => console.error(m));
+    this.checkpoints = new BackgroundCheckpoints(db.$client, this.log);
   }
 
   get pending(): number {
@@ -86,6 +89,7 @@ export class Recorder {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (let attempt = 0; attempt < 3 && !this.flush(); attempt++);
+    this.checkpoints.stop();
     if (this.queue.length === 0) return;
     fs.mkdirSync(this.options.spillDirectory, { recursive: true });
     const file = path.join(this.options.spillDirectory, `unwritten-${Date.now()}.jsonl`);

@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+
+const CHECKPOINT_INTERVAL_MS = 250;
+/** SQLite's default auto-checkpoint, restored when the worker stops or fails. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+
+// Plain CommonJS so the worker runs without a TypeScript loader. Its own connection copies WAL
+// frames back into the database file; PASSIVE never blocks the writer or the readers.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+`;
+
+/**
+ * Moves WAL checkpoints off the recorder's thread. With SQLite's automatic checkpoints, the commit
+ * that crosses 1,000 WAL pages also copies them into the database file, and that copying was
+ * over half of the recorder's time per row once indexes outgrow memory. Here the writer only
+ * appends to the WAL and a worker thread checkpoints every 250 ms on the other core.
+ * If the worker fails, automatic checkpoints come back, so the WAL never grows unchecked.
+ */
+export class BackgroundCheckpoints {
+  private worker: Worker | undefined;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    log: (message: string) => void,
+  ) {
+    if (sqlite.memory) return;
+    const driver = createRequire(path.join(process.cwd(), 'package.json')).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: sqlite.name, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    this.worker.unref();
+    this.worker.on('error', (error) => {
+      log(`recorder: background checkpoints stopped (${String(error)}); SQLite checkpoints automatically again`);
+      this.stop();
+    });
+    sqlite.pragma('wal_autocheckpoint = 0');
+  }
+
+  /** Stops the worker and hands checkpoints back to SQLite, checkpointing what is pending now. */
+  stop(): void {
+    if (!this.worker) return;
+    void this.worker.terminate();
+    this.worker = undefined;
+    if (!this.sqlite.open) return;
+    this.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    try {
+      this.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // a database refusing work now will be checkpointed at its next commit or open
+    }
+  }
+}

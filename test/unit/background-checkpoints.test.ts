@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { openDatabase } from '@/db/client';
+import type { NewRequestRow } from '@/db/schema';
+import { Recorder } from '@/lib/recorder/recorder';
+
+const call = (i: number): NewRequestRow => ({
+  startedAt: Date.UTC(2026, 10, 1) + i * 1000, durationMs: 5, endpoint: 'chat/completions', model: 'm/a', servingPath: 'standard',
+  region: 'global', stream: false, status: 200, apiKey: 'k1', upstreamId: `id-${i}`, sessionAffinity: `s-${i % 50}`,
+  promptTokens: 100, cachedPromptTokens: 10, completionTokens: 5, costTotalMicros: 3, cacheSavingsMicros: 1,
+});
+
+describe('background checkpoints', () => {
+  it('a worker copies the WAL into the database file while the recorder only appends; SQLite takes over again at close', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-checkpoints-'));
+    const file = path.join(dir, 'meter.db');
+    const db = openDatabase(file);
+    const recorder = new Recorder(db, { spillDirectory: dir });
+    assert.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 0, 'the writer no longer checkpoints itself');
+    const before = fs.statSync(file).size;
+    for (let i = 0; i < 5000; i++) recorder.record(call(i));
+    recorder.flush();
+    // Without a checkpoint the new pages live only in the WAL; the worker checkpoints every 250 ms.
+    for (let waited = 0; fs.statSync(file).size === before && waited < 10_000; waited += 50) await sleep(50);
+    assert.ok(fs.statSync(file).size > before, 'the database file grew: the worker checkpointed');
+    recorder.close();
+    assert.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    assert.equal((db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n, 5000);
+    db.$client.close();
+  });
+});
