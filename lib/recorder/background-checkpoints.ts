@@ -14,6 +14,7 @@ const { workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = NORMAL'); // the writer's durability setting
 setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
 `;
 
