@@ -12,7 +12,11 @@ const PAGES = [
   { href: '/settings', label: 'Settings' },
 ];
 
-/** Page links that keep the current filters, so moving between pages keeps the view. */
+/**
+ * Page links that keep the current filters, so moving between pages keeps the view. No prefetch: on
+ * load, six prefetches queued behind the page's own API calls on the same server; a click costs one
+ * small round trip instead.
+ */
 export function Nav() {
   const pathname = usePathname();
   const query = useSearchParams().toString();
@@ -20,7 +24,7 @@ export function Nav() {
     <nav className="nav" aria-label="Pages">
       <span className="brand">Fireworks Meter</span>
       {PAGES.map((p) => (
-        <Link key={p.href} href={query ? `${p.href}?${query}` : p.href} aria-current={pathname === p.href ? 'page' : undefined}>
+        <Link key={p.href} prefetch={false} href={query ? `${p.href}?${query}` : p.href} aria-current={pathname === p.href ? 'page' : undefined}>
           {p.label}
         </Link>
       ))}

@@ -1,26 +1,30 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { timeTickInterval } from './time-axis';
 import type { SpendOverTime } from '@/lib/analytics/spend-over-time';
 import { formatTime, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
 
 const PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
 
-/** Spend per bucket, stacked by serving path. Tooltip shows exact dollars. */
+/**
+ * Spend per bucket, stacked by serving path; the tooltip shows exact dollars. Steps, not bars: recharts
+ * draws a bar per bucket and path (672 SVG nodes over 7 days hourly, about 300 ms of rendering on this
+ * machine's Chromium), a step area one path per serving path.
+ */
 export function SpendOverTimeChart({ data }: { data: SpendOverTime }) {
   return (
     <ResponsiveContainer width="100%" height={280}>
-      <BarChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+      <AreaChart data={data.points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, data.bucket)} interval={timeTickInterval(data.points.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'spend (USD)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip formatter={(v) => formatUsdExact(Number(v))} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />
         {PATHS.map((p) => (
-          <Bar key={p} dataKey={p} name={p} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />
+          <Area key={p} type="step" dataKey={p} name={p} stackId="spend" stroke={SERVING_PATH_COLORS[p]} fill={SERVING_PATH_COLORS[p]} fillOpacity={0.85} isAnimationActive={false} />
         ))}
-      </BarChart>
+      </AreaChart>
     </ResponsiveContainer>
   );
 }
