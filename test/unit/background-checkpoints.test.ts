@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
+import { BackgroundCheckpoints } from '@/lib/recorder/background-checkpoints';
 import { Recorder } from '@/lib/recorder/recorder';
 
 const call = (i: number): NewRequestRow => ({
@@ -31,5 +32,26 @@ describe('background checkpoints', () => {
     assert.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000);
     assert.equal((db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n, 5000);
     db.$client.close();
+  });
+
+  it('a writer that never pauses long still gets its WAL started over: the file stays near the limit, not the total written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-checkpoints-'));
+    const file = path.join(dir, 'meter.db');
+    const db = openDatabase(file);
+    const sqlite = db.$client;
+    const checkpoints = new BackgroundCheckpoints(sqlite, () => {}, 64); // 64 frames: 256 KiB
+    sqlite.exec('CREATE TABLE filler (x BLOB)');
+    const insert = sqlite.prepare('INSERT INTO filler VALUES (randomblob(4000))');
+    const commit = sqlite.transaction(() => { for (let i = 0; i < 10; i++) insert.run(); });
+    let largestWal = 0;
+    for (let t = 0; t < 300; t++) {
+      commit(); // 40 KB a commit, 12 MB in all
+      largestWal = Math.max(largestWal, fs.statSync(`${file}-wal`).size);
+      await sleep(5);
+    }
+    checkpoints.stop();
+    assert.ok(largestWal < 6_000_000, `the WAL peaked at ${largestWal} bytes of 12 MB written`);
+    assert.equal((sqlite.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n, 3000);
+    sqlite.close();
   });
 });
