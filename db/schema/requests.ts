@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -55,11 +56,14 @@ export const requests = sqliteTable(
     index('requests_started_at').on(t.startedAt),
     index('requests_api_key_started_at').on(t.apiKey, t.startedAt),
     index('requests_model_started_at').on(t.model, t.startedAt),
-    index('requests_upstream_id').on(t.upstreamId),
-    // the request log's search: each is an index range (prefix), so an OR of the four stays indexed
-    index('requests_upstream_request_id').on(t.upstreamRequestId),
-    index('requests_session_affinity').on(t.sessionAffinity),
-    index('requests_user').on(t.user),
+    // The request log's search, a prefix range on each of four ids within each hour of the range.
+    // Hour first: ids are random, so an index on the id alone took every new row to a random page,
+    // which halved the recorder's speed once the table held millions of rows; by hour, new rows
+    // land in the newest pages.
+    index('requests_hour_upstream_id').on(sql`${t.startedAt} / 3600000`, t.upstreamId),
+    index('requests_hour_upstream_request_id').on(sql`${t.startedAt} / 3600000`, t.upstreamRequestId),
+    index('requests_hour_session_affinity').on(sql`${t.startedAt} / 3600000`, t.sessionAffinity),
+    index('requests_hour_user').on(sql`${t.startedAt} / 3600000`, t.user),
   ],
 );
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { filterClause } from './facts';
 import { filtersSchema } from './filters';
+import { HOUR_MS } from '@/lib/rollups/definition';
 import { query } from './run';
 
 export const REQUEST_LOG_MAX = 200;
@@ -76,7 +77,8 @@ const TOP = '\u{10FFFF}';
 
 /**
  * Raw calls newest first, a page at a time by keyset on (started_at, id): no OFFSET, so page 1000 costs
- * what page 1 does. Search is by prefix on ids, session-affinity key and user, each an index range.
+ * what page 1 does. Search is by prefix on ids, session-affinity key and user: an index range in each hour
+ * (the search indexes lead with started_at / HOUR_MS, see db/schema/requests.ts).
  */
 export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
   const params: (string | number)[] = [input.from.getTime(), input.to.getTime()];
@@ -87,28 +89,43 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
     where += ' AND status = ?';
     params.push(Number(input.status));
   }
-  const q = input.q;
-  if (q) {
-    where += ` AND (${SEARCHED.map((c) => `(${c} >= ? AND ${c} < ?)`).join(' OR ')})`;
-    params.push(...SEARCHED.flatMap(() => [q, q + TOP]));
-  }
   if (input.cursor) {
     // written so started_at <= ? bounds the index range; the OR only breaks ties within one millisecond
     where += ' AND started_at <= ? AND (started_at < ? OR id < ?)';
     params.push(input.cursor.startedAt, input.cursor.startedAt, input.cursor.id);
   }
-  params.push(input.limit + 1);
-  const found = query<Omit<RequestLogRow, 'stream' | 'unpriced'> & { stream: number; unpriced: number }>(
-    db,
-    `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
-       error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
-       upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
-       team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
-       completion_tokens AS completionTokens, cost_total_micros AS costTotalMicros,
-       (cost_total_micros IS NULL AND (status < 400 OR status = 499)) AS unpriced, duration_ms AS durationMs, ttft_ms AS ttftMs
-     FROM requests WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT ?`,
-    params,
-  );
+  const wanted = input.limit + 1;
+  const select = (search: string, searchParams: (string | number)[], limit: number) =>
+    query<Omit<RequestLogRow, 'stream' | 'unpriced'> & { stream: number; unpriced: number }>(
+      db,
+      `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
+         error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
+         upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
+         team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
+         completion_tokens AS completionTokens, cost_total_micros AS costTotalMicros,
+         (cost_total_micros IS NULL AND (status < 400 OR status = 499)) AS unpriced, duration_ms AS durationMs, ttft_ms AS ttftMs
+       FROM requests WHERE ${where}${search} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      [...params, ...searchParams, limit],
+    );
+  const q = input.q;
+  let found: ReturnType<typeof select>;
+  if (!q) found = select('', [], wanted);
+  else {
+    // The search indexes lead with the hour, so matches are looked up hour by hour: in windows of
+    // 1, 2, 4, ... hours going back from the newest, stopping once the page is full, so a prefix
+    // that matches millions of calls costs one small window and a rare id about 12 windows over 90 days.
+    const search = ` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ? UNION ALL SELECT h - 1 FROM hours WHERE h > ?) ${SEARCHED.map(
+      (c) => `SELECT r.id FROM hours, requests r WHERE r.started_at / ${HOUR_MS} = hours.h AND r.${c} >= ? AND r.${c} < ?`,
+    ).join(' UNION ALL ')})`;
+    const oldest = Math.floor(input.from.getTime() / HOUR_MS);
+    let newest = Math.floor(Math.min(input.to.getTime() - 1, input.cursor?.startedAt ?? Infinity) / HOUR_MS);
+    found = [];
+    for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
+      const low = Math.max(oldest, newest - span + 1);
+      found.push(...select(search, [newest, low, ...SEARCHED.flatMap(() => [q, q + TOP])], wanted - found.length));
+      newest = low - 1;
+    }
+  }
   const rows = found.slice(0, input.limit).map((r) => ({ ...r, stream: r.stream === 1, unpriced: r.unpriced === 1 }));
   const last = rows.at(-1);
   return { rows, nextCursor: found.length > input.limit && last ? encodeCursor(last) : null };

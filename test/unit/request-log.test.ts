@@ -138,6 +138,40 @@ describe('request log', () => {
   });
 });
 
+describe('request log search across hours', () => {
+  it('finds matches hour by hour, newest first, inside the range only, page after page', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-request-log-hours-'));
+    const hoursDb = openDatabase(path.join(dir, 'meter.db'));
+    const recorder = new Recorder(hoursDb, { spillDirectory: dir });
+    for (let i = 0; i < 300; i++) {
+      recorder.record({
+        // about 39 minutes apart: 300 calls over 195 hours, some hours with none, some with two
+        startedAt: T0 + i * 2_345_678, durationMs: 5, endpoint: 'chat/completions', model: 'm/a', servingPath: 'standard', region: 'global',
+        stream: false, status: 200, apiKey: 'k1', upstreamId: `hop-${i % 3}-${i}`, sessionAffinity: i % 40 === 0 ? 'rare-session' : `s-${i}`,
+      });
+    }
+    recorder.close();
+    const all = hoursDb.select().from(requests).all();
+    const from = T0 + 7.5 * 3_600_000;
+    const to = T0 + 150.25 * 3_600_000;
+    for (const [search, match] of [['hop-1', (r: RequestRow) => r.upstreamId!.startsWith('hop-1')], ['rare-session', (r: RequestRow) => r.sessionAffinity === 'rare-session']] as const) {
+      const want = all.filter((r) => match(r) && r.startedAt >= from && r.startedAt < to).sort(newestFirst).map((r) => r.id);
+      assert.ok(want.length >= 3, search);
+      for (const limit of ['1', '5', '200']) {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = requestLog(hoursDb, requestLogSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), q: search, limit, ...(cursor ? { cursor } : {}) }));
+          seen.push(...page.rows.map((r) => r.id));
+          cursor = page.nextCursor;
+        } while (cursor && seen.length <= all.length);
+        assert.deepEqual(seen, want, `${search}, pages of ${limit}`);
+      }
+    }
+    hoursDb.$client.close();
+  });
+});
+
 describe('request detail', () => {
   it('returns the row with its price row and parsed usage', () => {
     const priced = raw.find((r) => r.priceId !== null)!;
