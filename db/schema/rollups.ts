@@ -92,6 +92,17 @@ export const usageDailyByKey = sqliteTable(
   (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey] })],
 );
 
+/**
+ * Quarter-hour totals by key: a local midnight in a zone whose offset is not whole hours (India,
+ * Nepal, Newfoundland, South Australia) falls inside a UTC hour, and the finance summary reads that
+ * part-hour from here instead of from raw rows. WITHOUT ROWID in the migration, as above.
+ */
+export const usageQuarterHourlyByKey = sqliteTable(
+  'usage_quarter_hourly_by_key',
+  { quarterStart: integer('quarter_start').notNull(), ...byKeyDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.quarterStart, t.model, t.servingPath, t.region, t.apiKey] })],
+);
+
 /** Tokens per minute per (model, key) on Fireworks' three meters, with the limits seen that minute. */
 export const rateLimitMinutely = sqliteTable(
   'rate_limit_minutely',

@@ -39,6 +39,8 @@ export interface RollupChoice {
   dimensions: readonly Dimension[];
   hourly: UsageRollup;
   daily: UsageRollup;
+  /** Quarter hours by key, when the dimensions fit it (the tags and affinity are not kept per quarter hour). */
+  quarterHourly: UsageRollup | undefined;
 }
 
 const within = (used: readonly Dimension[], dims: readonly Dimension[]) => used.every((d) => dims.includes(d));
@@ -46,9 +48,9 @@ const within = (used: readonly Dimension[], dims: readonly Dimension[]) => used.
 /** The smallest hourly and daily rollups holding every dimension the caller groups or filters by. */
 export function rollupsFor(filters: Filters, needed: readonly Dimension[]): RollupChoice {
   const used = [...needed, ...filteredDimensions(filters)];
-  if (within(used, COMPACT_DIMENSIONS)) return { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.dailyByKey };
-  if (within(used, BY_KEY_DIMENSIONS)) return { dimensions: BY_KEY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyByKey, daily: USAGE_ROLLUPS.dailyByKey };
-  return { dimensions: DIMENSIONS, hourly: USAGE_ROLLUPS.hourly, daily: USAGE_ROLLUPS.daily };
+  if (within(used, COMPACT_DIMENSIONS)) return { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.dailyByKey, quarterHourly: USAGE_ROLLUPS.quarterHourlyByKey };
+  if (within(used, BY_KEY_DIMENSIONS)) return { dimensions: BY_KEY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyByKey, daily: USAGE_ROLLUPS.dailyByKey, quarterHourly: USAGE_ROLLUPS.quarterHourlyByKey };
+  return { dimensions: DIMENSIONS, hourly: USAGE_ROLLUPS.hourly, daily: USAGE_ROLLUPS.daily, quarterHourly: undefined };
 }
 
 type Part = { source: 'raw'; bucketMs: number } | { source: 'rollup'; rollup: UsageRollup };

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
 import {
-  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, RAW_MEASURES_SELECT, rawDimensionsSelect, type Dimension,
+  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, QUARTER_HOUR_MS, RAW_MEASURES_SELECT, rawDimensionsSelect, type Dimension,
 } from '@/lib/rollups/definition';
 import { filterClause, rollupsFor } from './facts';
 import type { Filters } from './filters';
@@ -22,7 +22,7 @@ export function localDays(from: number, to: number, tz: string): LocalDay[] {
   return days;
 }
 
-type Source = 'daily' | 'hourly' | 'raw';
+type Source = 'daily' | 'hourly' | 'quarterHourly' | 'raw';
 
 /** [from, to) read from one source and counted, with `sign`, into local day number `day`. */
 interface Piece {
@@ -75,7 +75,7 @@ function aroundUtcDay(a: number, b: number, d: number, day: number): Piece[] {
 }
 
 // Rough relative costs of reading an hour of each source (rollup rows vs raw calls) and a UTC day.
-const COST_PER_HOUR: Record<Source, number> = { raw: 10, hourly: 1, daily: 6 / 24 };
+const COST_PER_HOUR: Record<Source, number> = { raw: 10, quarterHourly: 4, hourly: 1, daily: 6 / 24 };
 const cost = (pieces: Piece[]) => pieces.reduce((sum, p) => sum + ((p.to - p.from) / HOUR_MS) * COST_PER_HOUR[p.source], 0);
 
 /** The cheapest exact way to read one local day: plainly, or around either UTC day it overlaps. */
@@ -85,6 +85,15 @@ function piecesForDay(a: number, b: number, day: number): Piece[] {
     if (d < b && d + DAY_MS > a) options.push(aroundUtcDay(a, b, d, day));
   }
   return options.reduce((best, o) => (cost(o) < cost(best) ? o : best));
+}
+
+/** A raw piece's whole quarter hours, read from the quarter-hour rollup instead (a half-hour zone's midnight). */
+function withQuarterHours(p: Piece): Piece[] {
+  const q0 = ceilTo(p.from, QUARTER_HOUR_MS);
+  const q1 = floorTo(p.to, QUARTER_HOUR_MS);
+  if (p.source !== 'raw' || q0 >= q1) return [p];
+  const pieces: Piece[] = [{ ...p, to: q0 }, { ...p, source: 'quarterHourly', from: q0, to: q1 }, { ...p, from: q1 }];
+  return pieces.filter((x) => x.from < x.to);
 }
 
 export interface LocalDayFacts {
@@ -97,22 +106,25 @@ export interface LocalDayFacts {
 /**
  * Facts for [from, to) labelled with the viewer's calendar day, exact in any zone (DST days and
  * half-hour offsets included). Each local day is read from whichever costs least: whole UTC days
- * of a daily rollup, whole hours of an hourly one, raw rows for partial hours, with parts of a
- * UTC day outside the local day subtracted. Zero-sum groups can appear; callers drop them.
+ * of a daily rollup, whole hours of an hourly one, whole quarter hours of the quarter-hour one and
+ * raw rows for what is left, with parts of a UTC day outside the local day subtracted. Zero-sum groups can appear; callers drop them.
  */
 export function localDayFacts(filters: Filters, needed: readonly Dimension[] = DIMENSIONS): LocalDayFacts {
   const from = filters.from.getTime();
   const to = filters.to.getTime();
   const days = localDays(from, to, filters.tz);
-  const pieces = days.flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i));
-  const { dimensions, hourly, daily } = rollupsFor(filters, needed);
+  const { dimensions, ...rollups } = rollupsFor(filters, needed);
+  const pieces = days
+    .flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i))
+    .flatMap((p) => (rollups.quarterHourly ? withQuarterHours(p) : [p]));
 
   const params: (string | number)[] = [];
   const parts: string[] = [];
-  for (const source of ['daily', 'hourly'] as const) {
+  for (const source of ['daily', 'hourly', 'quarterHourly'] as const) {
     const mine = pieces.filter((p) => p.source === source);
-    if (!mine.length) continue;
-    const { table, timeColumn } = source === 'daily' ? daily : hourly;
+    const rollup = rollups[source];
+    if (!mine.length || !rollup) continue;
+    const { table, timeColumn } = rollup;
     params.push(JSON.stringify(mine.map(({ from, to, day, sign }) => ({ from, to, day, sign }))));
     parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
       FROM ${PIECES} CROSS JOIN ${table}

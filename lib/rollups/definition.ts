@@ -74,6 +74,7 @@ export const RAW_GROUP_BY = rawGroupBy();
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
+export const QUARTER_HOUR_MS = 900_000;
 
 export const USAGE_ROLLUPS = {
   hourly: { table: 'usage_hourly', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: DIMENSIONS },
@@ -81,6 +82,7 @@ export const USAGE_ROLLUPS = {
   hourlyCompact: { table: 'usage_hourly_compact', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: COMPACT_DIMENSIONS },
   hourlyByKey: { table: 'usage_hourly_by_key', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: BY_KEY_DIMENSIONS },
   dailyByKey: { table: 'usage_daily_by_key', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: BY_KEY_DIMENSIONS },
+  quarterHourlyByKey: { table: 'usage_quarter_hourly_by_key', timeColumn: 'quarter_start', bucketMs: QUARTER_HOUR_MS, dimensions: BY_KEY_DIMENSIONS },
 } as const satisfies Record<string, UsageRollup>;
 
 /** Adds (or, with '-', takes out) the raw rows that match `where` (with `?` parameters) to a usage rollup. */
