@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rerunMigrationBackfill } from '../support/migrations';
 import { assertRollupsMatchRaw } from '../support/rollups';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -77,13 +78,7 @@ describe('rollups maintained at ingest', () => {
   it('the quarter-hour migration backfills the same table from the raw rows', () => {
     const table = 'SELECT * FROM usage_quarter_hourly_by_key ORDER BY quarter_start, model, serving_path, region, api_key';
     const before = db.$client.prepare(table).all();
-    const folder = path.join(process.cwd(), 'db/migrations');
-    const migration = fs.readFileSync(path.join(folder, fs.readdirSync(folder).find((f) => f.endsWith('_usage_quarter_hourly_by_key.sql'))!), 'utf8');
-    const backfill = migration.split('--> statement-breakpoint').find((s) => s.includes('INSERT INTO'))!;
-    db.$client.transaction(() => {
-      db.$client.exec('DELETE FROM usage_quarter_hourly_by_key');
-      db.$client.exec(backfill);
-    })();
+    rerunMigrationBackfill(db, 'usage_quarter_hourly_by_key', 'usage_quarter_hourly_by_key');
     assert.ok(before.length > 0);
     assert.deepEqual(db.$client.prepare(table).all(), before);
     const { sql } = db.$client.prepare("SELECT sql FROM sqlite_master WHERE name = 'usage_quarter_hourly_by_key'").get() as { sql: string };

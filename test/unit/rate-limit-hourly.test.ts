@@ -10,6 +10,7 @@ import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
 import { bucketStart } from '@/lib/analytics/time-buckets';
 import { Recorder } from '@/lib/recorder/recorder';
+import { rerunMigrationBackfill } from '../support/migrations';
 
 // The hourly rate-limit rollup must give exactly what the per-minute rollup alone gives: checked
 // against a recomputation from `rate_limit_minutely` and against brute force over its minutes.
@@ -156,13 +157,7 @@ describe('rate_limit_hourly maintained at ingest', () => {
 
   it('the migration backfill computes the same table from the minutes', () => {
     const before = db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all();
-    const folder = path.join(process.cwd(), 'db/migrations');
-    const migration = fs.readFileSync(path.join(folder, fs.readdirSync(folder).find((f) => f.endsWith('_rate_limit_hourly.sql'))!), 'utf8');
-    const backfill = migration.split('--> statement-breakpoint').find((s) => s.includes('INSERT INTO'))!;
-    db.$client.transaction(() => {
-      db.$client.exec('DELETE FROM rate_limit_hourly');
-      db.$client.exec(backfill);
-    })();
+    rerunMigrationBackfill(db, 'rate_limit_hourly', 'rate_limit_hourly');
     assert.deepEqual(db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all(), before);
   });
 });

@@ -1,0 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '@/db/client';
+
+/** Empties `table` and runs again the backfill (the INSERT statement) of the migration named `*_<name>.sql`. */
+export function rerunMigrationBackfill(db: Db, name: string, table: string): void {
+  const folder = path.join(process.cwd(), 'db/migrations');
+  const migration = fs.readFileSync(path.join(folder, fs.readdirSync(folder).find((f) => f.endsWith(`_${name}.sql`))!), 'utf8');
+  const backfill = migration.split('--> statement-breakpoint').find((s) => s.includes('INSERT INTO'))!;
+  db.$client.transaction(() => {
+    db.$client.exec(`DELETE FROM ${table}`);
+    db.$client.exec(backfill);
+  })();
+}
