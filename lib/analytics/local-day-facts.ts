@@ -107,7 +107,8 @@ export interface LocalDayFacts {
  * Facts for [from, to) labelled with the viewer's calendar day, exact in any zone (DST days and
  * half-hour offsets included). Each local day is read from whichever costs least: whole UTC days
  * of a daily rollup, whole hours of an hourly one, whole quarter hours of the quarter-hour one and
- * raw rows for what is left, with parts of a UTC day outside the local day subtracted. Zero-sum groups can appear; callers drop them.
+ * raw rows for what is left, with parts of a UTC day outside the local day subtracted. Zero-sum
+ * groups can appear; callers drop them.
  */
 export function localDayFacts(filters: Filters, needed: readonly Dimension[] = DIMENSIONS): LocalDayFacts {
   const from = filters.from.getTime();
