@@ -22,11 +22,13 @@ export function localDays(from: number, to: number, tz: string): LocalDay[] {
   return days;
 }
 
-type Source = 'daily' | 'hourly' | 'quarterHourly' | 'raw';
+/** The sources a local day is planned from; whole quarter hours are split out of raw pieces afterwards. */
+type PlannedSource = 'daily' | 'hourly' | 'raw';
+type Source = PlannedSource | 'quarterHourly';
 
 /** [from, to) read from one source and counted, with `sign`, into local day number `day`. */
-interface Piece {
-  source: Source;
+interface Piece<S extends Source = PlannedSource> {
+  source: S;
   from: number;
   to: number;
   day: number;
@@ -75,7 +77,7 @@ function aroundUtcDay(a: number, b: number, d: number, day: number): Piece[] {
 }
 
 // Rough relative costs of reading an hour of each source (rollup rows vs raw calls) and a UTC day.
-const COST_PER_HOUR: Record<Source, number> = { raw: 10, quarterHourly: 4, hourly: 1, daily: 6 / 24 };
+const COST_PER_HOUR: Record<PlannedSource, number> = { raw: 10, hourly: 1, daily: 6 / 24 };
 const cost = (pieces: Piece[]) => pieces.reduce((sum, p) => sum + ((p.to - p.from) / HOUR_MS) * COST_PER_HOUR[p.source], 0);
 
 /** The cheapest exact way to read one local day: plainly, or around either UTC day it overlaps. */
@@ -88,11 +90,11 @@ function piecesForDay(a: number, b: number, day: number): Piece[] {
 }
 
 /** A raw piece's whole quarter hours, read from the quarter-hour rollup instead (a half-hour zone's midnight). */
-function withQuarterHours(p: Piece): Piece[] {
+function withQuarterHours(p: Piece): Piece<Source>[] {
   const q0 = ceilTo(p.from, QUARTER_HOUR_MS);
   const q1 = floorTo(p.to, QUARTER_HOUR_MS);
   if (p.source !== 'raw' || q0 >= q1) return [p];
-  const pieces: Piece[] = [{ ...p, to: q0 }, { ...p, source: 'quarterHourly', from: q0, to: q1 }, { ...p, from: q1 }];
+  const pieces: Piece<Source>[] = [{ ...p, to: q0 }, { ...p, source: 'quarterHourly', from: q0, to: q1 }, { ...p, from: q1 }];
   return pieces.filter((x) => x.from < x.to);
 }
 
@@ -117,7 +119,7 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
   const { dimensions, ...rollups } = rollupsFor(filters, needed);
   const pieces = days
     .flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i))
-    .flatMap((p) => (rollups.quarterHourly ? withQuarterHours(p) : [p]));
+    .flatMap((p): Piece<Source>[] => (rollups.quarterHourly ? withQuarterHours(p) : [p]));
 
   const params: (string | number)[] = [];
   const parts: string[] = [];
@@ -145,7 +147,7 @@ const PIECES = `(SELECT json_extract(value, '$.from') AS piece_from, json_extrac
  * Raw rows for the partial hours. A half hour at a local midnight is taken from one day and given
  * to the next: each interval is read once, and its totals go to every (day, sign) that uses it.
  */
-function rawPart(raw: Piece[], dimensions: readonly Dimension[], filters: Filters, params: (string | number)[]): string {
+function rawPart(raw: Piece<Source>[], dimensions: readonly Dimension[], filters: Filters, params: (string | number)[]): string {
   const intervals = new Map<string, { from: number; to: number; uses: [number, number][] }>();
   for (const { from, to, day, sign } of raw) {
     const key = `${from}:${to}`;
