@@ -119,10 +119,11 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
     ).join(' UNION ALL ')})`;
     const oldest = Math.floor(input.from.getTime() / HOUR_MS);
     let newest = Math.floor(Math.min(input.to.getTime() - 1, input.cursor?.startedAt ?? Infinity) / HOUR_MS);
+    const prefixRanges = SEARCHED.flatMap(() => [q, q + TOP]);
     found = [];
     for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
       const low = Math.max(oldest, newest - span + 1);
-      found.push(...select(search, [newest, low, ...SEARCHED.flatMap(() => [q, q + TOP])], wanted - found.length));
+      found.push(...select(search, [newest, low, ...prefixRanges], wanted - found.length));
       newest = low - 1;
     }
   }
