@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 const CHECKPOINT_INTERVAL_MS = 250;
 /** SQLite's default auto-checkpoint, restored when the worker stops or fails. */
 const AUTO_CHECKPOINT_PAGES = 1000;
-/** WAL frames (4 KiB pages) past which the writer checkpoints itself: the worker has fallen behind. */
+/** WAL frames (pages) past which the writer checkpoints itself: the worker has fallen behind. */
 export const WAL_BACKSTOP_FRAMES = 16_384;
 
 // Plain CommonJS so the worker runs without a TypeScript loader. Its own connection copies WAL
@@ -49,7 +49,7 @@ export class BackgroundCheckpoints {
     });
     sqlite.pragma(`wal_autocheckpoint = ${backstopFrames}`);
     // when the WAL starts over, a burst's WAL file is cut back to this size instead of staying on disk
-    sqlite.pragma(`journal_size_limit = ${backstopFrames * 4096}`);
+    sqlite.pragma(`journal_size_limit = ${backstopFrames * Number(sqlite.pragma('page_size', { simple: true }))}`);
   }
 
   /** Stops the worker and hands checkpoints back to SQLite, checkpointing what is pending now. */
