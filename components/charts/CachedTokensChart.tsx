@@ -1,14 +1,12 @@
 'use client';
 
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { stackedStep } from './stacked-steps';
 import { timeTickInterval } from './time-axis';
 import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
 import { CACHE_COLORS, formatCount, formatTime, formatTokens } from '../format';
 
-/**
- * Prompt tokens per bucket, split into the part served from the cache and the part that was not.
- * Stacked steps rather than bars: one SVG path per series instead of one per bucket keeps rendering cheap.
- */
+/** Prompt tokens per bucket, split into the part served from the cache and the part that was not. */
 export function CachedTokensChart({ data }: { data: CacheHitRateOverTime }) {
   return (
     <ResponsiveContainer width="100%" height={220}>
@@ -18,8 +16,8 @@ export function CachedTokensChart({ data }: { data: CacheHitRateOverTime }) {
         <YAxis tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={64} label={{ value: 'prompt tokens', angle: -90, position: 'insideLeft', fontSize: 11 }} />
         <Tooltip formatter={(v) => `${formatCount(Number(v))} tokens`} labelFormatter={(t) => formatTime(Number(t), data.bucket)} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />
-        <Area type="step" dataKey="cachedTokens" name="cached" stackId="prompt" stroke={CACHE_COLORS.cached} fill={CACHE_COLORS.cached} fillOpacity={0.85} isAnimationActive={false} />
-        <Area type="step" dataKey="uncachedTokens" name="not cached" stackId="prompt" stroke={CACHE_COLORS.uncached} fill={CACHE_COLORS.uncached} fillOpacity={0.85} isAnimationActive={false} />
+        <Area dataKey="cachedTokens" name="cached" stackId="prompt" {...stackedStep(CACHE_COLORS.cached)} />
+        <Area dataKey="uncachedTokens" name="not cached" stackId="prompt" {...stackedStep(CACHE_COLORS.uncached)} />
       </AreaChart>
     </ResponsiveContainer>
   );
