@@ -98,3 +98,18 @@ test('Overview: a bad query string shows the error state in every panel', async 
   await expect(page.locator('.state.error').first()).toContainText('Could not load');
   await expect(page.locator('.state.error').first()).toContainText('servingPath');
 });
+
+test('Overview: loading a page prefetches no other page, so the API calls have the server to themselves', async ({ page }) => {
+  const pageFetches: string[] = [];
+  page.on('request', (r) => {
+    if (r.headers()['rsc']) pageFetches.push(r.url()); // Next's client fetch of a page (prefetch or navigation)
+  });
+  await openOverview(page, '/?range=7d');
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await page.waitForLoadState('networkidle');
+  expect(pageFetches).toEqual([]);
+  // a click still navigates, keeping the filters
+  await page.getByRole('link', { name: 'Cache' }).click();
+  await expect(page).toHaveURL(/\/cache\?range=7d/);
+  expect(pageFetches).toHaveLength(1);
+});
