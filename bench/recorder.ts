@@ -34,7 +34,7 @@ function pricedRows(days: number) {
 /** Rows per second through the recorder, flushed in batches of 2,000 (a busy proxy's 50 ms at 40k calls/s). */
 function recorderRate(rows: ReturnType<typeof pricedRows>, copyOf?: string): number {
   const { db, dir } = freshDb(copyOf);
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i++) {
     recorder.record(rows[i]!);

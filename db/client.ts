@@ -11,9 +11,12 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const migrationsFolder = path.join(process.cwd(), 'db/migrations');
 
-/** Opens (creating if needed) the SQLite file in WAL mode and applies committed migrations. */
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and applies committed migrations. The file
+ * is readable by its owner only; SQLite gives the -wal and -shm files the database file's mode.
+ */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -25,6 +28,18 @@ export function openDatabase(file: string): Db {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return db;
+}
+
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch {
+      /* absent, or not ours to change */
+    }
+  }
 }
 
 let shared: Db | undefined;

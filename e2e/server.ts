@@ -17,7 +17,7 @@ async function main() {
   // Fill the database through the real proxy before the dashboard accepts the browser.
   const filler = await startMeter({ config: loadConfig({ ...env, PORT: '0' }), log: () => undefined });
   // a week of history (through the recorder, as the proxy writes it) so charts have a shape
-  seedHistory(filler.runtime.db, dir, { requests: 20_000, days: 7, seed: 5, end: Date.now() - 3_600_000 });
+  seedHistory(filler.runtime.db, { requests: 20_000, days: 7, seed: 5, end: Date.now() - 3_600_000 });
   await runTraffic({ meterOrigin: filler.origin, requests: 300, concurrency: 6, seed: 11 });
   await filler.close();
   await runMeterProcess(loadConfig({ ...process.env, ...env, PORT: process.env.E2E_PORT ?? '3210' }));

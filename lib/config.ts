@@ -7,6 +7,20 @@ const configSchema = z.object({
   FIREWORKS_BASE_URL: z.url().default('https://api.fireworks.ai/inference/v1'),
   DATABASE_URL: z.string().startsWith('file:').default('file:./data/meter.db'),
   METER_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Read-only token: pages, reads and exports, never a change. */
+  METER_VIEWER_TOKEN: z.string().min(16).optional(),
+  /** How long a dashboard login lasts. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(168),
+  /** Addresses of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed (comma-separated). */
+  TRUSTED_PROXIES: z.string().default('').transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean)),
+  /** Request bodies above this get 413 (proxy and dashboard alike). */
+  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** On SIGTERM, how long calls in flight may take before they are cut and recorded as client-closed. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Rows held in memory for the database; past this the call journal holds the rest. */
+  RECORDER_QUEUE_LIMIT: z.coerce.number().int().positive().default(10_000),
+  /** fsync the call journal this often (0: never; appends then survive a process kill, not a power cut). */
+  JOURNAL_FSYNC_MS: z.coerce.number().int().min(0).default(0),
   /** Fireworks documents the limit headers as per second; live captures show per-minute values. UNCONFIRMED. */
   RATE_LIMIT_HEADER_UNIT: z.enum(['tpm', 'tps']).default('tpm'),
   /** Cached-token discount for size-based models, in basis points of the input price. UNCONFIRMED upstream. */
@@ -24,6 +38,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+  }
+  if (parsed.data.METER_VIEWER_TOKEN && parsed.data.METER_VIEWER_TOKEN === parsed.data.METER_ADMIN_TOKEN) {
+    throw new Error('Invalid configuration: METER_VIEWER_TOKEN must differ from METER_ADMIN_TOKEN.');
   }
   return parsed.data;
 }

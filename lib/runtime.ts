@@ -7,7 +7,6 @@ import type { MeterConfig } from '@/lib/config';
  */
 export interface MeterRuntime {
   config: MeterConfig;
-  adminToken: string;
   db: Db;
 }
 

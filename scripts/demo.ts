@@ -16,7 +16,7 @@ async function main() {
   const existing = (runtime.db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
   if (existing < 1000) {
     // a month of history so every chart has a shape at once; live calls below add to it
-    const seeded = seedHistory(runtime.db, dataDirectory(config.DATABASE_URL), { requests: 60_000, days: 30, seed: 7 });
+    const seeded = seedHistory(runtime.db, { requests: 60_000, days: 30, seed: 7 });
     console.log(`Demo history: ${seeded.toLocaleString()} synthetic calls over the last 30 days.`);
   }
 

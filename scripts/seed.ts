@@ -19,7 +19,7 @@ const db = openDatabase(databasePath(config.DATABASE_URL));
 seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
 const started = performance.now();
 const rate = (done: number) => Math.round(done / ((performance.now() - started) / 1000)).toLocaleString();
-const done = seedHistory(db, dataDirectory(config.DATABASE_URL), { requests, days, seed: Number(values.seed) }, (n) => {
+const done = seedHistory(db, { requests, days, seed: Number(values.seed) }, (n) => {
   if (n % 500_000 === 0) console.log(`${n.toLocaleString()} rows, ${rate(n)} rows/s`);
 });
 console.log(`Seeded ${done.toLocaleString()} requests over ${days} days into ${config.DATABASE_URL} in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(done)} rows/s).`);

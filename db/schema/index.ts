@@ -2,3 +2,4 @@ export * from './requests';
 export * from './prices';
 export * from './api-keys';
 export * from './rollups';
+export * from './access';

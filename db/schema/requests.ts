@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * One row per proxied inference call. Money columns are integer micro-dollars; a null
@@ -10,6 +10,10 @@ export const requests = sqliteTable(
   'requests',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    // Unique per completed call, given before the call is journaled: replaying a journal line that is
+    // already here is skipped, so a call is never counted twice. Time-ordered, so new ids land at the
+    // end of the index. Null on rows recorded before the journal existed.
+    recordId: text('record_id'),
     startedAt: integer('started_at').notNull(), // epoch ms, UTC
     durationMs: integer('duration_ms').notNull(),
     ttftMs: integer('ttft_ms'), // first response byte as seen by the proxy
@@ -53,6 +57,7 @@ export const requests = sqliteTable(
     standardCostMicros: integer('standard_cost_micros'), // same tokens on Standard, for the premium figure
   },
   (t) => [
+    uniqueIndex('requests_record_id').on(t.recordId),
     index('requests_started_at').on(t.startedAt),
     index('requests_api_key_started_at').on(t.apiKey, t.startedAt),
     index('requests_model_started_at').on(t.model, t.startedAt),

@@ -1,7 +1,7 @@
 /** Errors Meter itself returns when Fireworks cannot be reached, in the OpenAI-style envelope clients parse. */
-export type GatewayFailure = 'upstream_unreachable' | 'upstream_timeout' | 'bad_request_path';
+export type GatewayFailure = 'upstream_unreachable' | 'upstream_timeout' | 'bad_request_path' | 'request_too_large';
 
-const STATUS: Record<GatewayFailure, number> = { upstream_unreachable: 502, upstream_timeout: 504, bad_request_path: 400 };
+const STATUS: Record<GatewayFailure, number> = { upstream_unreachable: 502, upstream_timeout: 504, bad_request_path: 400, request_too_large: 413 };
 
 export function gatewayError(failure: GatewayFailure, message: string): { status: number; body: string } {
   return {

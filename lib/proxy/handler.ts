@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readFireworksHeaders, type RateLimitHeaderUnit } from '@/lib/usage/headers';
 import { readRequestFacts, recordedEndpoint, type RecordedEndpoint, type RequestFacts } from '@/lib/usage/request-facts';
@@ -9,6 +10,8 @@ import { classifyUpstreamError, gatewayError, upstreamErrorCode } from './gatewa
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
 import { StreamTap } from './stream-tap';
 import { upstreamTarget } from './upstream-url';
+import { BodyTooLargeError, declaresTooLarge, discardRest, readBody } from '@/lib/http/body';
+import { countedBody } from './counted-body';
 
 export interface ProxyOptions {
   upstreamBase: URL;
@@ -16,13 +19,23 @@ export interface ProxyOptions {
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   rateLimitUnit: RateLimitHeaderUnit;
+  /** Request bodies above this get 413. */
+  maxBodyBytes: number;
+  /** Aborted when Meter's shutdown grace runs out: calls still going are cut and recorded. */
+  shutdown?: AbortSignal;
+  /**
+   * Called once per recorded call, before its response is ended: a client that has seen the end of
+   * its response can rely on the call being in the journal.
+   */
   onCompleted: (call: CompletedCall) => void;
 }
+
+const SHUTDOWN = Symbol('meter shutdown');
 
 /** Non-streamed bodies are kept (to read `usage`) only up to this size; embeddings can be large. */
 const MAX_COLLECTED_BYTES = 64 * 1024 * 1024;
 
-type Body = Buffer | IncomingMessage | undefined;
+type Body = Buffer | Readable | undefined;
 
 interface PreparedRequest {
   body: Body;
@@ -36,16 +49,25 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   const target = upstreamTarget(req.url ?? '', options.upstreamBase);
   if (!target) return sendGatewayError(res, 'bad_request_path', 'Path is not a Fireworks inference path.');
 
+  if (declaresTooLarge(req, options.maxBodyBytes)) return refuseTooLarge(req, res, options.maxBodyBytes);
+
   const endpoint = recordedEndpoint(req.method, target.subpath);
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
   });
+  const onShutdown = () => abort.abort(SHUTDOWN);
+  options.shutdown?.addEventListener('abort', onShutdown, { once: true });
+  res.once('close', () => options.shutdown?.removeEventListener('abort', onShutdown));
+  const closedBy = () => (abort.signal.reason === SHUTDOWN ? 'meter_shutdown' : 'client_closed_request');
 
   let prepared: PreparedRequest;
   try {
-    prepared = endpoint ? await prepareRecorded(req, endpoint, options.upstreamBase.host) : { body: hasBody(req) ? req : undefined, dropUsageOnlyChunk: false };
-  } catch {
+    prepared = endpoint
+      ? await prepareRecorded(req, endpoint, options.upstreamBase.host, options.maxBodyBytes)
+      : { body: hasBody(req) ? Readable.from(countedBody(req, options.maxBodyBytes, abort)) : undefined, dropUsageOnlyChunk: false };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res, options.maxBodyBytes);
     res.destroy(); // the client went away while sending its body
     return;
   }
@@ -74,7 +96,7 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
 
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await options.dispatcher.request({
+    upstream = await options.dispatcher.request<null>({
       origin: target.url.origin,
       path: target.url.pathname + target.url.search,
       method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
@@ -85,7 +107,11 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
       bodyTimeout: options.bodyTimeoutMs,
     });
   } catch (error) {
-    if (abort.signal.aborted) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: 'client_closed_request' });
+    if (error instanceof BodyTooLargeError || abort.signal.reason instanceof BodyTooLargeError) return refuseTooLarge(req, res, options.maxBodyBytes);
+    if (abort.signal.aborted) {
+      if (abort.signal.reason === SHUTDOWN) res.destroy();
+      return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy() });
+    }
     const failure = classifyUpstreamError(error);
     sendGatewayError(res, failure, `Fireworks could not be reached: ${(error as Error).message}`);
     return call({ status: gatewayError(failure, '').status, errorCode: failure });
@@ -102,6 +128,8 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
 
   res.writeHead(status, clientResponseHeaders(upstream.headers, tap ? ['content-length'] : []));
   if (isEventStream) res.flushHeaders();
+  // A recorded non-streamed body keeps its last chunk back until the call is journaled.
+  let held: Buffer | undefined;
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       ttftMs ??= Math.round(performance.now() - t0);
@@ -109,40 +137,39 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
         for (const event of tap.push(chunk)) await write(res, event);
         continue;
       }
-      if (facts && collectedBytes < MAX_COLLECTED_BYTES) {
+      if (!facts) {
+        await write(res, chunk);
+        continue;
+      }
+      if (collectedBytes < MAX_COLLECTED_BYTES) {
         collected.push(chunk);
         collectedBytes += chunk.length;
       }
-      await write(res, chunk);
+      if (held) await write(res, held);
+      held = chunk;
     }
-    const rest = tap?.end();
-    if (rest) await write(res, rest);
-    res.end();
   } catch (error) {
     const clientGone = abort.signal.aborted;
     res.destroy();
-    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: 'client_closed_request', ttftMs, headers });
+    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy(), ttftMs, headers });
     const failure = classifyUpstreamError(error);
     return call({ status: gatewayError(failure, '').status, errorCode: failure, ttftMs, headers });
   }
-  if (!facts) return;
+  const last = tap ? tap.end() : held;
+  if (facts) call(completedFields());
+  res.end(last);
 
-  if (tap) return call({ status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null });
-  const text = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected).toString('utf8') : '';
-  if (status >= 400) return call({ status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) });
-  const json = parseJsonObject(text);
-  call({
-    status,
-    ttftMs,
-    headers,
-    usage: normalizeUsage(shape, json?.usage),
-    rawUsage: json?.usage,
-    responseId: typeof json?.id === 'string' ? json.id : null,
-  });
+  function completedFields(): Partial<CompletedCall> & Pick<CompletedCall, 'status'> {
+    if (tap) return { status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null };
+    const text = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected).toString('utf8') : '';
+    if (status >= 400) return { status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) };
+    const json = parseJsonObject(text);
+    return { status, ttftMs, headers, usage: normalizeUsage(shape, json?.usage), rawUsage: json?.usage, responseId: typeof json?.id === 'string' ? json.id : null };
+  }
 }
 
-async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint, upstreamHost: string): Promise<PreparedRequest> {
-  const raw = await readBody(req);
+async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint, upstreamHost: string, maxBodyBytes: number): Promise<PreparedRequest> {
+  const raw = await readBody(req, maxBodyBytes);
   const json = parseJsonObject(raw.toString('utf8'));
   const facts = readRequestFacts(endpoint, json ?? {}, req.headers, upstreamHost);
   if (!json || !needsUsageOptIn(endpoint, json)) return { body: raw, facts, dropUsageOnlyChunk: false };
@@ -169,12 +196,6 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function hasBody(req: IncomingMessage): boolean {
   return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
 }
@@ -184,6 +205,13 @@ async function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   if (res.destroyed) throw new Error('client closed');
   if (res.write(chunk)) return;
   await Promise.race([once(res, 'drain'), once(res, 'close')]);
+}
+
+/** 413 in the OpenAI envelope; the rest of the body is dropped as it arrives and the connection closed. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  discardRest(req);
+  res.setHeader('connection', 'close');
+  sendGatewayError(res, 'request_too_large', `Request body is larger than Meter's limit of ${limit} bytes (MAX_REQUEST_BODY_BYTES).`);
 }
 
 function sendGatewayError(res: ServerResponse, failure: Parameters<typeof gatewayError>[0], message: string) {

@@ -34,7 +34,10 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, overrides: 
   return out;
 }
 
-/** Upstream response headers to return to the client. */
+/**
+ * Upstream response headers to return to the client, plus `nosniff`: the proxy shares the
+ * dashboard's origin, so an upstream body must never be read by a browser as a page or script.
+ */
 export function clientResponseHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, drop: string[] = []): OutgoingHttpHeaders {
   const listed = connectionListed(headers as IncomingHttpHeaders);
   const out: OutgoingHttpHeaders = {};
@@ -42,5 +45,6 @@ export function clientResponseHeaders(headers: IncomingHttpHeaders | Record<stri
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop.includes(name)) continue;
     out[name] = value;
   }
+  out['x-content-type-options'] = 'nosniff';
   return out;
 }

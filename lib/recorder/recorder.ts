@@ -1,16 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '@/db/client';
 import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { requests, type NewRequestRow } from '@/db/schema';
 import { applyRollups } from '@/lib/rollups/apply';
 import { BackgroundCheckpoints } from './background-checkpoints';
+import { samePosition, type CallJournal, type JournalPosition } from './journal';
+import { newRecordId } from './record-id';
 
 // One prepared single-row INSERT, built from the drizzle schema so it follows every migration.
 // Re-running a prepared statement is several times faster than building multi-row SQL per batch.
+// A record id already present is skipped: that is what makes replaying a journal idempotent.
 const COLUMNS = Object.entries(getTableColumns(requests)).filter(([key]) => key !== 'id');
-const INSERT_SQL = `INSERT INTO requests (${COLUMNS.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_SQL = `INSERT INTO requests (${COLUMNS.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (record_id) DO NOTHING`;
+const MARK_SQL = `INSERT INTO journal_marks (journal, segment, "offset", updated_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (journal) DO UPDATE SET segment = excluded.segment, "offset" = excluded."offset", updated_at = excluded.updated_at`;
 
 function driverValues(row: NewRequestRow): unknown[] {
   return COLUMNS.map(([key, column]) => {
@@ -19,105 +23,237 @@ function driverValues(row: NewRequestRow): unknown[] {
   });
 }
 
+/** Errors that say "not now" (locked, full, I/O) rather than "never this row". */
+const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL|CORRUPT|NOTADB|INTERRUPT)/;
+const WRITE_BUSY_TIMEOUT_MS = 100;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000; // db/client.ts
+const isTransient = (error: unknown) => TRANSIENT.test(String((error as { code?: unknown })?.code ?? ''));
+
 export interface RecorderOptions {
+  /** Where each call is appended before it is queued; replayed from its mark at start. */
+  journal?: CallJournal;
+  /** Rows held in memory; past this, rows wait in the journal only. */
+  queueLimit?: number;
   flushIntervalMs?: number;
-  /** Where rows go if the database still refuses them at shutdown, to be replayed at next start. */
-  spillDirectory: string;
   log?: (message: string) => void;
+}
+
+interface Entry {
+  row: NewRequestRow;
+  /** Journal position after this row's line; absent when the journal could not take it. */
+  end?: JournalPosition;
+}
+
+interface Batch {
+  entries: Entry[];
+  /** Every journal line before this is in the database once the batch commits. */
+  mark?: JournalPosition;
 }
 
 /**
  * Queues request rows and writes them in batches off the response path: one transaction per batch
- * inserts the rows and adds them to the rollups. A failing write is retried with backoff; nothing is dropped.
+ * inserts the rows, adds them to the rollups and moves the journal's mark. A failing write is
+ * retried with backoff; a row the database refuses for its content is set aside, never blocking
+ * the rest. While the database is away, memory holds at most `queueLimit` rows and the journal
+ * holds the rest, read back in order once writes succeed again.
  */
 export class Recorder {
-  private queue: NewRequestRow[] = [];
+  private queue: Entry[] = [];
+  /** Journal lines from here on are not in memory (start-up replay, or the queue overflowed). */
+  private backlog: JournalPosition | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private readonly flushIntervalMs: number;
+  private readonly queueLimit: number;
   private readonly insert: Database.Statement;
   private readonly lastId: Database.Statement;
+  private readonly saveMark: Database.Statement;
   private readonly log: (message: string) => void;
   private readonly checkpoints: BackgroundCheckpoints;
+  private readonly journal: CallJournal | undefined;
+  private droppedBefore = -1;
   written = 0;
+  quarantined = 0;
 
   constructor(
     private readonly db: Db,
-    private readonly options: RecorderOptions,
+    options: RecorderOptions = {},
   ) {
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
+    this.queueLimit = options.queueLimit ?? 10_000;
+    this.journal = options.journal;
     this.insert = db.$client.prepare(INSERT_SQL);
     this.lastId = db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests');
+    this.saveMark = db.$client.prepare(MARK_SQL);
     this.log = options.log ?? ((m) => console.error(m));
     this.checkpoints = new BackgroundCheckpoints(db.$client, this.log);
+    if (this.journal) {
+      this.backlog = this.storedMark(this.journal.name);
+      this.schedule();
+    }
   }
 
+  /** Rows not yet in the database that are held in memory. */
   get pending(): number {
     return this.queue.length;
   }
 
-  record(row: NewRequestRow): void {
-    this.queue.push(row);
-    this.timer ??= setTimeout(() => this.flushScheduled(), this.flushIntervalMs);
+  /** True while journal lines wait to be read back (replay, or an overflow). */
+  get replaying(): boolean {
+    return this.backlog !== undefined;
   }
 
-  /** Writes everything queued now; returns false (keeping the rows) if the database refused. */
+  /** Consecutive failed writes; 0 when the last write succeeded. */
+  get failedAttempts(): number {
+    return this.failures;
+  }
+
+  record(row: NewRequestRow): void {
+    row.recordId ??= newRecordId();
+    const appended = this.journal?.append(JSON.stringify(row));
+    if (appended && (this.backlog || this.queue.length >= this.queueLimit)) {
+      this.backlog ??= appended.start; // the journal has it; memory stays bounded
+    } else {
+      this.queue.push({ row, end: appended?.end });
+    }
+    this.schedule();
+  }
+
+  /** Writes what is queued now (and one chunk of journal backlog); false if the database refused. */
   flush(): boolean {
-    if (this.queue.length === 0) return true;
-    const batch = this.queue;
-    this.queue = [];
+    const batch = this.nextBatch();
+    if (!batch) return true;
     try {
-      const sqlite = this.db.$client;
-      sqlite.transaction(() => {
-        const before = (this.lastId.get() as { id: number }).id;
-        for (const row of batch) this.insert.run(driverValues(row));
-        applyRollups(sqlite, before + 1, before + batch.length);
-      })();
-      this.written += batch.length;
+      this.write(batch);
       this.failures = 0;
+      if (batch.mark && batch.mark.segment !== this.droppedBefore) {
+        this.journal?.dropBefore(batch.mark.segment);
+        this.droppedBefore = batch.mark.segment;
+      }
       return true;
     } catch (error) {
-      this.queue = batch.concat(this.queue);
+      this.queue = batch.entries.concat(this.queue);
       this.failures++;
-      this.log(`recorder: write of ${batch.length} rows failed (attempt ${this.failures}), will retry: ${String(error)}`);
+      this.log(`recorder: write of ${batch.entries.length} rows failed (attempt ${this.failures}), will retry: ${String(error)}`);
       return false;
     }
   }
 
-  /** Final flush at shutdown; rows the database still refuses are spilled to a file, never dropped. */
-  close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    for (let attempt = 0; attempt < 3 && !this.flush(); attempt++);
-    this.checkpoints.stop();
-    if (this.queue.length === 0) return;
-    fs.mkdirSync(this.options.spillDirectory, { recursive: true });
-    const file = path.join(this.options.spillDirectory, `unwritten-${Date.now()}.jsonl`);
-    fs.writeFileSync(file, this.queue.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    this.log(`recorder: database unavailable at shutdown; ${this.queue.length} rows kept in ${file}`);
-    this.queue = [];
+  /** Writes until nothing is left, the database refuses `attempts` times in a row, or time runs out. */
+  drain(attempts = 3, deadline = Infinity): boolean {
+    let refused = 0;
+    while ((this.queue.length > 0 || this.backlog) && refused < attempts && Date.now() < deadline) {
+      if (!this.flush()) refused++;
+    }
+    return this.queue.length === 0 && !this.backlog;
   }
 
-  /** Re-queues rows spilled by an earlier shutdown. */
-  replaySpilled(): number {
-    const dir = this.options.spillDirectory;
-    if (!fs.existsSync(dir)) return 0;
-    let replayed = 0;
-    for (const name of fs.readdirSync(dir).filter((n) => /^unwritten-\d+\.jsonl$/.test(n))) {
-      const file = path.join(dir, name);
-      const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as NewRequestRow);
-      this.queue.push(...rows);
-      if (!this.flush()) break;
-      fs.rmSync(file);
-      replayed += rows.length;
+  /** At shutdown: write what can be written. Rows the database still refuses stay in the journal. */
+  close(deadline = Infinity): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.drain(3, deadline);
+    this.checkpoints.stop();
+    const lost = this.queue.filter((e) => !e.end && !this.journal?.append(JSON.stringify(e.row))).length;
+    const left = this.queue.length - lost;
+    if (left > 0 || this.backlog) this.log(`recorder: the database refused writes at shutdown; ${left > 0 ? `${left} rows` : 'the rest'} stay in the call journal and are written at the next start`);
+    if (lost > 0) this.log(`recorder: ${lost} rows could be written neither to the database nor to the journal and are lost`);
+    this.queue = [];
+    this.journal?.close();
+  }
+
+  /** Stops without writing anything, as a killed process would; for tests of the recovery. */
+  abandon(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.checkpoints.stop();
+    this.queue = [];
+    this.backlog = undefined;
+  }
+
+  private nextBatch(): Batch | undefined {
+    if (this.queue.length > 0) {
+      const entries = this.queue;
+      this.queue = [];
+      return { entries, mark: lastMark(entries) };
     }
-    return replayed;
+    if (!this.backlog || !this.journal) return undefined;
+    const { lines, torn, next } = this.journal.read(this.backlog);
+    for (const text of torn) this.journal.quarantine(text, 'torn line at the end of a journal segment');
+    const entries: Entry[] = [];
+    for (const line of lines) {
+      const row = parseRow(line.text);
+      if (row) entries.push({ row, end: line.end });
+      else this.journal.quarantine(line.text, 'not a request record');
+    }
+    this.backlog = samePosition(next, this.journal.end) ? undefined : next;
+    return { entries, mark: next };
+  }
+
+  private write({ entries, mark }: Batch): void {
+    const sqlite = this.db.$client;
+    // Another process holding the write lock must not stall the proxy's event loop for long: give
+    // up quickly and retry later (the rows are safe in the journal meanwhile).
+    sqlite.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
+    try {
+      const inserted = sqlite.transaction(() => {
+        const before = (this.lastId.get() as { id: number }).id;
+        for (const { row } of entries) this.insert.run(driverValues(row));
+        const after = (this.lastId.get() as { id: number }).id;
+        if (after > before) applyRollups(sqlite, before + 1, after);
+        if (mark && this.journal) this.saveMark.run(this.journal.name, mark.segment, mark.offset, Date.now());
+        return after - before;
+      })();
+      this.written += inserted;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      // Refused for what is in it: find the row by halves, set it aside, write the others.
+      if (entries.length === 1) {
+        this.quarantined++;
+        this.journal?.quarantine(JSON.stringify(entries[0]!.row), `database refused the row: ${String(error)}`);
+        if (!this.journal) this.log(`recorder: dropped a row the database refused: ${String(error)}`);
+        return this.write({ entries: [], mark });
+      }
+      const half = Math.ceil(entries.length / 2);
+      this.write({ entries: entries.slice(0, half) });
+      this.write({ entries: entries.slice(half), mark });
+    } finally {
+      sqlite.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  private storedMark(journal: string): JournalPosition {
+    const row = this.db.$client.prepare('SELECT segment, "offset" FROM journal_marks WHERE journal = ?').get(journal) as JournalPosition | undefined;
+    return row ?? { segment: 0, offset: 0 };
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flushScheduled(), this.failures ? Math.min(30_000, this.flushIntervalMs * 2 ** this.failures) : this.flushIntervalMs);
   }
 
   private flushScheduled() {
     this.timer = undefined;
-    if (this.flush()) return;
-    const backoff = Math.min(30_000, this.flushIntervalMs * 2 ** this.failures);
-    this.timer = setTimeout(() => this.flushScheduled(), backoff);
+    try {
+      this.flush();
+    } catch (error) {
+      this.failures++; // reading the journal failed; try again after a pause
+      this.log(`recorder: ${String(error)}`);
+    }
+    if (this.queue.length > 0 || this.backlog) this.schedule();
   }
+}
+
+function lastMark(entries: Entry[]): JournalPosition | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.end) return entries[i]!.end;
+  return undefined;
+}
+
+function parseRow(text: string): NewRequestRow | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && typeof (value as NewRequestRow).recordId === 'string') return value as NewRequestRow;
+  } catch {
+    /* unparseable: quarantined by the caller */
+  }
+  return undefined;
 }

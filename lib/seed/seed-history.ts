@@ -5,9 +5,9 @@ import { requestRow } from '@/lib/recorder/request-row';
 import { syntheticCalls, type SyntheticOptions } from './synthetic-calls';
 
 /** Writes synthetic calls through the same pricing and recorder path the proxy uses. Returns rows written. */
-export function seedHistory(db: Db, spillDirectory: string, options: SyntheticOptions, progress?: (done: number) => void): number {
+export function seedHistory(db: Db, options: SyntheticOptions, progress?: (done: number) => void): number {
   const prices = new PriceBook(db);
-  const recorder = new Recorder(db, { spillDirectory });
+  const recorder = new Recorder(db);
   let done = 0;
   for (const call of syntheticCalls(options)) {
     const { model, servingPath, region } = call.facts;

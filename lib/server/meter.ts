@@ -1,16 +1,25 @@
+import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import { openDatabase } from '@/db/client';
-import { isAdmin, isPublicPath, resolveAdminToken } from '@/lib/auth/admin-token';
+import { LoginThrottle } from '@/lib/auth/login-throttle';
+import { ROLE_HEADER, SESSION_HEADER } from '@/lib/auth/roles';
+import { resolveAdminToken, type RoleTokens } from '@/lib/auth/tokens';
 import { databasePath, dataDirectory, type MeterConfig } from '@/lib/config';
+import { declaresTooLarge, discardRest } from '@/lib/http/body';
+import { sendJson } from '@/lib/http/respond';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
+import { CallJournal } from '@/lib/recorder/journal';
 import { Recorder } from '@/lib/recorder/recorder';
-import { setRuntime, type MeterRuntime } from '@/lib/runtime';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
+import { setRuntime, type MeterRuntime } from '@/lib/runtime';
+import { decideAccess, type Caller } from './gate';
+import { handleLogin, handleLogout, type LoginContext } from './login';
+import { setDashboardSecurityHeaders } from './security-headers';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -18,7 +27,10 @@ export interface MeterOptions {
   config: MeterConfig;
   /** Next.js request handler for pages and /api; absent in proxy-only runs. */
   app?: Handler;
+  dev?: boolean;
   log?: (message: string) => void;
+  /** Benchmarks only: run without the call journal, to measure what it costs. */
+  withoutJournal?: boolean;
 }
 
 export interface RunningMeter {
@@ -27,30 +39,37 @@ export interface RunningMeter {
   adminTokenGenerated: boolean;
   recorder: Recorder;
   runtime: MeterRuntime;
-  /** Stops accepting, lets in-flight calls finish, then writes every queued record. */
+  /** Stops accepting, lets calls in flight finish within the grace period, cuts the rest, writes every record. */
   close(): Promise<void>;
 }
 
-/** One HTTP server: the Fireworks proxy at /inference/v1, everything else behind the admin token. */
-export async function startMeter({ config, app, log = console.log }: MeterOptions): Promise<RunningMeter> {
-  const db = openDatabase(databasePath(config.DATABASE_URL));
+/** Failed writes in a row after which /healthz says not ok. */
+const UNHEALTHY_AFTER_FAILURES = 3;
+
+/** One HTTP server: the Fireworks proxy at /inference/v1, everything else behind the gate. */
+export async function startMeter({ config, app, dev = false, log = console.log, withoutJournal = false }: MeterOptions): Promise<RunningMeter> {
+  const dbFile = databasePath(config.DATABASE_URL);
+  const db = openDatabase(dbFile);
   seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
   const priceBook = new PriceBook(db);
   const dataDir = dataDirectory(config.DATABASE_URL);
-  const recorder = new Recorder(db, { spillDirectory: dataDir, log: (m) => console.error(m) });
+  const journal = withoutJournal ? undefined : new CallJournal(`${dbFile}.calls`, { fsyncMs: config.JOURNAL_FSYNC_MS });
+  const recorder = new Recorder(db, { journal, queueLimit: config.RECORDER_QUEUE_LIMIT });
+  warnAboutLegacySpills(dataDir);
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
-  const replayed = recorder.replaySpilled();
-  if (replayed) log(`Recovered ${replayed} request records kept at the last shutdown.`);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
-  const runtime: MeterRuntime = { config, adminToken: admin.token, db };
+  const tokens: RoleTokens = { admin: admin.token, viewer: config.METER_VIEWER_TOKEN };
+  const runtime: MeterRuntime = { config, db };
   setRuntime(runtime);
+  const login: LoginContext = { db, tokens, throttle: new LoginThrottle(), sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000, trustedProxies: config.TRUSTED_PROXIES };
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
   const upstreamBase = new URL(config.FIREWORKS_BASE_URL);
+  const shutdown = new AbortController();
+  let closing = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
   const proxy: Handler = async (req, res) => {
-    inFlight++;
     try {
       await proxyRequest(req, res, {
         upstreamBase,
@@ -58,6 +77,8 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
         headersTimeoutMs: config.UPSTREAM_HEADERS_TIMEOUT_MS,
         bodyTimeoutMs: config.UPSTREAM_BODY_TIMEOUT_MS,
         rateLimitUnit: config.RATE_LIMIT_HEADER_UNIT,
+        maxBodyBytes: config.MAX_REQUEST_BODY_BYTES,
+        shutdown: shutdown.signal,
         onCompleted: (call) => {
           const at = new Date(call.startedAt);
           const { model, servingPath, region } = call.facts;
@@ -68,23 +89,59 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
       console.error('proxy: unexpected error', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end();
-    } finally {
-      if (--inFlight === 0) idle?.();
     }
   };
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const url = req.url ?? '/';
-    if (url.startsWith('/inference/')) return void proxy(req, res);
-    const pathname = url.split('?')[0] ?? '/';
-    if (pathname === '/healthz') return json(res, 200, { ok: true, pendingRecords: recorder.pending });
-    if (!isPublicPath(pathname) && !isAdmin(req.headers, admin.token)) {
-      if (pathname.startsWith('/api/')) return json(res, 401, { error: 'Admin token required (Authorization: Bearer <token>).' });
-      res.writeHead(302, { location: `/login?next=${encodeURIComponent(url)}` });
-      return void res.end();
+  const health = (res: ServerResponse, caller: Caller | undefined) => {
+    const ok = recorder.failedAttempts < UNHEALTHY_AFTER_FAILURES;
+    const details = { pendingRecords: recorder.pending, replayingJournal: recorder.replaying, failedWrites: recorder.failedAttempts, quarantinedRecords: recorder.quarantined };
+    sendJson(res, ok ? 200 : 503, caller ? { ok, ...details } : { ok });
+  };
+
+  const dashboard: Handler = async (req, res) => {
+    setDashboardSecurityHeaders(res, dev);
+    const access = decideAccess(req, { db, tokens });
+    if (access.kind === 'refused') {
+      req.resume();
+      if (access.status === 302) {
+        res.writeHead(302, { location: access.location, 'cache-control': 'no-store' });
+        return void res.end();
+      }
+      return sendJson(res, access.status, { error: access.error }, access.clearSession ? { 'set-cookie': 'meter_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0' } : {});
     }
-    if (!app) return json(res, 404, { error: 'Not found' });
-    void app(req, res);
+    if (access.pathname === '/healthz') return health(res, access.caller);
+    if (access.pathname === '/api/login') return handleLogin(req, res, login);
+    if (access.pathname === '/api/logout') return handleLogout(req, res, login);
+    if (declaresTooLarge(req, config.MAX_REQUEST_BODY_BYTES)) {
+      discardRest(req);
+      return sendJson(res, 413, { error: `Request body is larger than ${config.MAX_REQUEST_BODY_BYTES} bytes.` }, { connection: 'close' });
+    }
+    if (req.headers['transfer-encoding'] && req.method !== 'GET') {
+      req.resume();
+      return sendJson(res, 411, { error: 'Send a Content-Length with the body.' });
+    }
+    delete req.headers[ROLE_HEADER];
+    delete req.headers[SESSION_HEADER];
+    if (access.caller) {
+      req.headers[ROLE_HEADER] = access.caller.role;
+      if (access.caller.sessionId !== undefined) req.headers[SESSION_HEADER] = String(access.caller.sessionId);
+    }
+    if (!app) return sendJson(res, 404, { error: 'Not found' });
+    await app(req, res);
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) idle?.();
+    });
+    if (closing) res.setHeader('connection', 'close');
+    const handle = (req.url ?? '').startsWith('/inference/') ? proxy : dashboard;
+    Promise.resolve(handle(req, res)).catch((error: unknown) => {
+      console.error('request failed', error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+      else res.destroy();
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -102,19 +159,34 @@ export async function startMeter({ config, app, log = console.log }: MeterOption
     recorder,
     runtime,
     async close() {
+      closing = true;
+      const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      // Keep-alive sockets between requests are closed now; busy ones answer Connection: close.
       server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (idle = resolve)), sleep(config.SHUTDOWN_GRACE_MS)]);
+      if (inFlight > 0) {
+        log(`Shutdown grace (${config.SHUTDOWN_GRACE_MS} ms) is over: cutting ${inFlight} calls still in flight.`);
+        shutdown.abort();
+        await sleep(50); // let the cut calls be recorded
+      }
+      server.closeAllConnections();
+      clearInterval(sweep);
+      await Promise.race([closed, sleep(1000)]);
       clearInterval(retention);
-      recorder.close();
-      await dispatcher.close();
+      recorder.close(Math.max(deadline, Date.now()) + 1000);
+      await Promise.race([dispatcher.close(), sleep(500)]).then(() => dispatcher.destroy()).catch(() => undefined);
       db.$client.close();
     },
   };
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Spill files of earlier versions name no database, so which one they belong to is unknown. */
+function warnAboutLegacySpills(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const legacy = fs.readdirSync(dir).filter((n) => /^unwritten-\d+\.jsonl$/.test(n));
+  if (legacy.length) console.error(`Found ${legacy.length} spill file(s) from an older Meter in ${dir} (unwritten-*.jsonl); they are not replayed, since they do not say which database they belong to.`);
 }

@@ -7,7 +7,7 @@ export async function runMeterProcess(config: MeterConfig, { dev = false } = {})
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const nextApp = next({ dev, dir: process.cwd() });
   await nextApp.prepare();
-  const meter = await startMeter({ config, app: nextApp.getRequestHandler() });
+  const meter = await startMeter({ config, app: nextApp.getRequestHandler(), dev });
 
   console.log(`Fireworks Meter listening on ${meter.origin}`);
   console.log(`  proxy:     ${meter.origin}/inference/v1  (upstream ${config.FIREWORKS_BASE_URL})`);
@@ -23,7 +23,7 @@ export async function runMeterProcess(config: MeterConfig, { dev = false } = {})
     stopping = true;
     console.log(`${signal}: finishing in-flight calls and writing queued records...`);
     await meter.close();
-    await nextApp.close().catch(() => undefined);
+    await Promise.race([nextApp.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     console.log(`Stopped; ${meter.recorder.written} records written this run.`);
     process.exit(0);
   };

@@ -55,3 +55,8 @@ export function saveApiKeyLabel(db: Db, input: ApiKeyLabelInput): { apiKey: stri
     .run();
   return { apiKey: row.apiKey, label: row.label, team: row.team };
 }
+
+/** One key's label as stored, or null. */
+export function apiKeyLabel(db: Db, apiKey: string): { apiKey: string; label: string; team: string | null } | null {
+  return db.select({ apiKey: apiKeyLabels.apiKey, label: apiKeyLabels.label, team: apiKeyLabels.team }).from(apiKeyLabels).where(eq(apiKeyLabels.apiKey, apiKey)).get() ?? null;
+}

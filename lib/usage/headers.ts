@@ -1,3 +1,5 @@
+import { MAX_HEADER_TEXT, MAX_TOKENS_PER_CALL } from './bounds';
+
 /** What Fireworks tells us in response headers (names are case-insensitive; Node lower-cases them). */
 export interface FireworksHeaderFacts {
   upstreamRequestId: string | null;
@@ -19,13 +21,14 @@ type HeaderBag = Record<string, string | string[] | undefined>;
 
 function first(headers: HeaderBag, name: string): string | undefined {
   const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  return (Array.isArray(v) ? v[0] : v)?.slice(0, MAX_HEADER_TEXT);
 }
 
 function integerHeader(headers: HeaderBag, name: string): number | null {
   const v = first(headers, name);
   if (v === undefined || !/^\s*\d+\s*$/.test(v)) return null;
-  return Number(v);
+  const n = Number(v);
+  return n <= MAX_TOKENS_PER_CALL ? n : null;
 }
 
 /** Server timings come as decimal seconds ("0.25"); we keep whole milliseconds. */
@@ -33,7 +36,7 @@ function secondsHeaderAsMs(headers: HeaderBag, name: string): number | null {
   const v = first(headers, name);
   if (v === undefined) return null;
   const seconds = Number(v);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
+  return Number.isFinite(seconds) && seconds >= 0 && seconds < 1e7 ? Math.round(seconds * 1000) : null;
 }
 
 function perMinute(value: number | null, unit: RateLimitHeaderUnit): number | null {

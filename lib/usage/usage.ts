@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TOKENS_PER_CALL } from './bounds';
 
 /** Token counts in one shape: prompt tokens INCLUDE cached tokens (the OpenAI/Fireworks convention). */
 export interface NormalizedUsage {
@@ -7,7 +8,7 @@ export interface NormalizedUsage {
   completionTokens: number;
 }
 
-const count = z.number().int().nonnegative();
+const count = z.number().int().nonnegative().max(MAX_TOKENS_PER_CALL);
 
 const openAIUsage = z.object({
   prompt_tokens: count,

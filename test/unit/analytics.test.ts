@@ -25,7 +25,7 @@ const rng = createRandom;
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-analytics-'));
   db = openDatabase(path.join(dir, 'meter.db'));
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const r = rng(3);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   for (let i = 0; i < 6000; i++) {

@@ -20,7 +20,7 @@ describe('background checkpoints', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-checkpoints-'));
     const file = path.join(dir, 'meter.db');
     const db = openDatabase(file);
-    const recorder = new Recorder(db, { spillDirectory: dir });
+    const recorder = new Recorder(db);
     assert.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 16_384, 'the writer checkpoints itself only when the worker falls far behind');
     const before = fs.statSync(file).size;
     for (let i = 0; i < 5000; i++) recorder.record(call(i));

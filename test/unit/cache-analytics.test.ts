@@ -60,7 +60,7 @@ const rng = createRandom;
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-cache-'));
   db = openDatabase(path.join(dir, 'meter.db'));
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   FIXTURE.forEach((c) => recorder.record(row(c)));
   recorder.flush();
   const r = rng(5);

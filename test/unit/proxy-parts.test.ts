@@ -7,7 +7,7 @@ import { fingerprintApiKey } from '@/lib/usage/api-key';
 import { parseAnnotations } from '@/lib/usage/annotations';
 import { readFireworksHeaders } from '@/lib/usage/headers';
 import { readRequestFacts } from '@/lib/usage/request-facts';
-import { normalizeAnthropicUsage, normalizeOpenAIUsage } from '@/lib/usage/usage';
+import { normalizeAnthropicUsage, normalizeOpenAIUsage, normalizeUsage } from '@/lib/usage/usage';
 
 const base = new URL('https://api.fireworks.ai/inference/v1');
 
@@ -35,7 +35,18 @@ describe('headers', () => {
       { 'content-length': '10' },
     );
     assert.deepEqual(out, { authorization: 'Bearer k', 'x-session-affinity': 's1', 'fireworks-annotations': 'team=a', 'content-length': '10' });
-    assert.deepEqual(clientResponseHeaders({ 'x-request-id': 'r', 'content-length': '5', connection: 'close' }, ['content-length']), { 'x-request-id': 'r' });
+    assert.deepEqual(clientResponseHeaders({ 'x-request-id': 'r', 'content-length': '5', connection: 'close' }, ['content-length']), { 'x-request-id': 'r', 'x-content-type-options': 'nosniff' });
+  });
+
+  it('treats token counts past the bound as unknown, so no total can overflow', () => {
+    const huge = String(9_007_199_254_740_991);
+    const facts = readFireworksHeaders({ 'fireworks-prompt-tokens': huge, 'x-ratelimit-remaining-tokens-generated': '10000000001', 'fireworks-cached-prompt-tokens': '10000000000' }, 'tpm');
+    assert.equal(facts.headerPromptTokens, null);
+    assert.equal(facts.remainingGeneratedTokens, null);
+    assert.equal(facts.headerCachedPromptTokens, 10_000_000_000);
+    assert.equal(normalizeUsage('openai', { prompt_tokens: 9_007_199_254_740_991, completion_tokens: 5 }), undefined);
+    assert.equal(normalizeUsage('anthropic', { input_tokens: 3, output_tokens: 1e11 }), undefined);
+    assert.deepEqual(normalizeUsage('openai', { prompt_tokens: 1e10, completion_tokens: 5 }), { promptTokens: 1e10, cachedPromptTokens: 0, completionTokens: 5 });
   });
 
   it('reads Fireworks headers, converting seconds to ms and TPS limits to TPM when configured', () => {

@@ -83,7 +83,7 @@ function call(at: number, model: string, apiKey: string, prompt: number, cached:
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-rate-limit-hourly-'));
   db = openDatabase(path.join(dir, 'meter.db'));
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const r = rng(11);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   // A few busy minutes per hour and coarse numbers, so minutes fill up over several batches, peaks
@@ -133,7 +133,7 @@ describe('rate_limit_hourly maintained at ingest', () => {
 
   it('moves an hour\'s peak when a later batch adds to an earlier minute', () => {
     const d = openDatabase(path.join(dir, 'moves.db'));
-    const rec = new Recorder(d, { spillDirectory: dir });
+    const rec = new Recorder(d);
     const peakOf = () => d.$client.prepare("SELECT peak_minute_start AS t, peak_share AS s FROM rate_limit_hourly WHERE api_key = '*'").get() as { t: number; s: number };
     rec.record(call(T0 + 5 * MIN, 'm', 'k1', 10_000, 0, 0, [100_000, 100_000, 1_000], 200));
     rec.record(call(T0 + 9 * MIN, 'm', 'k1', 30_000, 0, 0, [100_000, 100_000, 1_000], 200));

@@ -32,7 +32,7 @@ const L: [number, number, number] = [1_000_000, 100_000, 10_000];
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-rate-limits-'));
   db = openDatabase(path.join(dir, 'meter.db'));
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const rows: NewRequestRow[] = [
     // model A, hour 0. Minute 5: k1 + k2 together use 60k uncached of a 100k limit (the tightest minute).
     call(T0 + 5 * MIN + 1_000, A, 'k1', 200_000, 170_000, 1_000, L),

@@ -29,35 +29,13 @@ async function text(stream: ReadableStream<Uint8Array>) {
 
 describe('Recorder', () => {
   it('writes queued rows in one batch', async () => {
-    const { dir, db } = tempDb();
-    const recorder = new Recorder(db, { spillDirectory: dir });
+    const { db } = tempDb();
+    const recorder = new Recorder(db);
     for (let i = 0; i < 1234; i++) recorder.record(row(i));
     assert.equal(recorder.pending, 1234);
     assert.equal(recorder.flush(), true);
     assert.equal(await db.$count(requests), 1234);
     recorder.close();
-  });
-
-  it('keeps rows when the database refuses them, retries, and spills what is left at shutdown for the next start', async () => {
-    const { dir, db } = tempDb();
-    const logs: string[] = [];
-    const recorder = new Recorder(db, { spillDirectory: dir, log: (m) => logs.push(m) });
-    db.$client.exec('CREATE TRIGGER refuse BEFORE INSERT ON requests BEGIN SELECT RAISE(ABORT, \'disk says no\'); END;');
-    recorder.record(row(1));
-    recorder.record(row(2));
-    assert.equal(recorder.flush(), false);
-    assert.equal(recorder.pending, 2);
-    assert.match(logs[0] ?? '', /disk says no/);
-    recorder.close();
-    assert.equal(recorder.pending, 0);
-    const spilled = fs.readdirSync(dir).filter((n) => n.startsWith('unwritten-'));
-    assert.equal(spilled.length, 1);
-
-    db.$client.exec('DROP TRIGGER refuse');
-    const next = new Recorder(db, { spillDirectory: dir });
-    assert.equal(next.replaySpilled(), 2);
-    assert.equal(await db.$count(requests), 2);
-    assert.equal(fs.readdirSync(dir).filter((n) => n.startsWith('unwritten-')).length, 0);
   });
 });
 

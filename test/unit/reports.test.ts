@@ -25,7 +25,7 @@ const rng = createRandom;
 before(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-'));
   db = openDatabase(path.join(dir, 'meter.db'));
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const r = rng(5);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   for (let i = 0; i < 5000; i++) {
@@ -116,7 +116,7 @@ describe('summary report', () => {
   it('puts a call in the last UTC hour of a Berlin day on the next local day only (no zero rows)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-edge-'));
     const edgeDb = openDatabase(path.join(dir, 'meter.db'));
-    const recorder = new Recorder(edgeDb, { spillDirectory: dir });
+    const recorder = new Recorder(edgeDb);
     const call = (startedAt: number, model: string): NewRequestRow => ({
       startedAt, durationMs: 5, endpoint: 'chat/completions', model, servingPath: 'standard', region: 'global', stream: false,
       status: 200, apiKey: 'k1', upstreamId: `${model}-${startedAt}`, promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1,

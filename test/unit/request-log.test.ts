@@ -22,7 +22,7 @@ before(() => {
     outputMicrosPerMtok: 900_000, effectiveFrom: '2026-09-01', source: 'test catalog',
   }).returning({ id: prices.id }).get().id;
   db.insert(apiKeyLabels).values({ apiKey: 'k1', label: 'Search prod', team: 'search', updatedAt: T0 }).run();
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const statuses = [200, 200, 200, 429, 503, 499, 200, 401];
   for (let i = 0; i < 400; i++) {
     const status = statuses[i % statuses.length]!;
@@ -142,7 +142,7 @@ describe('request log search across hours', () => {
   it('finds matches hour by hour, newest first, inside the range only, page after page', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-request-log-hours-'));
     const hoursDb = openDatabase(path.join(dir, 'meter.db'));
-    const recorder = new Recorder(hoursDb, { spillDirectory: dir });
+    const recorder = new Recorder(hoursDb);
     for (let i = 0; i < 300; i++) {
       recorder.record({
         // about 39 minutes apart: 300 calls over 195 hours, some hours with none, some with two

@@ -37,7 +37,7 @@ function fill(db: Db, dir: string) {
   addPrice(db, priceInput({ model: 'm/a', servingPath: 'priority', inputUsdPerMtok: '2', cachedInputUsdPerMtok: '1', outputUsdPerMtok: '4' }));
   addPrice(db, priceInput({ model: 'm/b', inputUsdPerMtok: '0.2', cachedInputUsdPerMtok: '0.1', outputUsdPerMtok: '0.8' }));
   const table = db.select().from(prices).all().map(toPriceRow);
-  const recorder = new Recorder(db, { spillDirectory: dir });
+  const recorder = new Recorder(db);
   const r = rng(23);
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   for (let i = 0; i < 4000; i++) {

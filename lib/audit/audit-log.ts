@@ -1,0 +1,71 @@
+import { desc } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { auditLog } from '@/db/schema';
+import type { Role } from '@/lib/auth/roles';
+
+/** Who made a change: the role, and the session when it came from the dashboard rather than a token. */
+export interface Actor {
+  role: Role;
+  sessionId?: number;
+}
+
+/** The changes kept in the audit log, in the user's words. */
+export const AUDITED_CHANGES = {
+  'api_key_label.save': 'API key label',
+  'price.add': 'Price row added',
+  'history.reprice': 'History re-priced',
+  'session.revoke': 'Session revoked',
+} as const;
+export type AuditedChange = keyof typeof AUDITED_CHANGES;
+
+export interface Change<T> {
+  action: AuditedChange;
+  target?: string;
+  before?: unknown;
+  /** Makes the change and returns it; what it returns is kept as "after". */
+  apply: () => T;
+}
+
+/** Makes a change and records it (when, who, what, before and after) in one transaction. */
+export function audited<T>(db: Db, actor: Actor, { action, target, before, apply }: Change<T>): T {
+  return db.transaction((tx) => {
+    const after = apply();
+    tx.insert(auditLog)
+      .values({ at: Date.now(), role: actor.role, sessionId: actor.sessionId, action, target, beforeJson: json(before), afterJson: json(after) })
+      .run();
+    return after;
+  });
+}
+
+/** Records a change made elsewhere (one that cannot run inside a transaction, such as re-pricing). */
+export function recordChange(db: Db, actor: Actor, change: Omit<Change<unknown>, 'apply'> & { after?: unknown }): void {
+  db.insert(auditLog)
+    .values({ at: Date.now(), role: actor.role, sessionId: actor.sessionId, action: change.action, target: change.target, beforeJson: json(change.before), afterJson: json(change.after) })
+    .run();
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  role: string;
+  sessionId: number | null;
+  action: string;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Newest first, for the Settings page. */
+export function listAuditLog(db: Db, limit = 100): AuditEntry[] {
+  return db
+    .select()
+    .from(auditLog)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit)
+    .all()
+    .map(({ beforeJson, afterJson, ...row }) => ({ ...row, before: parse(beforeJson), after: parse(afterJson) }));
+}
+
+const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));

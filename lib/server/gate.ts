@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import type { Db } from '@/db/client';
+import { cookieValue } from '@/lib/auth/cookies';
+import { requestPath } from '@/lib/auth/request-path';
+import { changesState, type Role } from '@/lib/auth/roles';
+import { findSession, isWellFormedSecret, SESSION_COOKIE } from '@/lib/auth/sessions';
+import { bearerToken, roleForToken, type RoleTokens } from '@/lib/auth/tokens';
+import { isSameOrigin } from './client';
+
+export interface Caller {
+  role: Role;
+  /** Set when the caller came with a session cookie rather than a bearer token. */
+  sessionId?: number;
+}
+
+export type Access =
+  | { kind: 'public'; pathname: string; caller?: Caller }
+  | { kind: 'allowed'; pathname: string; caller: Caller }
+  | { kind: 'refused'; status: 302 | 400 | 401 | 403 | 404; error: string; location?: string; clearSession?: boolean };
+
+/** Reachable without a token: the login page and its assets, the login and logout calls, health. */
+export function isPublicPath(pathname: string): boolean {
+  return (
+    pathname === '/login' ||
+    pathname === '/api/login' ||
+    pathname === '/api/logout' ||
+    pathname === '/healthz' ||
+    pathname === '/favicon.ico' ||
+    pathname.startsWith('/_next/static/')
+  );
+}
+
+export interface GateContext {
+  db: Db;
+  tokens: RoleTokens;
+}
+
+/**
+ * Every request that is not a proxied inference call passes here before Next.js sees it. The
+ * decision is made on a path that Next.js cannot resolve to anything else (see requestPath).
+ */
+export function decideAccess(req: IncomingMessage, { db, tokens }: GateContext): Access {
+  const path = requestPath(req.url);
+  if (!path.ok) return { kind: 'refused', status: 404, error: `Not found (${path.reason}).` };
+  const { pathname } = path;
+  const caller = identify(req, db, tokens);
+  if (caller === 'malformed') return { kind: 'refused', status: 400, error: 'Malformed session cookie; it has been cleared, log in again.', clearSession: true };
+  if (isPublicPath(pathname)) return { kind: 'public', pathname, caller };
+  const isApi = pathname.startsWith('/api/');
+  if (!caller) {
+    if (isApi) return { kind: 'refused', status: 401, error: 'Log in, or send Authorization: Bearer <token>.' };
+    return { kind: 'refused', status: 302, error: 'Log in first.', location: `/login?next=${encodeURIComponent(pathname + path.search)}` };
+  }
+  if (changesState(req.method)) {
+    if (caller.role !== 'admin') return { kind: 'refused', status: 403, error: 'This changes settings or history, which needs the admin token; the viewer token is read-only.' };
+    if (caller.sessionId !== undefined && !isSameOrigin(req)) return { kind: 'refused', status: 403, error: 'Cross-site request refused: the Origin (or Referer) header must be this site.' };
+  }
+  return { kind: 'allowed', pathname, caller };
+}
+
+/** A bearer token wins over the cookie; a wrong bearer token is no credential at all. */
+function identify(req: IncomingMessage, db: Db, tokens: RoleTokens): Caller | undefined | 'malformed' {
+  const bearer = bearerToken(req.headers.authorization);
+  if (bearer) {
+    const role = roleForToken(bearer, tokens);
+    return role ? { role } : undefined;
+  }
+  const secret = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  if (secret === undefined || secret === '') return undefined;
+  if (!isWellFormedSecret(secret)) return 'malformed';
+  const session = findSession(db, secret);
+  return session ? { role: session.role, sessionId: session.id } : undefined;
+}
