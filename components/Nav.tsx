@@ -17,7 +17,7 @@ const PAGES = [
  * load, six prefetches queued behind the page's own API calls on the same server; a click costs one
  * small round trip instead.
  */
-export function Nav() {
+export function Nav({ role }: { role?: string }) {
   const pathname = usePathname();
   const query = useSearchParams().toString();
   return (
@@ -28,6 +28,10 @@ export function Nav() {
           {p.label}
         </Link>
       ))}
+      <form method="post" action="/api/logout" className="logout">
+        {role ? <span className="muted small">{role === 'viewer' ? 'viewer (read-only)' : role}</span> : null}
+        <button type="submit">Log out</button>
+      </form>
     </nav>
   );
 }

@@ -1,14 +1,17 @@
+import { headers } from 'next/headers';
 import { Suspense, type ReactNode } from 'react';
+import { ROLE_HEADER } from '@/lib/auth/roles';
 import { FilterBar } from '@/components/FilterBar';
 import { Nav } from '@/components/Nav';
 import { Providers } from '@/components/Providers';
 
-export default function DashboardLayout({ children }: { children: ReactNode }) {
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const role = (await headers()).get(ROLE_HEADER) ?? undefined;
   return (
     <Providers>
       <Suspense>
         <header className="top">
-          <Nav />
+          <Nav role={role} />
           <FilterBar />
         </header>
         <main className="page">{children}</main>

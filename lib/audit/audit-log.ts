@@ -2,21 +2,15 @@ import { desc } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog } from '@/db/schema';
 import type { Role } from '@/lib/auth/roles';
+import type { AuditedChange, AuditEntry } from './changes';
+
+export type { AuditedChange, AuditEntry } from './changes';
 
 /** Who made a change: the role, and the session when it came from the dashboard rather than a token. */
 export interface Actor {
   role: Role;
   sessionId?: number;
 }
-
-/** The changes kept in the audit log, in the user's words. */
-export const AUDITED_CHANGES = {
-  'api_key_label.save': 'API key label',
-  'price.add': 'Price row added',
-  'history.reprice': 'History re-priced',
-  'session.revoke': 'Session revoked',
-} as const;
-export type AuditedChange = keyof typeof AUDITED_CHANGES;
 
 export interface Change<T> {
   action: AuditedChange;
@@ -45,17 +39,6 @@ export function recordChange(db: Db, actor: Actor, change: Omit<Change<unknown>,
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
-export interface AuditEntry {
-  id: number;
-  at: number;
-  role: string;
-  sessionId: number | null;
-  action: string;
-  target: string | null;
-  before: unknown;
-  after: unknown;
-}
 
 /** Newest first, for the Settings page. */
 export function listAuditLog(db: Db, limit = 100): AuditEntry[] {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readFireworksHeaders, type RateLimitHeaderUnit } from '@/lib/usage/headers';
 import { readRequestFacts, recordedEndpoint, type RecordedEndpoint, type RequestFacts } from '@/lib/usage/request-facts';
@@ -10,7 +10,7 @@ import { classifyUpstreamError, gatewayError, upstreamErrorCode } from './gatewa
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
 import { StreamTap } from './stream-tap';
 import { upstreamTarget } from './upstream-url';
-import { BodyTooLargeError, declaresTooLarge, discardRest, readBody } from '@/lib/http/body';
+import { answerAfterBody, BodyTooLargeError, declaresTooLarge, readBody } from '@/lib/http/body';
 import { countedBody } from './counted-body';
 
 export interface ProxyOptions {
@@ -65,7 +65,7 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   try {
     prepared = endpoint
       ? await prepareRecorded(req, endpoint, options.upstreamBase.host, options.maxBodyBytes)
-      : { body: hasBody(req) ? Readable.from(countedBody(req, options.maxBodyBytes, abort)) : undefined, dropUsageOnlyChunk: false };
+      : { body: hasBody(req) ? countedBody(req, options.maxBodyBytes, abort) : undefined, dropUsageOnlyChunk: false };
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res, options.maxBodyBytes);
     res.destroy(); // the client went away while sending its body
@@ -207,11 +207,10 @@ async function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   await Promise.race([once(res, 'drain'), once(res, 'close')]);
 }
 
-/** 413 in the OpenAI envelope; the rest of the body is dropped as it arrives and the connection closed. */
+/** 413 in the OpenAI envelope, once the rest of the body has been dropped; the connection is then closed. */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  discardRest(req);
   res.setHeader('connection', 'close');
-  sendGatewayError(res, 'request_too_large', `Request body is larger than Meter's limit of ${limit} bytes (MAX_REQUEST_BODY_BYTES).`);
+  answerAfterBody(req, () => sendGatewayError(res, 'request_too_large', `Request body is larger than Meter's limit of ${limit} bytes (MAX_REQUEST_BODY_BYTES).`));
 }
 
 function sendGatewayError(res: ServerResponse, failure: Parameters<typeof gatewayError>[0], message: string) {

@@ -25,7 +25,9 @@ function driverValues(row: NewRequestRow): unknown[] {
 
 /** Errors that say "not now" (locked, full, I/O) rather than "never this row". */
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL|CORRUPT|NOTADB|INTERRUPT)/;
-const WRITE_BUSY_TIMEOUT_MS = 100;
+const WRITE_BUSY_TIMEOUT_MS = 20;
+/** Longest pause between retries: short, so writes resume within a second of the database coming back. */
+const MAX_RETRY_PAUSE_MS = 1000;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000; // db/client.ts
 const isTransient = (error: unknown) => TRANSIENT.test(String((error as { code?: unknown })?.code ?? ''));
 
@@ -228,7 +230,7 @@ export class Recorder {
   }
 
   private schedule(): void {
-    this.timer ??= setTimeout(() => this.flushScheduled(), this.failures ? Math.min(30_000, this.flushIntervalMs * 2 ** this.failures) : this.flushIntervalMs);
+    this.timer ??= setTimeout(() => this.flushScheduled(), this.failures ? Math.min(MAX_RETRY_PAUSE_MS, this.flushIntervalMs * 2 ** this.failures) : this.flushIntervalMs);
   }
 
   private flushScheduled() {

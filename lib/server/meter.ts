@@ -6,7 +6,7 @@ import { LoginThrottle } from '@/lib/auth/login-throttle';
 import { ROLE_HEADER, SESSION_HEADER } from '@/lib/auth/roles';
 import { resolveAdminToken, type RoleTokens } from '@/lib/auth/tokens';
 import { databasePath, dataDirectory, type MeterConfig } from '@/lib/config';
-import { declaresTooLarge, discardRest } from '@/lib/http/body';
+import { answerAfterBody, declaresTooLarge } from '@/lib/http/body';
 import { sendJson } from '@/lib/http/respond';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
@@ -94,7 +94,14 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
 
   const health = (res: ServerResponse, caller: Caller | undefined) => {
     const ok = recorder.failedAttempts < UNHEALTHY_AFTER_FAILURES;
-    const details = { pendingRecords: recorder.pending, replayingJournal: recorder.replaying, failedWrites: recorder.failedAttempts, quarantinedRecords: recorder.quarantined };
+    const { rss, heapUsed } = process.memoryUsage();
+    const details = {
+      pendingRecords: recorder.pending,
+      replayingJournal: recorder.replaying,
+      failedWrites: recorder.failedAttempts,
+      quarantinedRecords: recorder.quarantined,
+      memoryMb: { rss: Math.round(rss / 1048576), heapUsed: Math.round(heapUsed / 1048576) },
+    };
     sendJson(res, ok ? 200 : 503, caller ? { ok, ...details } : { ok });
   };
 
@@ -113,8 +120,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     if (access.pathname === '/api/login') return handleLogin(req, res, login);
     if (access.pathname === '/api/logout') return handleLogout(req, res, login);
     if (declaresTooLarge(req, config.MAX_REQUEST_BODY_BYTES)) {
-      discardRest(req);
-      return sendJson(res, 413, { error: `Request body is larger than ${config.MAX_REQUEST_BODY_BYTES} bytes.` }, { connection: 'close' });
+      return answerAfterBody(req, () => sendJson(res, 413, { error: `Request body is larger than ${config.MAX_REQUEST_BODY_BYTES} bytes (MAX_REQUEST_BODY_BYTES).` }, { connection: 'close' }));
     }
     if (req.headers['transfer-encoding'] && req.method !== 'GET') {
       req.resume();

@@ -16,9 +16,7 @@ export interface MeterProcess {
 }
 
 /** The real server entry (server.ts, with the built dashboard) as a child process on a random port. */
-export async function startMeterProcess(env: Record<string, string>): Promise<MeterProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-it-'));
-  const dbFile = path.join(dir, 'meter.db');
+export async function startMeterProcess(env: Record<string, string>, dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-it-')), 'meter.db')): Promise<MeterProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dbFile}`, METER_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_TELEMETRY_DISABLED: '1', ...env },

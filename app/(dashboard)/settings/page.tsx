@@ -1,15 +1,23 @@
+import { headers } from 'next/headers';
 import { ApiKeyLabelsPanel } from '@/components/settings/ApiKeyLabelsPanel';
+import { AuditLogPanel } from '@/components/settings/AuditLogPanel';
 import { PriceCatalogPanel } from '@/components/settings/PriceCatalogPanel';
 import { RepricePanel } from '@/components/settings/RepricePanel';
+import { SessionsPanel } from '@/components/settings/SessionsPanel';
+import { ROLE_HEADER } from '@/lib/auth/roles';
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  const admin = (await headers()).get(ROLE_HEADER) === 'admin';
   return (
     <>
       <h1>Settings</h1>
+      {admin ? null : <p className="muted" role="note">You are logged in read-only (viewer): changes here are refused.</p>}
       <div className="grid">
         <ApiKeyLabelsPanel />
         <PriceCatalogPanel />
         <RepricePanel />
+        {admin ? <SessionsPanel /> : null}
+        <AuditLogPanel />
       </div>
     </>
   );
