@@ -15,6 +15,7 @@ async function main() {
   const upstream = sim.url;
   const bare = await startProcess(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts'], /bare proxy on (http:\/\/\S+)/, { UPSTREAM: upstream });
   const meter = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1` });
+  const unjournaled = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_WITHOUT_JOURNAL: '1' });
   const portkey = await startProcess(process.execPath, ['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=8797', '--headless'], /running at:\s*(http:\/\/\S+)/, { TRUSTED_CUSTOM_HOSTS: '127.0.0.1', NODE_ENV: 'production' });
 
   const auth = { authorization: 'Bearer fw_bench_key' };
@@ -22,6 +23,7 @@ async function main() {
     direct: { origin: upstream, path: '/inference/v1/chat/completions', headers: auth },
     'bare node': { origin: bare.url, path: '/inference/v1/chat/completions', headers: auth },
     meter: { origin: meter.url, path: '/inference/v1/chat/completions', headers: auth },
+    'no journal': { origin: unjournaled.url, path: '/inference/v1/chat/completions', headers: auth },
     portkey: { origin: 'http://127.0.0.1:8797', path: '/v1/chat/completions', headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/inference/v1` } },
   };
 
@@ -49,7 +51,13 @@ async function main() {
         `stream TTFB ${r.stream ? `+${ms(r.stream.ttfbP50! - direct.stream!.ttfbP50!)}` : 'n/a'}`,
     );
   }
-  await Promise.all([stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
+  const journaled = results.meter!;
+  const plain = results['no journal']!;
+  console.log(
+    `\nCall journal: c=1 p50 ${ms(journaled.c1.p50)} vs ${ms(plain.c1.p50)} without it (+${ms(journaled.c1.p50 - plain.c1.p50)}); ` +
+      `c=50 ${journaled.c50.throughput.toFixed(0)} vs ${plain.c50.throughput.toFixed(0)} req/s = ${(journaled.c50.throughput / plain.c50.throughput).toFixed(2)}x`,
+  );
+  await Promise.all([stop(unjournaled.child), stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,9 @@ import type { RepriceResult } from '../lib/pricing/reprice';
 import { formatCount, formatUsdExact } from '../components/format';
 import { E2E_ADMIN_TOKEN } from './token';
 
+/** A change made with the session cookie must say it comes from Meter's own pages, as a browser's fetch does. */
+const sameOrigin = (page: Page) => ({ origin: new URL(page.url()).origin });
+
 // UTC in the browser, so the re-price form's local times are the API's instants.
 test.use({ timezoneId: 'UTC' });
 
@@ -34,7 +37,7 @@ test('settings: a labelled key shows in the API-key filter', async ({ page }) =>
   expect(options.apiKeys.find((k) => k.apiKey === fingerprint)?.label).toBe('Search prod (e2e)');
   await expect(page.getByRole('combobox', { name: 'API key', exact: true }).locator('option', { hasText: `Search prod (e2e) (${fingerprint})` })).toHaveCount(1);
 
-  const bad = await page.request.put('/api/v1/settings/api-keys', { data: { label: 'no key' } });
+  const bad = await page.request.put('/api/v1/settings/api-keys', { data: { label: 'no key' }, headers: sameOrigin(page) });
   expect(bad.status()).toBe(400);
 });
 
@@ -74,11 +77,14 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   const summary = (await (await page.request.get(`/api/v1/reports/summary?from=${from.toISOString()}&to=${to.toISOString()}&servingPath=standard`)).json()) as SummaryReport;
   const model = summary.rows.filter((r) => !r.model.endsWith('-us') && r.promptTokens > 0).sort((a, b) => b.requests - a.requests)[0]!.model;
   const added = await page.request.post('/api/v1/settings/prices', {
+    headers: sameOrigin(page),
     data: { model, servingPath: 'standard', region: 'global', inputUsdPerMtok: '4.2', cachedInputUsdPerMtok: '0.42', outputUsdPerMtok: '8.4', effectiveFrom: yesterdayUtc },
   });
   expect(added.status()).toBe(201);
 
   const form = page.getByRole('form', { name: 'Re-price' });
+  // the form starts from the page's range once it has mounted; filling it before would be overwritten
+  await expect(form.getByLabel('From')).not.toHaveValue('');
   await form.getByLabel('From').fill(localInput(from));
   await form.getByLabel('To').fill(localInput(to));
   await expect(form.getByRole('button', { name: 'Apply re-pricing' })).toBeDisabled();
@@ -86,7 +92,7 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   const preview = page.getByTestId('reprice-preview');
   await expect(preview).toBeVisible();
 
-  const want = (await (await page.request.post('/api/v1/settings/reprice', { data: { from: from.toISOString(), to: to.toISOString(), apply: false } })).json()) as RepriceResult;
+  const want = (await (await page.request.post('/api/v1/settings/reprice', { data: { from: from.toISOString(), to: to.toISOString(), apply: false }, headers: sameOrigin(page) })).json()) as RepriceResult;
   expect(want.totals.changed).toBeGreaterThan(0);
   expect(want.byModel.find((m) => m.model === model)!.changed).toBeGreaterThan(0);
   await expect(preview.getByRole('status')).toContainText(`${formatCount(want.totals.changed)} of ${formatCount(want.totals.calls)} calls would be re-priced`);
@@ -100,13 +106,13 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   await expect(page.getByTestId('reprice-applied').getByRole('status')).toContainText(`Applied: ${formatCount(want.totals.changed)} of`);
   const after = (await (await page.request.get(`/api/v1/reports/summary?from=${from.toISOString()}&to=${to.toISOString()}`)).json()) as SummaryReport;
   expect(after.totals.spendMicros).toBe(want.totals.newMicros);
-  const again = (await (await page.request.post('/api/v1/settings/reprice', { data: { from: from.toISOString(), to: to.toISOString(), apply: false } })).json()) as RepriceResult;
+  const again = (await (await page.request.post('/api/v1/settings/reprice', { data: { from: from.toISOString(), to: to.toISOString(), apply: false }, headers: sameOrigin(page) })).json()) as RepriceResult;
   expect(again.totals.changed).toBe(0);
 });
 
 test('settings: a bad re-price request is refused with the message', async ({ page }) => {
   await login(page);
-  const res = await page.request.post('/api/v1/settings/reprice', { data: { from: 'yesterday', to: format(new Date(), 'yyyy'), apply: 'yes' } });
+  const res = await page.request.post('/api/v1/settings/reprice', { data: { from: 'yesterday', to: format(new Date(), 'yyyy'), apply: 'yes' }, headers: sameOrigin(page) });
   expect(res.status()).toBe(400);
   expect(((await res.json()) as { error: string }).error).toMatch(/from|apply/);
   const form = page.getByRole('form', { name: 'Re-price' });
