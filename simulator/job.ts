@@ -23,6 +23,8 @@ export interface Job {
   headers: Record<string, string>;
   rec: Recorder;
   delayMs: number;
+  /** Pause after the last event before the body ends (a real server's keep-alive lag). */
+  pauseBeforeEndMs: number;
   /** Present when SSE writes should be split at random points. */
   splitRng?: Rng;
 }
@@ -51,7 +53,7 @@ export function perfHeaders(job: Job): Record<string, string> {
 /** Sends stream headers (of the perf headers only TTFT can precede the body) and returns the writer. */
 export function startStream(job: Job): SseWriter {
   job.rec.head(200, { ...job.headers, 'fireworks-server-time-to-first-token': seconds(job.ttft), 'content-type': 'text/event-stream' });
-  return new SseWriter(job.rec, job.delayMs, job.splitRng);
+  return new SseWriter(job.rec, job.delayMs, job.splitRng, job.pauseBeforeEndMs);
 }
 
 export function openaiUsage(job: Job) {

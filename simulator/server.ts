@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   rateLimitHeaderUnit?: RateLimitUnit;
   /** Delay between SSE events. Default 0. */
   chunkDelayMs?: number;
+  /** Pause between a stream's last event ([DONE], message_stop) and the end of its body. Default 0. */
+  pauseBeforeEndMs?: number;
   /** Write SSE bytes in random pieces that cut events and UTF-8 characters. Default true. */
   randomSplits?: boolean;
   seed?: number;
@@ -125,6 +127,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       headers: { ...base, ...limiter.headers(apiKey, model) },
       rec,
       delayMs: delayMs ?? opts.chunkDelayMs ?? 0,
+      pauseBeforeEndMs: opts.pauseBeforeEndMs ?? 0,
       splitRng: opts.randomSplits === false ? undefined : createRng(seed ^ hash32(`split:${index}`)),
     };
     if (!request.stream && delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -16,6 +16,7 @@ export class SseWriter {
     private readonly rec: Recorder,
     private readonly delayMs: number,
     private readonly rng?: Rng,
+    private readonly pauseBeforeEndMs = 0,
   ) {}
 
   get closed(): boolean {
@@ -31,6 +32,8 @@ export class SseWriter {
   async finish(): Promise<void> {
     if (this.pending.length) await this.rec.write(this.pending);
     this.pending = Buffer.alloc(0);
+    // The terminal event is out but the body is not over yet: clients that stop at [DONE] leave here.
+    if (this.pauseBeforeEndMs > 0) await sleep(this.pauseBeforeEndMs);
     this.rec.end();
   }
 

@@ -151,7 +151,9 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   } catch (error) {
     const clientGone = abort.signal.aborted;
     res.destroy();
-    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy(), ttftMs, headers });
+    // A client may stop reading once it has the end of the stream; that call is complete.
+    if (tap?.ended) return call(completedFields());
+    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy(), ttftMs, headers, responseId: tap?.responseId ?? null });
     const failure = classifyUpstreamError(error);
     return call({ status: gatewayError(failure, '').status, errorCode: failure, ttftMs, headers });
   }

@@ -13,6 +13,11 @@ export class StreamTap {
   usage: NormalizedUsage | undefined;
   rawUsage: unknown;
   responseId: string | undefined;
+  /**
+   * The stream's end has been seen (`[DONE]`, Anthropic `message_stop`, or the usage-bearing
+   * final chunk): a client that leaves now, as openai-node 7 does at `[DONE]`, had the whole call.
+   */
+  ended = false;
 
   private readonly framer = new SseEventFramer();
   private readonly parser: EventSourceParser;
@@ -46,6 +51,7 @@ export class StreamTap {
     this.lastEvent = undefined;
     this.parser.feed(this.decoder.decode(raw));
     const data = (this.lastEvent as EventSourceMessage | undefined)?.data;
+    if (data === '[DONE]') this.ended = true;
     if (!data || data[0] !== '{') return true;
     if (this.responseId !== undefined && !USAGE_OBJECT.test(data)) return true;
     let json: Record<string, unknown>;
@@ -61,6 +67,7 @@ export class StreamTap {
     if (typeof json.id === 'string') this.responseId ??= json.id;
     if (json.usage && typeof json.usage === 'object') {
       this.takeUsage(json.usage);
+      this.ended ||= this.usage !== undefined;
       const usageOnly = Array.isArray(json.choices) && json.choices.length === 0;
       if (usageOnly && this.dropUsageOnlyChunk) return false;
     }
@@ -72,6 +79,7 @@ export class StreamTap {
     if (json.type === 'message_start' && typeof message?.id === 'string') this.responseId ??= message.id;
     // message_start carries zeros by design; only message_delta has the real counts
     if (json.type === 'message_delta') this.takeUsage(json.usage);
+    if (json.type === 'message_stop') this.ended = true;
     return true;
   }
 
