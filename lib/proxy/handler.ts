@@ -12,6 +12,7 @@ import { StreamTap } from './stream-tap';
 import { upstreamTarget } from './upstream-url';
 import { answerAfterBody, BodyTooLargeError, declaresTooLarge, readBody } from '@/lib/http/body';
 import { countedBody } from './counted-body';
+import { withIncludeUsage } from './json-splice';
 
 export interface ProxyOptions {
   upstreamBase: URL;
@@ -175,10 +176,10 @@ async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint,
   const json = parseJsonObject(raw.toString('utf8'));
   const facts = readRequestFacts(endpoint, json ?? {}, req.headers, upstreamHost);
   if (!json || !needsUsageOptIn(endpoint, json)) return { body: raw, facts, dropUsageOnlyChunk: false };
-  // Newer models report streaming usage only when asked; ask, then hide the extra chunk from the client.
-  const streamOptions = (json.stream_options ?? {}) as Record<string, unknown>;
-  const body = Buffer.from(JSON.stringify({ ...json, stream_options: { ...streamOptions, include_usage: true } }));
-  return { body, facts, dropUsageOnlyChunk: true };
+  // Newer models report streaming usage only when asked; ask (in the original bytes), then hide
+  // the extra chunk from the client.
+  const body = withIncludeUsage(raw);
+  return body ? { body, facts, dropUsageOnlyChunk: true } : { body: raw, facts, dropUsageOnlyChunk: false };
 }
 
 function needsUsageOptIn(endpoint: RecordedEndpoint, json: Record<string, unknown>): boolean {

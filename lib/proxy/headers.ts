@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
-// RFC 9110 §7.6.1 connection-specific headers, plus host (set from the upstream URL).
+// RFC 9110 §7.6.1 connection-specific headers, plus host (set from the upstream URL) and expect:
+// Node's server has already answered `100-continue` to the client, and undici refuses to send it.
 const HOP_BY_HOP = new Set([
+  'expect',
   'connection',
   'keep-alive',
   'proxy-authenticate',
