@@ -12,6 +12,7 @@ import { StreamTap } from './stream-tap';
 import { upstreamTarget } from './upstream-url';
 import { answerAfterBody, BodyTooLargeError, declaresTooLarge, readBody } from '@/lib/http/body';
 import { countedBody } from './counted-body';
+import { decodedBody, isEncoded } from './decoded-body';
 import { withIncludeUsage } from './json-splice';
 
 export interface ProxyOptions {
@@ -122,7 +123,10 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   const status = upstream.statusCode;
   const isEventStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
   const shape = endpoint === 'messages' ? 'anthropic' : 'openai';
-  const tap = facts && isEventStream ? new StreamTap(shape, prepared.dropUsageOnlyChunk) : undefined;
+  // Meter asks for an uncompressed body; an upstream that compresses anyway is passed on as it
+  // came, and its body is decoded afterwards only to read it.
+  const encoded = isEncoded(upstream.headers['content-encoding']);
+  const tap = facts && isEventStream && !encoded ? new StreamTap(shape, prepared.dropUsageOnlyChunk) : undefined;
   const collected: Buffer[] = [];
   let collectedBytes = 0;
   let ttftMs: number | null = null;
@@ -146,6 +150,10 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
         collected.push(chunk);
         collectedBytes += chunk.length;
       }
+      if (isEventStream) {
+        await write(res, chunk); // a stream is never held back
+        continue;
+      }
       if (held) await write(res, held);
       held = chunk;
     }
@@ -164,7 +172,15 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
 
   function completedFields(): Partial<CompletedCall> & Pick<CompletedCall, 'status'> {
     if (tap) return { status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null };
-    const text = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected).toString('utf8') : '';
+    const whole = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected) : Buffer.alloc(0);
+    const body = encoded ? (decodedBody(whole, upstream.headers['content-encoding'], MAX_COLLECTED_BYTES) ?? Buffer.alloc(0)) : whole;
+    if (isEventStream) {
+      const reader = new StreamTap(shape, false);
+      reader.push(body);
+      reader.end();
+      return { status, ttftMs, headers, usage: reader.usage, rawUsage: reader.rawUsage, responseId: reader.responseId ?? null };
+    }
+    const text = body.toString('utf8');
     if (status >= 400) return { status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) };
     const json = parseJsonObject(text);
     return { status, ttftMs, headers, usage: normalizeUsage(shape, json?.usage), rawUsage: json?.usage, responseId: typeof json?.id === 'string' ? json.id : null };

@@ -1,23 +1,36 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Events longer than this are passed on as they arrive, uninspected, instead of being held whole. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+
+/** Bytes to forward: a whole event (`whole`), or a piece of one that outgrew the cap. */
+export interface SseFrame {
+  bytes: Uint8Array;
+  whole: boolean;
+}
+
 /**
  * Cuts a byte stream into whole server-sent events, each returned with its own bytes untouched
  * (terminating blank line included), so a proxy can forward event by event and drop one if it must.
- * Lines may end in LF, CRLF or CR, as the SSE spec allows; an event ends at an empty line.
+ * Lines may end in LF, CRLF or CR, as the SSE spec allows; an event ends at an empty line. Holds
+ * at most one event (up to MAX_EVENT_BYTES) and looks at each byte once, so a stream without blank
+ * lines cannot make it hold the whole body or rescan it.
  */
 export class SseEventFramer {
-  private pending: Uint8Array = new Uint8Array(0);
-  private scanFrom = 0;
+  private parts: Uint8Array[] = [];
+  private held = 0;
+  private passingThrough = false;
   private atLineStart = true;
   private previousWasCR = false;
 
-  push(chunk: Uint8Array): Uint8Array[] {
-    this.pending = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
-    const events: Uint8Array[] = [];
+  constructor(private readonly maxEventBytes = MAX_EVENT_BYTES) {}
+
+  push(chunk: Uint8Array): SseFrame[] {
+    const frames: SseFrame[] = [];
     let eventStart = 0;
-    for (let i = this.scanFrom; i < this.pending.length; i++) {
-      const byte = this.pending[i];
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
       if (byte === LF && this.previousWasCR) {
         // second half of a CRLF whose CR already ended the line
         this.previousWasCR = false;
@@ -34,31 +47,50 @@ export class SseEventFramer {
       }
       // an empty line: the event is complete; keep the LF of a final CRLF with it when it is here
       let end = i + 1;
-      if (byte === CR && this.pending[end] === LF) {
+      if (byte === CR && chunk[end] === LF) {
         end++;
         i++;
         this.previousWasCR = false;
       }
-      events.push(this.pending.subarray(eventStart, end));
+      frames.push(this.complete(chunk.subarray(eventStart, end)));
       eventStart = end;
     }
-    this.pending = this.pending.subarray(eventStart);
-    this.scanFrom = this.pending.length;
-    return events;
+    const rest = chunk.subarray(eventStart);
+    if (rest.length === 0) return frames;
+    if (this.passingThrough) {
+      frames.push({ bytes: rest, whole: false });
+    } else {
+      this.parts.push(rest);
+      this.held += rest.length;
+      if (this.held > this.maxEventBytes) {
+        frames.push({ bytes: this.release(), whole: false });
+        this.passingThrough = true;
+      }
+    }
+    return frames;
   }
 
   /** Whatever arrived after the last complete event (a stream cut short, or no trailing blank line). */
   flush(): Uint8Array | null {
-    const rest = this.pending;
-    this.pending = new Uint8Array(0);
-    this.scanFrom = 0;
+    this.passingThrough = false;
+    const rest = this.release();
     return rest.length ? rest : null;
   }
-}
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+  private complete(tail: Uint8Array): SseFrame {
+    if (this.passingThrough) {
+      this.passingThrough = false;
+      return { bytes: tail, whole: false };
+    }
+    if (this.parts.length === 0) return { bytes: tail, whole: true };
+    this.parts.push(tail);
+    return { bytes: this.release(), whole: true };
+  }
+
+  private release(): Uint8Array {
+    const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    this.held = 0;
+    return out;
+  }
 }

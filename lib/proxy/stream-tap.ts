@@ -34,8 +34,8 @@ export class StreamTap {
   /** Returns the bytes to forward now. */
   push(chunk: Uint8Array): Uint8Array[] {
     const forward: Uint8Array[] = [];
-    for (const raw of this.framer.push(chunk)) {
-      if (this.inspect(raw)) forward.push(raw);
+    for (const frame of this.framer.push(chunk)) {
+      if (!frame.whole || this.inspect(frame.bytes)) forward.push(frame.bytes);
     }
     return forward;
   }

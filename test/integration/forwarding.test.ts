@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { recordedRows, startMeterProcess, type MeterProcess } from './harness';
 
@@ -23,6 +24,14 @@ before(async () => {
       captured.push({ body, headers: req.headers, rawHeaders: req.rawHeaders });
       const streamed = body.includes('"stream":true');
       const id = `cap-${captured.length}`;
+      if (req.headers['x-test-gzip']) {
+        // An upstream that compresses although Meter asked for identity.
+        const payload = streamed
+          ? `data: {"id":"${id}","choices":[{"index":0,"delta":{"content":"x"}}]}\n\ndata: {"id":"${id}","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2}}\n\ndata: [DONE]\n\n`
+          : JSON.stringify({ id, choices: [], usage: { prompt_tokens: 7, completion_tokens: 2 } });
+        res.writeHead(200, { 'content-type': streamed ? 'text/event-stream' : 'application/json', 'content-encoding': 'gzip' });
+        return res.end(gzipSync(payload));
+      }
       if (!streamed) {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ id, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }));
@@ -43,12 +52,12 @@ after(async () => {
   await new Promise((r) => upstream.close(r));
 });
 
-function post(body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function post(body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string; bytes: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(new URL('/inference/v1/chat/completions', meter.origin), { method: 'POST', headers: { authorization: 'Bearer fw_fwd', 'content-type': 'application/json', 'content-length': body.length, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), bytes: Buffer.concat(chunks), headers: res.headers }));
     });
     req.on('error', reject);
     req.end(body);
@@ -74,6 +83,23 @@ describe('byte-exact forwarding', () => {
     assert.doesNotMatch(res.body, /"usage"/, 'the client did not ask for usage and sees none');
     const [row] = (await recordedRows(meter.dbFile, 1)).filter((r) => r.upstream_id === 'cap-1');
     assert.equal(row?.prompt_tokens, 3);
+  });
+
+  it('reads usage from an upstream that compresses anyway; the client gets the compressed bytes', async () => {
+    for (const stream of [false, true]) {
+      captured = [];
+      const res = await post(Buffer.from(JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'z' }], stream })), { 'x-test-gzip': '1' });
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      assert.match(gunzipSync(res.bytes).toString(), /"prompt_tokens":7/);
+      const id = `cap-${captured.length}`;
+      const deadline = Date.now() + 5000;
+      let row;
+      while (!row && Date.now() < deadline) {
+        row = (await recordedRows(meter.dbFile, 0)).findLast((r) => r.upstream_id === id && r.prompt_tokens === 7);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(row?.completion_tokens, 2, `stream=${stream}`);
+    }
   });
 
   it('passes non-ASCII header bytes unchanged', async () => {

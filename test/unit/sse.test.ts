@@ -41,7 +41,7 @@ describe('SseEventFramer', () => {
   const text = 'data: a\n\ndata: b\r\n\r\nevent: x\rdata: c\r\rdata: tail';
   it('returns whole events with their own bytes, for LF, CRLF and CR line ends', () => {
     const framer = new SseEventFramer();
-    const events = framer.push(enc.encode(text)).map((e) => dec.decode(e));
+    const events = framer.push(enc.encode(text)).map((e) => dec.decode(e.bytes));
     assert.deepEqual(events, ['data: a\n\n', 'data: b\r\n\r\n', 'event: x\rdata: c\r\r']);
     assert.equal(dec.decode(framer.flush()!), 'data: tail');
   });
@@ -50,7 +50,7 @@ describe('SseEventFramer', () => {
     const framer = new SseEventFramer();
     const bytes = enc.encode(text);
     const events: string[] = [];
-    for (let i = 0; i < bytes.length; i++) events.push(...framer.push(bytes.subarray(i, i + 1)).map((e) => dec.decode(e)));
+    for (let i = 0; i < bytes.length; i++) events.push(...framer.push(bytes.subarray(i, i + 1)).map((e) => dec.decode(e.bytes)));
     const joined = events.join('') + dec.decode(framer.flush() ?? new Uint8Array());
     assert.equal(joined, text);
     assert.equal(events.length, 3);
@@ -109,5 +109,34 @@ describe('StreamTap', () => {
     const tap = new StreamTap('openai', false);
     runTap(tap, [bytes.subarray(0, 60)]);
     assert.equal(tap.usage, undefined);
+  });
+});
+
+describe('SseEventFramer holds at most one event', () => {
+  it('passes a stream without blank lines on as it arrives, byte for byte, and frames the next event again', () => {
+    const framer = new SseEventFramer(64 * 1024);
+    const big = new Uint8Array(20 * 1024 * 1024).fill(0x61); // 20 MB of "a", no line end
+    let forwarded = 0;
+    let mostHeld = 0;
+    for (let at = 0; at < big.length; at += 65_536) {
+      const frames = framer.push(big.subarray(at, at + 65_536));
+      forwarded += frames.reduce((n, f) => n + f.bytes.length, 0);
+      mostHeld = Math.max(mostHeld, at + 65_536 - forwarded);
+      assert.ok(frames.every((f) => !f.whole));
+    }
+    assert.ok(mostHeld <= 64 * 1024 + 65_536, `held ${mostHeld} bytes`);
+    const end = framer.push(enc.encode('\n\ndata: {"x":1}\n\n'));
+    assert.deepEqual(end.map((f) => f.whole), [false, true]);
+    assert.equal(forwarded + end.reduce((n, f) => n + f.bytes.length, 0), big.length + 17);
+    assert.equal(dec.decode(end[1]!.bytes), 'data: {"x":1}\n\n');
+  });
+
+  it('still reads usage after an oversized event', () => {
+    const tap = new StreamTap('openai', false);
+    const huge = `data: {"id":"cmpl-9","pad":"${'x'.repeat(2 * 1024 * 1024)}"}\n\n`;
+    const out = runTap(tap, splitAt(enc.encode(huge + openAIStream), seededCuts(huge.length, 3)));
+    assert.equal(out, huge + openAIStream);
+    assert.equal(tap.usage?.promptTokens, 1200);
+    assert.equal(tap.ended, true);
   });
 });
