@@ -30,8 +30,10 @@ test('requests: rows equal the API, paging by cursor both ways', async ({ page }
   expect(first.rows.length).toBe(50);
   expect(first.nextCursor).not.toBeNull();
   expect(await shownIds(page)).toEqual(first.rows.map((r) => r.id));
-  const unpriced = first.rows.findIndex((r) => r.unpriced);
+  const unpriced = first.rows.findIndex((r) => r.costState === 'unpriced');
   if (unpriced >= 0) await expect(rows.nth(unpriced).locator('td').nth(8)).toHaveText('unpriced');
+  const unknown = first.rows.findIndex((r) => r.costState === 'usage_unknown');
+  if (unknown >= 0) await expect(rows.nth(unknown).locator('td').nth(8)).toHaveText('usage unknown');
 
   await page.getByRole('button', { name: 'Next page →' }).click();
   await expect(page.getByTestId('page-number')).toContainText('Page 2');

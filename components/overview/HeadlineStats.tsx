@@ -1,10 +1,17 @@
 'use client';
 
 import type { OverviewTotals } from '@/lib/analytics/overview-totals';
+import type { UsageTotals } from '@/lib/analytics/totals';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';
 import { QueryState } from '../QueryState';
 import { StatCard } from '../StatCard';
+
+/** Priced calls among those with usage: calls without usage have nothing to price and do not count. */
+function pricingCoverage(t: UsageTotals): number | null {
+  const withUsage = t.requests - t.usageUnknownRequests;
+  return withUsage > 0 ? (withUsage - t.unpricedRequests) / withUsage : null;
+}
 
 /** The team lead's answers at a glance, each against the previous period. */
 export function HeadlineStats() {
@@ -19,7 +26,8 @@ export function HeadlineStats() {
           <StatCard testId="stat-hit-rate" label="Cache hit rate (token-weighted)" value={formatPercent(c.hitRate)} current={c.hitRate} previous={p.hitRate} riseIs="good" />
           <StatCard testId="stat-savings" label="Cache savings" value={formatUsd(c.cacheSavingsMicros)} current={c.cacheSavingsMicros} previous={p.cacheSavingsMicros} riseIs="good" />
           <StatCard testId="stat-premium" label="Priority + Fast premium over Standard" value={formatUsd(c.premiumMicros)} current={c.premiumMicros} previous={p.premiumMicros} riseIs="bad" />
-          <StatCard testId="stat-unpriced" label="Unpriced requests" value={formatCount(c.unpricedRequests)} current={c.unpricedRequests} previous={p.unpricedRequests} riseIs="bad" />
+          <StatCard testId="stat-unpriced" label="Unpriced (pricing coverage)" value={`${formatCount(c.unpricedRequests)} (${formatPercent(pricingCoverage(c))})`} current={c.unpricedRequests} previous={p.unpricedRequests} riseIs="bad" />
+          <StatCard testId="stat-usage-unknown" label="Usage unknown (hang-ups, errors)" value={formatCount(c.usageUnknownRequests)} current={c.usageUnknownRequests} previous={p.usageUnknownRequests} riseIs="bad" />
           <StatCard label="Errors (429 / 503)" value={`${formatCount(c.errors)} (${formatCount(c.rateLimited)} / ${formatCount(c.overloaded)})`} current={c.errors} previous={p.errors} riseIs="bad" />
         </div>
       )}

@@ -1,5 +1,6 @@
 'use client';
 
+import { COST_STATE_REASONS, costState } from '@/lib/pricing/cost-state';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import type { RequestDetail } from '@/lib/analytics/request-detail';
@@ -29,8 +30,7 @@ function Section({ title, items }: { title: string; items: [string, ReactNode][]
 function Detail({ detail }: { detail: RequestDetail }) {
   const r = detail.request;
   const p = detail.price;
-  const billable = r.status < 400 || r.status === 499;
-  const unpriced = r.costTotalMicros === null && billable;
+  const state = costState(r.promptTokens, r.costTotalMicros);
   const uncached = r.promptTokens === null ? null : r.promptTokens - (r.cachedPromptTokens ?? 0);
   const premium = r.costTotalMicros !== null && r.standardCostMicros !== null ? r.costTotalMicros - r.standardCostMicros : null;
   return (
@@ -63,10 +63,10 @@ function Detail({ detail }: { detail: RequestDetail }) {
       <Section
         title="Cost"
         items={
-          unpriced
-            ? [['Total', <span key="u" className="unpriced">unpriced: no price for this model and serving path</span>]]
-            : !billable && r.costTotalMicros === null
-              ? [['Total', 'not billed (failed call)']]
+          state === 'unpriced'
+            ? [['Total', <span key="u" className="unpriced">unpriced: {COST_STATE_REASONS.unpriced}</span>]]
+            : state === 'usage_unknown'
+              ? [['Total', `usage unknown: ${COST_STATE_REASONS.usage_unknown}`]]
               : [
                   ['Input (uncached)', usd(r.costInputMicros)],
                   ['Cached input', usd(r.costCachedInputMicros)],

@@ -1,5 +1,6 @@
 'use client';
 
+import { COST_STATE_LABELS, COST_STATE_REASONS } from '@/lib/pricing/cost-state';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RequestLogPage, RequestLogRow } from '@/lib/analytics/request-log';
 import { useAnalytics } from '@/lib/client/use-analytics';
@@ -21,9 +22,9 @@ const STATUSES: Record<string, string> = {
 const tokens = (v: number | null) => (v === null ? '—' : formatCount(v));
 
 function Cost({ row }: { row: RequestLogRow }) {
-  if (row.unpriced) return <span className="unpriced">unpriced</span>;
-  if (row.costTotalMicros === null) return <span className="muted">—</span>;
-  return <>{formatUsdExact(row.costTotalMicros)}</>;
+  if (row.costState === 'unpriced') return <span className="unpriced" title={COST_STATE_REASONS.unpriced}>unpriced</span>;
+  if (row.costState === 'usage_unknown') return <span className="muted" title={COST_STATE_REASONS.usage_unknown}>{COST_STATE_LABELS.usage_unknown}</span>;
+  return <>{formatUsdExact(row.costTotalMicros!)}</>;
 }
 
 function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (id: number) => void; selected: number | null }) {

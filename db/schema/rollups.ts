@@ -8,7 +8,8 @@ function usageMeasures() {
     errors: integer('errors').notNull(), // status >= 400 (499 included)
     rateLimited: integer('rate_limited').notNull(), // 429
     overloaded: integer('overloaded').notNull(), // 503
-    unpriced: integer('unpriced').notNull(), // billable (2xx/3xx or 499) but no known price
+    unpriced: integer('unpriced').notNull(), // usage known, no price row (lib/pricing/cost-state.ts)
+    usageUnknown: integer('usage_unknown').notNull().default(0), // no usage: hang-ups, errors, cut streams
     promptTokens: integer('prompt_tokens').notNull(),
     cachedTokens: integer('cached_tokens').notNull(),
     completionTokens: integer('completion_tokens').notNull(),

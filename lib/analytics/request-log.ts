@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
 import type { Db } from '@/db/client';
 import { filterClause } from './facts';
 import { filtersSchema } from './filters';
@@ -58,8 +59,8 @@ export interface RequestLogRow {
   cachedPromptTokens: number | null;
   completionTokens: number | null;
   costTotalMicros: number | null;
-  /** Billable (2xx/3xx or 499) with no known price: shown as "unpriced", never $0. */
-  unpriced: boolean;
+  /** Priced, unpriced (a price to add) or usage unknown (nothing to price); never $0 for the last two. */
+  costState: CostState;
   durationMs: number;
   ttftMs: number | null;
 }
@@ -96,14 +97,14 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
   }
   const wanted = input.limit + 1;
   const select = (search: string, searchParams: (string | number)[], limit: number) =>
-    query<Omit<RequestLogRow, 'stream' | 'unpriced'> & { stream: number; unpriced: number }>(
+    query<Omit<RequestLogRow, 'stream'> & { stream: number }>(
       db,
       `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
          error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
          upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
          team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
          completion_tokens AS completionTokens, cost_total_micros AS costTotalMicros,
-         (cost_total_micros IS NULL AND (status < 400 OR status = 499)) AS unpriced, duration_ms AS durationMs, ttft_ms AS ttftMs
+         ${COST_STATE_CASE_SQL} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
        FROM requests WHERE ${where}${search} ORDER BY started_at DESC, id DESC LIMIT ?`,
       [...params, ...searchParams, limit],
     );
@@ -127,7 +128,7 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
       newest = low - 1;
     }
   }
-  const rows = found.slice(0, input.limit).map((r) => ({ ...r, stream: r.stream === 1, unpriced: r.unpriced === 1 }));
+  const rows = found.slice(0, input.limit).map((r) => ({ ...r, stream: r.stream === 1 }));
   const last = rows.at(-1);
   return { rows, nextCursor: found.length > input.limit && last ? encodeCursor(last) : null };
 }

@@ -14,6 +14,7 @@ export interface SummaryFigures {
   spendMicros: number;
   cacheSavingsMicros: number;
   unpricedRequests: number;
+  usageUnknownRequests: number;
 }
 
 export interface SummaryRow extends SummaryFigures {
@@ -39,9 +40,9 @@ export interface SummaryReport {
 export const summaryQuerySchema = filtersSchema.and(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }));
 export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
-const FIGURES = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'spendMicros', 'cacheSavingsMicros', 'unpricedRequests'] as const;
+const FIGURES = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'spendMicros', 'cacheSavingsMicros', 'unpricedRequests', 'usageUnknownRequests'] as const;
 
-const zero = (): SummaryFigures => ({ requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, unpricedRequests: 0 });
+const zero = (): SummaryFigures => ({ requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, unpricedRequests: 0, usageUnknownRequests: 0 });
 
 type Counted = SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string; rowCount: number } & {
   [F in (typeof FIGURES)[number] as `total_${F}`]: number;
@@ -61,7 +62,8 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number }): Su
        SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
          sum(sign * requests) AS requests, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
          sum(sign * completion_tokens) AS completionTokens, sum(sign * cost_micros) AS spendMicros,
-         sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests
+         sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests,
+         sum(sign * usage_unknown) AS usageUnknownRequests
        FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0
      )
      SELECT *, count(*) OVER () AS rowCount, ${FIGURES.map((f) => `sum(${f}) OVER () AS total_${f}`).join(', ')}
@@ -79,6 +81,7 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number }): Su
       day: facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
       requests: r.requests, promptTokens: r.promptTokens, cachedTokens: r.cachedTokens, completionTokens: r.completionTokens,
       spendMicros: r.spendMicros, cacheSavingsMicros: r.cacheSavingsMicros, unpricedRequests: r.unpricedRequests,
+      usageUnknownRequests: r.usageUnknownRequests,
     })),
     rowCount: first?.rowCount ?? 0,
     totals,

@@ -12,7 +12,10 @@ export interface UsageTotals {
   errors: number;
   rateLimited: number;
   overloaded: number;
+  /** Usage known, no price row. */
   unpricedRequests: number;
+  /** No usage to price: hang-ups, errors, cut streams. */
+  usageUnknownRequests: number;
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;
@@ -29,7 +32,7 @@ export interface UsageTotals {
 export const TOTALS_SELECT = `
   coalesce(sum(requests), 0) AS requests, coalesce(sum(errors), 0) AS errors,
   coalesce(sum(rate_limited), 0) AS rateLimited, coalesce(sum(overloaded), 0) AS overloaded,
-  coalesce(sum(unpriced), 0) AS unpricedRequests, coalesce(sum(prompt_tokens), 0) AS promptTokens,
+  coalesce(sum(unpriced), 0) AS unpricedRequests, coalesce(sum(usage_unknown), 0) AS usageUnknownRequests, coalesce(sum(prompt_tokens), 0) AS promptTokens,
   coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(completion_tokens), 0) AS completionTokens,
   coalesce(sum(cost_micros), 0) AS spendMicros, coalesce(sum(savings_micros), 0) AS cacheSavingsMicros,
   coalesce(sum(premium_cost_micros), 0) - coalesce(sum(standard_cost_micros), 0) AS premiumMicros,

@@ -3,10 +3,11 @@
 import {
   booleanCellSql, containsAnySql, exactSql, inertSql, isoTimeCellSql, microsCellSql, QUOTED_CHARS, quotedSql, textCellSql,
 } from './csv-sql';
+import { COST_STATE_CASE_SQL } from '@/lib/pricing/cost-state';
 
 interface Cell {
   /** `text` gets textCell's formula guard, `plain` (values the app chooses) only quoting, as in csvRecord. */
-  kind: 'text' | 'plain' | 'integer' | 'boolean' | 'priced' | 'micros' | 'isoTime';
+  kind: 'text' | 'plain' | 'integer' | 'boolean' | 'priced' | 'costState' | 'micros' | 'isoTime';
   col: string;
 }
 
@@ -17,7 +18,7 @@ const CELLS: Cell[] = [
   { kind: 'plain', col: 'endpoint' }, { kind: 'boolean', col: 'stream' }, { kind: 'integer', col: 'status' },
   { kind: 'text', col: 'error_code' }, { kind: 'integer', col: 'prompt_tokens' }, { kind: 'integer', col: 'cached_prompt_tokens' },
   { kind: 'integer', col: 'completion_tokens' }, { kind: 'micros', col: 'cost_total_micros' }, { kind: 'micros', col: 'cache_savings_micros' },
-  { kind: 'priced', col: 'cost_total_micros' }, { kind: 'text', col: 'session_affinity' }, { kind: 'text', col: '"user"' },
+  { kind: 'priced', col: 'cost_total_micros' }, { kind: 'costState', col: 'prompt_tokens' }, { kind: 'text', col: 'session_affinity' }, { kind: 'text', col: '"user"' },
   { kind: 'text', col: 'tags' }, { kind: 'text', col: 'team' }, { kind: 'text', col: 'project' }, { kind: 'text', col: 'environment' },
   { kind: 'integer', col: 'duration_ms' }, { kind: 'integer', col: 'ttft_ms' }, { kind: 'text', col: 'upstream_request_id' },
   { kind: 'integer', col: 'price_id' },
@@ -48,6 +49,8 @@ function cellSql(cell: Cell, perCell: boolean): string {
       return booleanCellSql(cell.col);
     case 'priced':
       return booleanCellSql(`${cell.col} IS NOT NULL`);
+    case 'costState':
+      return COST_STATE_CASE_SQL; // one of three fixed words: nothing to quote
     case 'micros':
       return microsCellSql(cell.col);
     case 'isoTime':

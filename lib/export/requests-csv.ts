@@ -8,7 +8,7 @@ import { requestPageSql } from './request-csv-sql';
 export const REQUEST_CSV_COLUMNS = [
   'upstream_id', 'started_at', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status',
   'error_code', 'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens', 'cost_usd', 'cache_savings_usd',
-  'priced', 'session_affinity', 'user', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms',
+  'priced', 'cost_status', 'session_affinity', 'user', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms',
   'x_request_id', 'price_id',
 ] as const;
 

@@ -6,7 +6,7 @@ import { csvRecords, textCell } from './csv-cells';
 
 export const SUMMARY_CSV_COLUMNS = [
   'day', 'serving_path', 'model', 'api_key', 'api_key_label', 'requests', 'prompt_tokens', 'cached_tokens',
-  'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests',
+  'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests', 'usage_unknown_requests',
 ] as const;
 
 /** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, fixed 6-decimal dollars. */
@@ -14,7 +14,7 @@ export function summaryCsv(report: SummaryReport): string {
   const records = report.rows.map((r) => [
     r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), r.requests,
     r.promptTokens, r.cachedTokens, r.completionTokens, microsToUsdString(r.spendMicros),
-    microsToUsdString(r.cacheSavingsMicros), r.unpricedRequests,
+    microsToUsdString(r.cacheSavingsMicros), r.unpricedRequests, r.usageUnknownRequests,
   ]);
   return csvRecords([SUMMARY_CSV_COLUMNS, ...records]);
 }

@@ -1,3 +1,5 @@
+import { COST_STATE_SQL } from '@/lib/pricing/cost-state';
+
 /**
  * How a raw request row counts in the usage rollups, written once in SQL and used both to maintain
  * them at ingest and to total the raw rows at a range's partial-hour edges, so the two can never
@@ -31,7 +33,7 @@ export interface UsageRollup {
 }
 
 export const MEASURES = [
-  'requests', 'errors', 'rate_limited', 'overloaded', 'unpriced', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
+  'requests', 'errors', 'rate_limited', 'overloaded', 'unpriced', 'usage_unknown', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
   'cost_micros', 'savings_micros', 'standard_cost_micros', 'premium_cost_micros', 'hit_rate_ppm_sum', 'requests_with_prompt',
 ] as const;
 
@@ -48,7 +50,8 @@ export const RAW_MEASURES_SELECT = `
     sum(status >= 400) AS errors,
     sum(status = 429) AS rate_limited,
     sum(status = 503) AS overloaded,
-    sum(cost_total_micros IS NULL AND (status < 400 OR status = 499)) AS unpriced,
+    sum(${COST_STATE_SQL.unpriced}) AS unpriced,
+    sum(${COST_STATE_SQL.usage_unknown}) AS usage_unknown,
     coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
     coalesce(sum(cached_prompt_tokens), 0) AS cached_tokens,
     coalesce(sum(completion_tokens), 0) AS completion_tokens,

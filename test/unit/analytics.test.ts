@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rerunMigrationBackfill } from '../support/migrations';
+import { rerunMigrationBackfill, rerunMigrationUpdates } from '../support/migrations';
 import { assertRollupsMatchRaw } from '../support/rollups';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,7 +64,8 @@ function bruteForce(f: Filters) {
     spendMicros: sum((r) => r.costTotalMicros),
     promptTokens: sum((r) => r.promptTokens),
     cachedTokens: sum((r) => r.cachedPromptTokens),
-    unpricedRequests: rows.filter((r) => r.costTotalMicros === null && (r.status < 400 || r.status === 499)).length,
+    unpricedRequests: rows.filter((r) => r.promptTokens !== null && r.costTotalMicros === null).length,
+    usageUnknownRequests: rows.filter((r) => r.promptTokens === null).length,
     premiumMicros: sum((r) => (r.standardCostMicros === null ? 0 : r.costTotalMicros! - r.standardCostMicros)),
     rateLimited: rows.filter((r) => r.status === 429).length,
   };
@@ -79,10 +80,23 @@ describe('rollups maintained at ingest', () => {
     const table = 'SELECT * FROM usage_quarter_hourly_by_key ORDER BY quarter_start, model, serving_path, region, api_key';
     const before = db.$client.prepare(table).all();
     rerunMigrationBackfill(db, 'usage_quarter_hourly_by_key', 'usage_quarter_hourly_by_key');
+    rerunMigrationUpdates(db, 'cost_states'); // 0008 counted the old "unpriced"; 0010 splits it
     assert.ok(before.length > 0);
     assert.deepEqual(db.$client.prepare(table).all(), before);
     const { sql } = db.$client.prepare("SELECT sql FROM sqlite_master WHERE name = 'usage_quarter_hourly_by_key'").get() as { sql: string };
     assert.match(sql, /WITHOUT ROWID\s*$/);
+  });
+
+  it('the cost-state migration splits unpriced from usage unknown in every rollup, as the raw rows say', () => {
+    const tables = ['usage_hourly', 'usage_daily', 'usage_hourly_compact', 'usage_hourly_by_key', 'usage_daily_by_key', 'usage_quarter_hourly_by_key'];
+    // what an older Meter left: hang-ups and errors counted as unpriced, nothing as usage unknown
+    for (const t of tables) db.$client.exec(`UPDATE ${t} SET unpriced = unpriced + usage_unknown, usage_unknown = 0`);
+    const mixed = db.$client.prepare('SELECT sum(usage_unknown) AS u FROM usage_daily').get() as { u: number };
+    assert.equal(mixed.u, 0);
+    rerunMigrationUpdates(db, 'cost_states');
+    assertRollupsMatchRaw(db);
+    const split = db.$client.prepare('SELECT sum(unpriced) AS p, sum(usage_unknown) AS u FROM usage_daily').get() as { p: number; u: number };
+    assert.ok(split.p > 0 && split.u > 0, JSON.stringify(split));
   });
 
   it('give exact totals for ranges that cut hours at both ends, with filters', () => {

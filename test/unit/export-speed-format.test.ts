@@ -38,13 +38,13 @@ function csvRecord(r: Row): (string | number)[] {
   return [
     textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
     stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
-    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false',
+    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false', prompt === null ? 'usage_unknown' : cost === null ? 'unpriced' : 'priced',
     textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
     ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
   ];
 }
 const HEADER = 'upstream_id,started_at,api_key,model,serving_path,region,endpoint,stream,status,error_code,prompt_tokens,cached_prompt_tokens,' +
-  'completion_tokens,cost_usd,cache_savings_usd,priced,session_affinity,user,tags,team,project,environment,duration_ms,ttft_ms,x_request_id,price_id\r\n';
+  'completion_tokens,cost_usd,cache_savings_usd,priced,cost_status,session_affinity,user,tags,team,project,environment,duration_ms,ttft_ms,x_request_id,price_id\r\n';
 const FILTER_COLUMNS: Record<keyof ExportFilters, string> = {
   apiKey: 'api_key', team: 'team', project: 'project', environment: 'environment', model: 'model', servingPath: 'serving_path', region: 'region',
 };

@@ -95,7 +95,7 @@ describe('summary report', () => {
         w.requests++;
         w.spendMicros += row.costTotalMicros ?? 0;
         w.promptTokens += row.promptTokens ?? 0;
-        if (row.costTotalMicros === null && (row.status < 400 || row.status === 499)) w.unpricedRequests++;
+        if (row.promptTokens !== null && row.costTotalMicros === null) w.unpricedRequests++;
         want.set(key, w);
       }
       const report = summaryReport(db, f);
@@ -170,7 +170,7 @@ describe('summary CSV', () => {
   it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', () => {
     const report = summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
     const text = summaryCsv(report);
-    assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests\r\n'));
+    assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests\r\n'));
     assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
     assert.ok(text.includes(`,"'=HYPERLINK(""x"")",`), 'formula model neutralised and quoted');
     assert.ok(text.includes(",'+k3,"), 'formula-like key neutralised');

@@ -117,11 +117,11 @@ describe('request log', () => {
     for (const row of rows) {
       const r = byId.get(row.id)!;
       assert.equal(row.costTotalMicros, r.costTotalMicros);
-      assert.equal(row.unpriced, r.costTotalMicros === null && (r.status < 400 || r.status === 499));
+      assert.equal(row.costState, r.promptTokens === null ? 'usage_unknown' : r.costTotalMicros === null ? 'unpriced' : 'priced');
       assert.equal(row.stream, r.stream);
       assert.equal(row.apiKeyLabel, r.apiKey === 'k1' ? 'Search prod' : null);
     }
-    assert.ok(rows.some((r) => r.unpriced) && rows.some((r) => !r.unpriced && r.costTotalMicros === null));
+    assert.ok(rows.some((r) => r.costState === 'unpriced') && rows.some((r) => r.costState === 'usage_unknown'));
   });
 
   it('rejects bad cursors, sizes and statuses', () => {

@@ -139,7 +139,7 @@ describe('re-pricing', () => {
       const after = priceCall(table, { model: r.model, servingPath: r.servingPath as ServingPath, region: r.region as Region, at: new Date(r.startedAt) }, tokens).cost?.totalMicros ?? null;
       want.oldMicros += r.costTotalMicros ?? 0;
       want.newMicros += after ?? 0;
-      if (after === null) unpricedAfter++; // every call here is billable (200 or 499)
+      if (after === null && r.promptTokens !== null) unpricedAfter++; // a call without usage is usage unknown, not unpriced
       if (r.costTotalMicros === null && after !== null) want.becomePriced++;
       if (r.costTotalMicros !== null && after === null) want.becomeUnpriced++;
     }
