@@ -72,8 +72,10 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
   });
   if (split.hours) {
     const hours = rateLimitHours(filters, split.hours, params);
-    candidates.push(`SELECT model, coalesce(api_key, '${ALL_KEYS}'), peak_minute_start, peak_prompt_tokens, peak_uncached_prompt_tokens,
-       peak_generated_tokens, peak_limit_prompt_tpm, peak_limit_uncached_prompt_tpm, peak_limit_generated_tpm, peak_share,
+    // Named like the minute candidates: with no partial hours at the edges, this one names the union's columns.
+    candidates.push(`SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, peak_minute_start AS t, peak_prompt_tokens AS prompt,
+       peak_uncached_prompt_tokens AS uncached, peak_generated_tokens AS generated, peak_limit_prompt_tpm AS limit_prompt,
+       peak_limit_uncached_prompt_tpm AS limit_uncached, peak_limit_generated_tpm AS limit_generated, peak_share AS share,
        requests, rate_limited, overloaded FROM (${hours})`);
   }
   const peaks = query<PeakRow>(

@@ -75,6 +75,14 @@ describe('rate-limit headroom', () => {
     assert.deepEqual([a.requests, a.rateLimited, a.overloaded], [6, 1, 1]);
   });
 
+  it('answers a range whose ends are whole UTC hours (read from the hourly rollup alone)', () => {
+    const whole = filtersSchema.parse({ from: new Date(T0 - 24 * HOUR).toISOString(), to: new Date(T0 + 24 * HOUR).toISOString() });
+    const a = rateLimitHeadroom(db, whole).rows.find((r) => r.model === A)!;
+    assert.equal(a.peak.t, T0 + HOUR + 3 * MIN);
+    assert.equal(a.peak.generatedTokens, 9_000);
+    assert.deepEqual([a.requests, a.rateLimited, a.overloaded], [6, 1, 1]);
+  });
+
   it('reports headroom and what caching bought at the peak minute', () => {
     const f = filters({ to: new Date(T0 + HOUR).toISOString() });
     const a = rateLimitHeadroom(db, f).rows.find((r) => r.model === A)!;
