@@ -1,5 +1,6 @@
 'use client';
 
+import { SERVING_PATH_LIST } from '@/lib/pricing/serving-paths';
 import { useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
@@ -29,7 +30,7 @@ export function FilterBar() {
     project: (options.data?.projects ?? []).map((v) => ({ value: v, label: v })),
     environment: (options.data?.environments ?? []).map((v) => ({ value: v, label: v })),
     model: (options.data?.models ?? []).map((v) => ({ value: v, label: v.replace(/^accounts\/fireworks\/(models|routers)\//, '') })),
-    servingPath: ['standard', 'priority', 'fast', 'batch'].map((v) => ({ value: v, label: v })),
+    servingPath: SERVING_PATH_LIST.map((p) => ({ value: p.id, label: p.label })),
     region: ['global', 'us'].map((v) => ({ value: v, label: v })),
   };
   const range = resolveRange(view);

@@ -1,5 +1,5 @@
 // Shared formatters so every page and chart shows money, tokens and rates the same way.
-import type { ServingPath } from '@/lib/pricing/types';
+import { SERVING_PATH_LIST, type ServingPath } from '@/lib/pricing/serving-paths';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const usdPrecise = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
@@ -40,12 +40,7 @@ export function formatTime(t: number, bucket: 'minute' | 'hour' | 'day'): string
   return (bucket === 'day' ? dayOfMonth : dayAndTime).format(t);
 }
 
-export const SERVING_PATH_COLORS = {
-  standard: '#6366f1',
-  priority: '#f59e0b',
-  fast: '#10b981',
-  batch: '#64748b',
-} as const satisfies Record<ServingPath, string>;
+export const SERVING_PATH_COLORS = Object.fromEntries(SERVING_PATH_LIST.map((p) => [p.id, p.colour])) as Record<ServingPath, string>;
 
 /** A moment to the second in the viewer's zone, for single calls. */
 export function formatDateTime(t: number): string {

@@ -23,6 +23,14 @@ const configSchema = z.object({
   JOURNAL_FSYNC_MS: z.coerce.number().int().min(0).default(0),
   /** Fireworks documents the limit headers as per second; live captures show per-minute values. UNCONFIRMED. */
   RATE_LIMIT_HEADER_UNIT: z.enum(['tpm', 'tps']).default('tpm'),
+  /** Spot's price as a percent of Standard. UNCONFIRMED: Fireworks' Spot page says 30% below (70), its large-workloads page 50%. */
+  SPOT_PRICE_PERCENT: z.coerce.number().int().min(1).max(100).default(70),
+  /** Whether `service_tier: "spot"` selects Spot (UNCONFIRMED: the pages disagree); `-spot` model ids always do. */
+  SERVICE_TIER_SPOT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Whether `service_tier: "flex"` selects Flex (the SDK says other tiers are served as default). */
+  SERVICE_TIER_FLEX: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Model-id suffixes that select Flex (comma-separated). UNCONFIRMED: Flex's id form is not documented yet. */
+  FLEX_MODEL_SUFFIXES: z.string().default('-flex').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Cached-token discount for size-based models, in basis points of the input price. UNCONFIRMED upstream. */
   SIZE_BASED_CACHED_RATIO_BP: z.coerce.number().int().min(0).max(10000).default(5000),
   UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),

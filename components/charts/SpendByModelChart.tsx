@@ -2,9 +2,9 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelSpendRow } from '@/lib/analytics/spend-by-model';
+import { SERVING_PATH_INFO, SERVING_PATHS } from '@/lib/pricing/serving-paths';
 import { formatModel, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
 
-const PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
 const SHOWN = 12;
 
 /**
@@ -15,8 +15,9 @@ export function SpendByModelChart({ rows }: { rows: ModelSpendRow[] }) {
   const data = rows
     .filter((r) => r.spendMicros > 0)
     .slice(0, SHOWN)
-    .map((r) => ({ name: `${formatModel(r.model)} · ${r.servingPath}`, ...Object.fromEntries(PATHS.map((p) => [p, p === r.servingPath ? r.spendMicros : null])) }));
+    .map((r) => ({ name: `${formatModel(r.model)} · ${r.servingPath}`, path: r.servingPath, ...Object.fromEntries(SERVING_PATHS.map((p) => [p, p === r.servingPath ? r.spendMicros : null])) }));
   if (data.length === 0) return null;
+  const paths = SERVING_PATHS.filter((p) => data.some((d) => d.path === p));
   return (
     <ResponsiveContainer width="100%" height={60 + data.length * 28}>
       <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 16, left: 8 }}>
@@ -25,8 +26,8 @@ export function SpendByModelChart({ rows }: { rows: ModelSpendRow[] }) {
         <YAxis type="category" dataKey="name" stroke="var(--muted)" fontSize={12} width={210} interval={0} />
         <Tooltip formatter={(v) => formatUsdExact(Number(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend verticalAlign="top" />
-        {PATHS.map((p) => (
-          <Bar key={p} dataKey={p} name={p} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />
+        {paths.map((p) => (
+          <Bar key={p} dataKey={p} name={SERVING_PATH_INFO[p].label} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />
         ))}
       </BarChart>
     </ResponsiveContainer>

@@ -1,5 +1,6 @@
 'use client';
 
+import { CATALOG_PATHS, SERVING_PATH_INFO } from '@/lib/pricing/serving-paths';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { PriceRecord } from '@/db/schema';
@@ -32,7 +33,7 @@ export function AddPriceForm() {
         <label>
           Serving path
           <select value={fields.servingPath} onChange={set('servingPath')}>
-            {['standard', 'priority', 'fast'].map((p) => <option key={p} value={p}>{p}</option>)}
+            {CATALOG_PATHS.map((p) => <option key={p} value={p}>{SERVING_PATH_INFO[p].label}</option>)}
           </select>
         </label>
         <label>

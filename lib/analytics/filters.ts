@@ -14,7 +14,8 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'tz must be an IANA time zone such as Europe/Berlin');
 
-export const SERVING_PATHS = ['standard', 'priority', 'fast', 'batch'] as const;
+export { SERVING_PATHS } from '@/lib/pricing/serving-paths';
+import { SERVING_PATHS } from '@/lib/pricing/serving-paths';
 export const REGIONS = ['global', 'us'] as const;
 
 const bothDates = (f: { from: unknown; to: unknown }) => f.from instanceof Date && f.to instanceof Date;

@@ -22,7 +22,7 @@ export function spendOverTimeByServingPath(db: Db, filters: Filters): SpendOverT
   );
   const fine = new Map<number, SpendPoint>();
   for (const row of rows) {
-    const point = fine.get(row.t) ?? { t: row.t, standard: 0, priority: 0, fast: 0, batch: 0 };
+    const point = fine.get(row.t) ?? ({ t: row.t, ...Object.fromEntries(SERVING_PATHS.map((p) => [p, 0])) } as SpendPoint);
     point[row.servingPath as keyof Omit<SpendPoint, 't'>] += row.spend;
     fine.set(row.t, point);
   }

@@ -1,3 +1,4 @@
+import { CATALOG_PATHS } from './serving-paths';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -55,7 +56,7 @@ const modelId = z.string().min(1).regex(/^[A-Za-z0-9._:/-]+$/, 'model id has une
 
 const priceCsvRow = z.object({
   model: modelId,
-  serving_path: z.enum(['standard', 'priority', 'fast', 'batch']),
+  serving_path: z.enum(CATALOG_PATHS),
   region: z.enum(['global', 'us']),
   input_usd_per_mtok: usd,
   cached_input_usd_per_mtok: usd.or(z.literal('')),

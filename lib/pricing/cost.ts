@@ -1,4 +1,4 @@
-import type { Cost, PriceRow, TokenCounts } from './types';
+import type { Cost, PriceRow, ServingPath, TokenCounts } from './types';
 
 /**
  * Exact cost arithmetic.
@@ -56,26 +56,31 @@ export function computeCost(tokens: TokenCounts, price: PriceRow): Cost {
 }
 
 /**
- * Batch price: 50% of each rate of the given (standard) row, including the cached rate
- * (the batch cached rate is UNCONFIRMED in the docs; 50% of the model's cached rate is assumed).
- *
- * Exactness: rates stay integer micros. The catalog loader rejects odd micro rates on standard
- * rows, so halving a catalog row is always exact; an odd rate passed here throws instead of
- * silently rounding.
+ * A derived path's price: `percent` of each rate of the given Standard row (cached rate included;
+ * Batch's cached share is UNCONFIRMED in the docs and assumed to be the same). Rates stay whole
+ * micro-dollars; a share that would not be whole is rounded half up, and the row's source says so.
  */
+export function derivedPrice(row: PriceRow, servingPath: ServingPath, percent: number): PriceRow {
+  let rounded = false;
+  const share = (v: number) => {
+    const exact = (v * percent) / 100;
+    if (Number.isInteger(exact)) return exact;
+    rounded = true;
+    return Math.floor(exact + 0.5);
+  };
+  const rates = {
+    inputMicrosPerMtok: share(row.inputMicrosPerMtok),
+    cachedInputMicrosPerMtok: share(row.cachedInputMicrosPerMtok),
+    outputMicrosPerMtok: share(row.outputMicrosPerMtok),
+  };
+  return { ...row, ...rates, servingPath, source: `${row.source}; ${servingPath} = ${percent}% of Standard${rounded ? ' (rates rounded to whole micro-dollars)' : ''}` };
+}
+
+/** Batch: 50% of the Standard row; catalog Standard rows are even, so this is always exact. */
 export function batchPrice(row: PriceRow): PriceRow {
-  const half = (name: string, v: number): number => {
-    if (!Number.isSafeInteger(v) || v % 2 !== 0) {
-      throw new RangeError(`${name} of ${row.model} (${v} micros) cannot be halved exactly`);
-    }
-    return v / 2;
-  };
-  return {
-    ...row,
-    servingPath: 'batch',
-    inputMicrosPerMtok: half('inputMicrosPerMtok', row.inputMicrosPerMtok),
-    cachedInputMicrosPerMtok: half('cachedInputMicrosPerMtok', row.cachedInputMicrosPerMtok),
-    outputMicrosPerMtok: half('outputMicrosPerMtok', row.outputMicrosPerMtok),
-    source: `${row.source}; batch = 50% of serverless`,
-  };
+  if ([row.inputMicrosPerMtok, row.cachedInputMicrosPerMtok, row.outputMicrosPerMtok].some((v) => !Number.isSafeInteger(v) || v % 2 !== 0)) {
+    throw new RangeError(`rates of ${row.model} cannot be halved exactly`);
+  }
+  const batch = derivedPrice(row, 'batch', 50);
+  return { ...batch, source: `${row.source}; batch = 50% of serverless` };
 }

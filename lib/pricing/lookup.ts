@@ -1,4 +1,6 @@
-import { batchPrice, computeCost } from './cost';
+import { getRuntime } from '@/lib/runtime';
+import { batchPrice, computeCost, derivedPrice } from './cost';
+import { DEFAULT_DERIVED_PERCENTS, SERVING_PATH_INFO, type DerivedPricePercents } from './serving-paths';
 import type { PriceRow, Region, ServingPath, TokenCounts } from './types';
 
 export const MODELS_PREFIX = 'accounts/fireworks/models/';
@@ -22,28 +24,72 @@ function hostOf(upstreamHost: string): string {
   return h.replace(/:\d+$/, '').replace(/\.$/, '');
 }
 
+/** The classification and derived-price settings the reference leaves UNCONFIRMED (see README). */
+export interface ServingPathSettings {
+  derivedPercents: DerivedPricePercents;
+  /** Model-id suffixes that select Flex (its id form is not documented yet). */
+  flexSuffixes: readonly string[];
+  /** Whether `service_tier: "spot"` / `"flex"` select those paths (Fireworks' pages disagree). */
+  serviceTierSpot: boolean;
+  serviceTierFlex: boolean;
+}
+
+export const DEFAULT_SERVING_PATH_SETTINGS: ServingPathSettings = {
+  derivedPercents: DEFAULT_DERIVED_PERCENTS,
+  flexSuffixes: ['-flex'],
+  serviceTierSpot: false,
+  serviceTierFlex: false,
+};
+
+/** The running server's settings (the proxy and Next.js each see them through the runtime), else the defaults. */
+export function servingPathSettings(): ServingPathSettings {
+  const config = getRuntime()?.config;
+  if (!config) return DEFAULT_SERVING_PATH_SETTINGS;
+  return {
+    derivedPercents: { ...DEFAULT_DERIVED_PERCENTS, spot: config.SPOT_PRICE_PERCENT },
+    flexSuffixes: config.FLEX_MODEL_SUFFIXES,
+    serviceTierSpot: config.SERVICE_TIER_SPOT,
+    serviceTierFlex: config.SERVICE_TIER_FLEX,
+  };
+}
+
+const SPOT_SUFFIX = '-spot';
+const ULTRAFAST_SUFFIX = '-ultrafast';
+
+/** The model id without the suffix that chose a derived path (Spot, Flex), for the Standard row's lookup. */
+function derivedBase(model: string, path: ServingPath, settings: ServingPathSettings): string {
+  const m = stripSuffix(model);
+  const suffixes = path === 'spot' ? [SPOT_SUFFIX] : path === 'flex' ? settings.flexSuffixes : [];
+  const found = suffixes.find((s) => m.endsWith(s));
+  return found ? m.slice(0, -found.length) : m;
+}
+
 /**
  * The serving path and region of a request, from the request alone (the response carries no path
- * indicator). Implements reference §1 "How a proxy can tell the path":
- *  1. `accounts/fireworks/routers/<id>` with id ending `-fast`, `-turbo`, `fast-latest`
- *     (also `-fast-us`) → fast. Plain `-latest` routers → standard.
- *  2. model id ending `-us`, or upstream host `us.api.fireworks.ai` → region us.
- *  3. body `service_tier === "priority"` (exactly) and not fast → priority. Other values → standard.
- *  4. otherwise standard. (Batch never passes the proxy.)
+ * indicator). Reference §1 "How a proxy can tell the path", with §11's new paths:
+ *  1. `accounts/fireworks/routers/<id>` ending `-ultrafast` → ultrafast; ending `-fast`, `-turbo`,
+ *     `fast-latest` (also with `-us`) → fast. Plain `-latest` routers → standard.
+ *  2. model id ending `-spot` → spot; ending a Flex suffix (a setting) → flex.
+ *  3. model id ending `-us`, or upstream host `us.api.fireworks.ai` → region us.
+ *  4. body `service_tier`: "priority" → priority; "spot" / "flex" → those paths only when the
+ *     settings say so; other values → standard.
  */
-export function classifyServingPath(input: { model: string; serviceTier?: unknown; upstreamHost: string }): {
-  servingPath: 'standard' | 'priority' | 'fast';
-  region: Region;
-} {
+export function classifyServingPath(
+  input: { model: string; serviceTier?: unknown; upstreamHost: string },
+  settings: ServingPathSettings = servingPathSettings(),
+): { servingPath: ServingPath; region: Region } {
   const model = stripSuffix(input.model);
-  const isUsModel = model.endsWith('-us');
-  let fast = false;
-  if (model.startsWith(ROUTERS_PREFIX)) {
-    const id = model.slice(ROUTERS_PREFIX.length).replace(/-us$/, '');
-    fast = id.endsWith('-fast') || id.endsWith('-turbo') || id.endsWith('fast-latest');
-  }
-  const region: Region = isUsModel || hostOf(input.upstreamHost) === US_HOST ? 'us' : 'global';
-  const servingPath = fast ? 'fast' : input.serviceTier === 'priority' ? 'priority' : 'standard';
+  const region: Region = model.endsWith('-us') || hostOf(input.upstreamHost) === US_HOST ? 'us' : 'global';
+  const id = model.startsWith(ROUTERS_PREFIX) ? model.slice(ROUTERS_PREFIX.length).replace(/-us$/, '') : undefined;
+  const tier = input.serviceTier;
+  let servingPath: ServingPath = 'standard';
+  if (id?.endsWith(ULTRAFAST_SUFFIX)) servingPath = 'ultrafast';
+  else if (id && (id.endsWith('-fast') || id.endsWith('-turbo') || id.endsWith('fast-latest'))) servingPath = 'fast';
+  else if (model.endsWith(SPOT_SUFFIX)) servingPath = 'spot';
+  else if (settings.flexSuffixes.some((s) => model.endsWith(s))) servingPath = 'flex';
+  else if (tier === 'priority') servingPath = 'priority';
+  else if (tier === 'spot' && settings.serviceTierSpot) servingPath = 'spot';
+  else if (tier === 'flex' && settings.serviceTierFlex) servingPath = 'flex';
   return { servingPath, region };
 }
 
@@ -87,12 +133,20 @@ function latestRow(rows: PriceRow[], model: string, path: ServingPath, region: R
 export function findPrice(
   rows: PriceRow[],
   q: { model: string; servingPath: ServingPath; region: Region; at: Date },
+  settings: ServingPathSettings = servingPathSettings(),
 ): PriceRow | undefined {
   const day = utcDate(q.at);
-  const path: ServingPath = q.servingPath === 'batch' ? 'standard' : q.servingPath;
-  for (const model of modelIdCandidates(q.model)) {
-    const row = latestRow(rows, model, path, q.region, day);
-    if (row) return q.servingPath === 'batch' ? batchPrice(row) : row;
+  const { price } = SERVING_PATH_INFO[q.servingPath];
+  if (price === 'catalog') {
+    for (const model of modelIdCandidates(q.model)) {
+      const row = latestRow(rows, model, q.servingPath, q.region, day);
+      if (row) return row;
+    }
+    return undefined;
+  }
+  for (const model of modelIdCandidates(derivedBase(q.model, q.servingPath, settings))) {
+    const row = latestRow(rows, model, 'standard', q.region, day);
+    if (row) return price === 'batch' ? batchPrice(row) : derivedPrice(row, q.servingPath, settings.derivedPercents[price]);
   }
   return undefined;
 }
@@ -103,11 +157,11 @@ export function findPrice(
  * Undefined for routers that do not name a base model (e.g. `glm-fast-latest`).
  */
 export function standardBaseModel(row: Pick<PriceRow, 'model' | 'servingPath'>): string | undefined {
-  if (row.servingPath !== 'fast') return row.model;
+  if (row.servingPath !== 'fast' && row.servingPath !== 'ultrafast') return row.model;
   const model = stripSuffix(row.model);
   if (!model.startsWith(ROUTERS_PREFIX)) return undefined;
   const id = model.slice(ROUTERS_PREFIX.length).replace(/-us$/, '');
-  const base = /^(.+)-(fast|turbo)$/.exec(id);
+  const base = /^(.+)-(fast|turbo|ultrafast)$/.exec(id);
   if (!base?.[1] || base[1].endsWith('-latest') || id.endsWith('fast-latest')) return undefined;
   return MODELS_PREFIX + base[1];
 }

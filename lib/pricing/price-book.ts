@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
 import { computeCost } from './cost';
 import { findPrice, premiumOverStandard } from './lookup';
+import { PREMIUM_PATHS } from './serving-paths';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
 
 export type PricedRow = PriceRow & { id: number };
@@ -28,7 +29,8 @@ export function priceCall(
 ): Pricing {
   if (!tokens || !row) return UNPRICED;
   const cost = computeCost(tokens, row);
-  const standard = q.servingPath === 'standard' ? { standardMicros: cost.totalMicros } : premiumOverStandard(tokens, row, rows, q.at);
+  // The premium figure compares premium paths with Standard; discounted paths (Spot, Flex, Batch) stay out of it.
+  const standard = q.servingPath === 'standard' ? { standardMicros: cost.totalMicros } : PREMIUM_PATHS.has(q.servingPath) ? premiumOverStandard(tokens, row, rows, q.at) : undefined;
   return { priceId: row.id, cost, standardCostMicros: standard?.standardMicros ?? null };
 }
 

@@ -1,3 +1,4 @@
+import { CATALOG_PATHS } from './serving-paths';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
@@ -40,17 +41,13 @@ const calendarDate = z
 export const newPriceSchema = z
   .object({
     model: z.string().trim().min(1, 'model is required').max(200).regex(/^[A-Za-z0-9._:/-]+$/, 'model id has unexpected characters'),
-    servingPath: z.enum(['standard', 'priority', 'fast', 'batch']),
+    servingPath: z.enum(CATALOG_PATHS, { message: `a path with its own price rows: ${CATALOG_PATHS.join(', ')} (Spot, Flex and Batch are shares of Standard)` }),
     region: z.enum(['global', 'us']),
     inputUsdPerMtok: dollars('input'),
     cachedInputUsdPerMtok: dollars('cached input'),
     outputUsdPerMtok: dollars('output'),
     effectiveFrom: calendarDate,
     source: z.string().trim().max(200).optional().transform((s) => s || 'added in Settings'),
-  })
-  .refine((p) => p.servingPath !== 'batch', {
-    message: 'Batch is priced at 50% of the Standard row; add a Standard row instead',
-    path: ['servingPath'],
   })
   .refine((p) => p.cachedInputUsdPerMtok <= p.inputUsdPerMtok, {
     message: 'the cached input price cannot be above the input price',

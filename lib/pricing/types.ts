@@ -1,4 +1,6 @@
-export type ServingPath = 'standard' | 'priority' | 'fast' | 'batch';
+import type { ServingPath } from './serving-paths';
+
+export type { ServingPath };
 export type Region = 'global' | 'us';
 
 export interface PriceRow {

@@ -20,6 +20,8 @@ const ROUTES: Route[] = [
   { model: `${R}kimi-k3-us`, servingPath: 'standard', region: 'us', weight: 4 },
   { model: 'nomic-ai/nomic-embed-text-v1.5', servingPath: 'standard', region: 'global', weight: 6, endpoint: 'embeddings' },
   { model: `${M}llama-v3p1-8b-instruct`, servingPath: 'standard', region: 'global', weight: 1 },
+  { model: `${M}kimi-k3-spot`, servingPath: 'spot', region: 'global', weight: 2 },
+  { model: `${R}deepseek-v4p1-flash-1017-ultrafast`, servingPath: 'ultrafast', region: 'global', weight: 0.5 },
   { model: `${M}some-unlisted-model`, servingPath: 'standard', region: 'global', weight: 0.3 }, // unpriced on purpose
 ];
 const TOTAL_WEIGHT = ROUTES.reduce((s, r) => s + r.weight, 0);

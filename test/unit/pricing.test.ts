@@ -13,7 +13,7 @@ import {
   parseUsdToMicros,
 } from '../../lib/pricing/catalog';
 import { batchPrice, computeCost } from '../../lib/pricing/cost';
-import { classifyServingPath, findPrice, premiumOverStandard, standardBaseModel } from '../../lib/pricing/lookup';
+import { classifyServingPath, DEFAULT_SERVING_PATH_SETTINGS, findPrice, premiumOverStandard, standardBaseModel } from '../../lib/pricing/lookup';
 import type { PriceRow, Region, ServingPath } from '../../lib/pricing/types';
 import { normalizeAnthropicUsage, normalizeOpenAIUsage } from '../../lib/usage/usage';
 
@@ -343,12 +343,41 @@ describe('classifyServingPath', () => {
     [`${M}kimi-k3`, api, null, 'standard', 'global'],
     [`${M}kimi-k3`, api, undefined, 'standard', 'global'],
     [`${M}kimi-k3`, 'localhost:8787', undefined, 'standard', 'global'],
+    // Today's paths (reference §11): Spot ids, Ultra-fast routers, Flex by a suffix setting
+    [`${M}kimi-k3-spot`, api, undefined, 'spot', 'global'],
+    [`${M}glm-5p3-spot`, api, 'priority', 'spot', 'global'],
+    [`${R}deepseek-v4p1-flash-1017-ultrafast`, api, undefined, 'ultrafast', 'global'],
+    [`${M}deepseek-v4p1-flash-flex`, api, undefined, 'flex', 'global'],
+    [`${M}kimi-k3`, api, 'spot', 'standard', 'global'], // service_tier "spot" only with SERVICE_TIER_SPOT
   ];
   for (const [model, upstreamHost, serviceTier, servingPath, region] of cases) {
     test(`${model} @ ${upstreamHost} tier=${String(serviceTier)} → ${servingPath}/${region}`, () => {
       assert.deepEqual(classifyServingPath({ model, upstreamHost, serviceTier }), { servingPath, region });
     });
   }
+
+  test('service_tier "spot" and "flex" select those paths only when the settings say so', () => {
+    const settings = { ...DEFAULT_SERVING_PATH_SETTINGS, serviceTierSpot: true, serviceTierFlex: true, flexSuffixes: ['-slow'] };
+    assert.equal(classifyServingPath({ model: `${M}kimi-k3`, upstreamHost: api, serviceTier: 'spot' }, settings).servingPath, 'spot');
+    assert.equal(classifyServingPath({ model: `${M}kimi-k3`, upstreamHost: api, serviceTier: 'flex' }, settings).servingPath, 'flex');
+    assert.equal(classifyServingPath({ model: `${M}kimi-k3-slow`, upstreamHost: api }, settings).servingPath, 'flex');
+    assert.equal(classifyServingPath({ model: `${M}kimi-k3-flex`, upstreamHost: api }, settings).servingPath, 'standard');
+  });
+
+  test('Spot and Flex are priced as a share of the base model\'s Standard row; Ultra-fast has its own row', () => {
+    const std = findPrice(rows, { model: `${M}kimi-k3`, servingPath: 'standard', region: 'global', at: G3 })!;
+    const spot = findPrice(rows, { model: `${M}kimi-k3-spot`, servingPath: 'spot', region: 'global', at: G3 })!;
+    assert.deepEqual([spot.inputMicrosPerMtok, spot.cachedInputMicrosPerMtok, spot.outputMicrosPerMtok], [std.inputMicrosPerMtok * 0.7, std.cachedInputMicrosPerMtok * 0.7, std.outputMicrosPerMtok * 0.7]);
+    assert.match(spot.source, /spot = 70% of Standard/);
+    const half = findPrice(rows, { model: `${M}kimi-k3-spot`, servingPath: 'spot', region: 'global', at: G3 }, { ...DEFAULT_SERVING_PATH_SETTINGS, derivedPercents: { ...DEFAULT_SERVING_PATH_SETTINGS.derivedPercents, spot: 50 } })!;
+    assert.equal(half.inputMicrosPerMtok, std.inputMicrosPerMtok / 2);
+    const flex = findPrice(rows, { model: `${M}kimi-k3-flex`, servingPath: 'flex', region: 'global', at: G3 })!;
+    assert.equal(flex.outputMicrosPerMtok, std.outputMicrosPerMtok / 2);
+    assert.equal(findPrice(rows, { model: `${M}no-such-model-spot`, servingPath: 'spot', region: 'global', at: G3 }), undefined, 'no Standard row: unpriced');
+    const ultra = findPrice(rows, { model: `${R}deepseek-v4p1-flash-1017-ultrafast`, servingPath: 'ultrafast', region: 'global', at: new Date('2026-11-20T00:00:00Z') })!;
+    assert.deepEqual([ultra.inputMicrosPerMtok, ultra.outputMicrosPerMtok], [2_400_000, 9_600_000]);
+    assert.equal(findPrice(rows, { model: `${R}deepseek-v4p1-flash-1017-ultrafast`, servingPath: 'ultrafast', region: 'global', at: G3 }), undefined, 'before it was seen');
+  });
 
   test('every classified Fast/US id in the G1–G3 tables has a price', () => {
     const ids: Array<[string, string, Date]> = [

@@ -111,8 +111,8 @@ describe('price catalog', () => {
     assert.match(bad({ inputUsdPerMtok: '-1' }), /not a plain/);
     assert.match(bad({ effectiveFrom: '2026-02-30' }), /real calendar date/);
     assert.match(bad({ model: '' }), /model is required/);
-    assert.match(bad({ servingPath: 'batch' }), /50% of the Standard row/);
-    assert.match(bad({ servingPath: 'turbo' }), /expected one of/);
+    assert.match(bad({ servingPath: 'batch' }), /Spot, Flex and Batch are shares of Standard/);
+    assert.match(bad({ servingPath: 'turbo' }), /a path with its own price rows: standard, priority, fast, ultrafast/);
   });
 });
 
