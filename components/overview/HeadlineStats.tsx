@@ -28,7 +28,7 @@ export function HeadlineStats() {
           <StatCard testId="stat-premium" label="Priority + Fast premium over Standard" value={formatUsd(c.premiumMicros)} current={c.premiumMicros} previous={p.premiumMicros} riseIs="bad" />
           <StatCard testId="stat-unpriced" label="Unpriced (pricing coverage)" value={`${formatCount(c.unpricedRequests)} (${formatPercent(pricingCoverage(c))})`} current={c.unpricedRequests} previous={p.unpricedRequests} riseIs="bad" />
           <StatCard testId="stat-usage-unknown" label="Usage unknown (hang-ups, errors)" value={formatCount(c.usageUnknownRequests)} current={c.usageUnknownRequests} previous={p.usageUnknownRequests} riseIs="bad" />
-          <StatCard label="Errors (429 / 503)" value={`${formatCount(c.errors)} (${formatCount(c.rateLimited)} / ${formatCount(c.overloaded)})`} current={c.errors} previous={p.errors} riseIs="bad" />
+          <StatCard label="Errors (429 / 503 / 402)" value={`${formatCount(c.errors)} (${formatCount(c.rateLimited)} / ${formatCount(c.overloaded)} / ${formatCount(c.paymentRequired)})`} current={c.errors} previous={p.errors} riseIs="bad" />
         </div>
       )}
     </QueryState>

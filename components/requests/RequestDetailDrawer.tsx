@@ -99,6 +99,7 @@ function Detail({ detail }: { detail: RequestDetail }) {
           ['Remaining: uncached prompt', n(r.remainingUncachedPromptTokens)],
           ['Remaining: generated', n(r.remainingGeneratedTokens)],
           ['x-ratelimit-over-limit', r.overLimit ?? '—'],
+          ['Retry-After', r.retryAfterS === null ? '—' : `${r.retryAfterS} s`],
         ]}
       />
       {p ? (

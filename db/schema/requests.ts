@@ -47,6 +47,7 @@ export const requests = sqliteTable(
     remainingUncachedPromptTokens: integer('remaining_uncached_prompt_tokens'),
     remainingGeneratedTokens: integer('remaining_generated_tokens'),
     overLimit: text('over_limit'),
+    retryAfterS: integer('retry_after_s'), // Retry-After on 429/503 (Spot), in seconds
     usageJson: text('usage_json'),
     priceId: integer('price_id'),
     costInputMicros: integer('cost_input_micros'),

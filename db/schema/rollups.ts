@@ -8,6 +8,7 @@ function usageMeasures() {
     errors: integer('errors').notNull(), // status >= 400 (499 included)
     rateLimited: integer('rate_limited').notNull(), // 429
     overloaded: integer('overloaded').notNull(), // 503
+    paymentRequired: integer('payment_required').notNull().default(0), // 402: a per-user spending cap
     unpriced: integer('unpriced').notNull(), // usage known, no price row (lib/pricing/cost-state.ts)
     usageUnknown: integer('usage_unknown').notNull().default(0), // no usage: hang-ups, errors, cut streams
     promptTokens: integer('prompt_tokens').notNull(),

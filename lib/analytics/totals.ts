@@ -12,6 +12,8 @@ export interface UsageTotals {
   errors: number;
   rateLimited: number;
   overloaded: number;
+  /** 402: a per-user spending cap was reached. */
+  paymentRequired: number;
   /** Usage known, no price row. */
   unpricedRequests: number;
   /** No usage to price: hang-ups, errors, cut streams. */
@@ -31,7 +33,7 @@ export interface UsageTotals {
 
 export const TOTALS_SELECT = `
   coalesce(sum(requests), 0) AS requests, coalesce(sum(errors), 0) AS errors,
-  coalesce(sum(rate_limited), 0) AS rateLimited, coalesce(sum(overloaded), 0) AS overloaded,
+  coalesce(sum(rate_limited), 0) AS rateLimited, coalesce(sum(overloaded), 0) AS overloaded, coalesce(sum(payment_required), 0) AS paymentRequired,
   coalesce(sum(unpriced), 0) AS unpricedRequests, coalesce(sum(usage_unknown), 0) AS usageUnknownRequests, coalesce(sum(prompt_tokens), 0) AS promptTokens,
   coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(completion_tokens), 0) AS completionTokens,
   coalesce(sum(cost_micros), 0) AS spendMicros, coalesce(sum(savings_micros), 0) AS cacheSavingsMicros,

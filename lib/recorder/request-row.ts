@@ -39,6 +39,7 @@ export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow
     remainingUncachedPromptTokens: headers?.remainingUncachedPromptTokens ?? null,
     remainingGeneratedTokens: headers?.remainingGeneratedTokens ?? null,
     overLimit: headers?.overLimit ?? null,
+    retryAfterS: headers?.retryAfterS ?? null,
     usageJson: call.rawUsage === undefined ? null : JSON.stringify(call.rawUsage),
     priceId: pricing.priceId,
     costInputMicros: pricing.cost?.inputMicros ?? null,

@@ -33,7 +33,7 @@ export interface UsageRollup {
 }
 
 export const MEASURES = [
-  'requests', 'errors', 'rate_limited', 'overloaded', 'unpriced', 'usage_unknown', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
+  'requests', 'errors', 'rate_limited', 'overloaded', 'payment_required', 'unpriced', 'usage_unknown', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
   'cost_micros', 'savings_micros', 'standard_cost_micros', 'premium_cost_micros', 'hit_rate_ppm_sum', 'requests_with_prompt',
 ] as const;
 
@@ -50,6 +50,7 @@ export const RAW_MEASURES_SELECT = `
     sum(status >= 400) AS errors,
     sum(status = 429) AS rate_limited,
     sum(status = 503) AS overloaded,
+    sum(status = 402) AS payment_required,
     sum(${COST_STATE_SQL.unpriced}) AS unpriced,
     sum(${COST_STATE_SQL.usage_unknown}) AS usage_unknown,
     coalesce(sum(prompt_tokens), 0) AS prompt_tokens,

@@ -90,6 +90,7 @@ export function* syntheticCalls({ requests, days, end = Date.now(), seed = 1 }: 
         limitPromptTpm: Math.round(3_600_000 * limitScale), limitUncachedPromptTpm: Math.round(900_000 * limitScale), limitGeneratedTpm: Math.round(36_000 * limitScale),
         remainingPromptTokens: null, remainingUncachedPromptTokens: null, remainingGeneratedTokens: burst ? Math.floor(random() * 4000) : null,
         overLimit: burst ? 'yes' : 'no',
+        retryAfterS: status === 503 && route.servingPath === 'spot' ? 5 : null,
       },
     };
   }

@@ -14,6 +14,8 @@ export interface FireworksHeaderFacts {
   remainingUncachedPromptTokens: number | null;
   remainingGeneratedTokens: number | null;
   overLimit: string | null;
+  /** Retry-After (Spot's 429 and 503), in whole seconds. */
+  retryAfterS: number | null;
 }
 
 export type RateLimitHeaderUnit = 'tpm' | 'tps';
@@ -39,6 +41,14 @@ function secondsHeaderAsMs(headers: HeaderBag, name: string): number | null {
   return Number.isFinite(seconds) && seconds >= 0 && seconds < 1e7 ? Math.round(seconds * 1000) : null;
 }
 
+/** Seconds, or an HTTP date (seconds from now); anything else or beyond a day is unknown. */
+function retryAfterSeconds(headers: HeaderBag, now = Date.now()): number | null {
+  const v = first(headers, 'retry-after')?.trim();
+  if (!v) return null;
+  const seconds = /^\d+$/.test(v) ? Number(v) : Math.ceil((Date.parse(v) - now) / 1000);
+  return Number.isFinite(seconds) && seconds >= 0 && seconds <= 86_400 ? seconds : null;
+}
+
 function perMinute(value: number | null, unit: RateLimitHeaderUnit): number | null {
   return value === null ? null : unit === 'tps' ? value * 60 : value;
 }
@@ -58,5 +68,6 @@ export function readFireworksHeaders(headers: HeaderBag, unit: RateLimitHeaderUn
     remainingUncachedPromptTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-cache-adjusted-prompt'),
     remainingGeneratedTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-generated'),
     overLimit: first(headers, 'x-ratelimit-over-limit') ?? null,
+    retryAfterS: retryAfterSeconds(headers),
   };
 }

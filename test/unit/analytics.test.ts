@@ -31,7 +31,7 @@ before(() => {
   for (let i = 0; i < 6000; i++) {
     const prompt = Math.floor(r() * 5000);
     const cached = Math.floor(prompt * r());
-    const status = pick([200, 200, 200, 200, 200, 429, 503, 499, 401]);
+    const status = pick([200, 200, 200, 200, 200, 429, 503, 499, 401, 402]);
     const ok = status === 200;
     const priced = ok && r() > 0.1;
     const row: NewRequestRow = {
@@ -68,6 +68,7 @@ function bruteForce(f: Filters) {
     usageUnknownRequests: rows.filter((r) => r.promptTokens === null).length,
     premiumMicros: sum((r) => (r.standardCostMicros === null ? 0 : r.costTotalMicros! - r.standardCostMicros)),
     rateLimited: rows.filter((r) => r.status === 429).length,
+    paymentRequired: rows.filter((r) => r.status === 402).length,
   };
 }
 

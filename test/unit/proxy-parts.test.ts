@@ -38,6 +38,13 @@ describe('headers', () => {
     assert.deepEqual(clientResponseHeaders({ 'x-request-id': 'r', 'content-length': '5', connection: 'close' }, ['content-length']), { 'x-request-id': 'r', 'x-content-type-options': 'nosniff' });
   });
 
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    assert.equal(readFireworksHeaders({ 'retry-after': '7' }, 'tpm').retryAfterS, 7);
+    assert.equal(readFireworksHeaders({ 'retry-after': new Date(Date.now() + 30_000).toUTCString() }, 'tpm').retryAfterS! >= 29, true);
+    assert.equal(readFireworksHeaders({ 'retry-after': 'soon' }, 'tpm').retryAfterS, null);
+    assert.equal(readFireworksHeaders({}, 'tpm').retryAfterS, null);
+  });
+
   it('treats token counts past the bound as unknown, so no total can overflow', () => {
     const huge = String(9_007_199_254_740_991);
     const facts = readFireworksHeaders({ 'fireworks-prompt-tokens': huge, 'x-ratelimit-remaining-tokens-generated': '10000000001', 'fireworks-cached-prompt-tokens': '10000000000' }, 'tpm');
