@@ -2,7 +2,7 @@
 
 import type { OverviewTotals } from '@/lib/analytics/overview-totals';
 import { useAnalytics } from '@/lib/client/use-analytics';
-import { formatPercent, formatTokens, formatUsd } from '../format';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';
 import { QueryState } from '../QueryState';
 import { StatCard } from '../StatCard';
 
@@ -17,6 +17,7 @@ export function CacheStats() {
           <StatCard testId="cache-per-request" label="Hit rate (per-request mean)" value={formatPercent(c.perRequestHitRate)} current={c.perRequestHitRate} previous={p.perRequestHitRate} riseIs="good" />
           <StatCard testId="cache-tokens" label="Cached / prompt tokens" value={`${formatTokens(c.cachedTokens)} / ${formatTokens(c.promptTokens)}`} current={c.cachedTokens} previous={p.cachedTokens} riseIs="good" />
           <StatCard testId="cache-savings" label="Cache savings" value={formatUsd(c.cacheSavingsMicros)} current={c.cacheSavingsMicros} previous={p.cacheSavingsMicros} riseIs="good" />
+          <StatCard testId="cache-mismatch" label="Calls whose cached-token counts disagree" value={formatCount(c.cachedMismatch)} current={c.cachedMismatch} previous={p.cachedMismatch} riseIs="bad" />
         </div>
       )}
     </QueryState>

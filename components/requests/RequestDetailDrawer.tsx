@@ -58,6 +58,12 @@ function Detail({ detail }: { detail: RequestDetail }) {
           ['Cached prompt', n(r.cachedPromptTokens)],
           ['Uncached prompt', n(uncached)],
           ['Completion', n(r.completionTokens)],
+          [
+            'Cached tokens check',
+            r.cachedTokensDisagree === 1 ? (
+              <span key="d" className="unpriced">disagree: usage {n(r.cachedPromptTokens)}, header {n(r.headerCachedPromptTokens)}, perf_metrics {n(r.perfCachedPromptTokens)}</span>
+            ) : r.cachedTokensDisagree === 0 ? 'usage, header and perf_metrics agree' : 'fewer than two counts to compare',
+          ],
         ]}
       />
       <Section
@@ -85,6 +91,13 @@ function Detail({ detail }: { detail: RequestDetail }) {
           ['First byte (proxy)', formatMs(r.ttftMs)],
           ['Server time to first token', formatMs(r.serverTtftMs)],
           ['Server processing', formatMs(r.serverProcessingMs)],
+        ]}
+      />
+      <Section
+        title="perf_metrics"
+        items={[
+          ['Prompt / cached tokens', `${n(r.perfPromptTokens)} / ${n(r.perfCachedPromptTokens)}`],
+          ['Server TTFT / processing', `${formatMs(r.perfServerTtftMs)} / ${formatMs(r.perfServerProcessingMs)}`],
         ]}
       />
       <Section

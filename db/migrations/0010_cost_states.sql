@@ -1,16 +1,27 @@
 ALTER TABLE `requests` ADD `retry_after_s` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `perf_prompt_tokens` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `perf_cached_prompt_tokens` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `perf_server_ttft_ms` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `perf_server_processing_ms` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `cached_tokens_disagree` integer;--> statement-breakpoint
 ALTER TABLE `usage_daily` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_daily` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily_by_key` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily_by_key` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_daily_by_key` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_hourly` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly_by_key` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly_by_key` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_hourly_by_key` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly_compact` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_hourly_compact` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_hourly_compact` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_quarter_hourly_by_key` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_quarter_hourly_by_key` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `usage_quarter_hourly_by_key` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 -- Split "unpriced" into the two states it mixed: unpriced (usage known, no price) and usage unknown
 -- (hang-ups, errors, cut streams), and count 402s (per-user spending caps) apart.
 -- Totalled once from the raw rows per quarter hour and every

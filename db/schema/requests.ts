@@ -48,6 +48,14 @@ export const requests = sqliteTable(
     remainingGeneratedTokens: integer('remaining_generated_tokens'),
     overLimit: text('over_limit'),
     retryAfterS: integer('retry_after_s'), // Retry-After on 429/503 (Spot), in seconds
+    // perf_metrics from the body or the final chunk (asked for with perf_metrics_in_response)
+    perfPromptTokens: integer('perf_prompt_tokens'),
+    perfCachedPromptTokens: integer('perf_cached_prompt_tokens'),
+    perfServerTtftMs: integer('perf_server_ttft_ms'),
+    perfServerProcessingMs: integer('perf_server_processing_ms'),
+    // 1 when usage, the fireworks-cached-prompt-tokens header and perf_metrics disagree on cached
+    // tokens; 0 when at least two agree; null when fewer than two were reported
+    cachedTokensDisagree: integer('cached_tokens_disagree'),
     usageJson: text('usage_json'),
     priceId: integer('price_id'),
     costInputMicros: integer('cost_input_micros'),

@@ -21,6 +21,7 @@ function usageMeasures() {
     premiumCostMicros: integer('premium_cost_micros').notNull(),
     hitRatePpmSum: integer('hit_rate_ppm_sum').notNull(), // Σ per-request cached/prompt, in ppm
     requestsWithPrompt: integer('requests_with_prompt').notNull(),
+    cachedMismatch: integer('cached_mismatch').notNull().default(0), // calls whose cached-token counts disagree
   };
 }
 

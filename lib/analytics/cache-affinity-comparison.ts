@@ -24,7 +24,7 @@ export interface CacheAffinityComparison {
 }
 
 const NONE: UsageTotals = {
-  requests: 0, errors: 0, rateLimited: 0, overloaded: 0, paymentRequired: 0, unpricedRequests: 0, usageUnknownRequests: 0, promptTokens: 0, cachedTokens: 0,
+  requests: 0, errors: 0, rateLimited: 0, overloaded: 0, paymentRequired: 0, cachedMismatch: 0, unpricedRequests: 0, usageUnknownRequests: 0, promptTokens: 0, cachedTokens: 0,
   completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, premiumMicros: 0, hitRate: null, perRequestHitRate: null,
 };
 

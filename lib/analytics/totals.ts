@@ -25,6 +25,8 @@ export interface UsageTotals {
   cacheSavingsMicros: number;
   /** What Priority and Fast calls cost above the same tokens on Standard. */
   premiumMicros: number;
+  /** Calls whose cached-token counts (usage, header, perf_metrics) disagree. */
+  cachedMismatch: number;
   /** Token-weighted: cached / prompt tokens. */
   hitRate: number | null;
   /** Mean of each request's own cached / prompt (shown beside, never instead). */
@@ -38,7 +40,7 @@ export const TOTALS_SELECT = `
   coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(completion_tokens), 0) AS completionTokens,
   coalesce(sum(cost_micros), 0) AS spendMicros, coalesce(sum(savings_micros), 0) AS cacheSavingsMicros,
   coalesce(sum(premium_cost_micros), 0) - coalesce(sum(standard_cost_micros), 0) AS premiumMicros,
-  coalesce(sum(hit_rate_ppm_sum), 0) AS hitRatePpmSum, coalesce(sum(requests_with_prompt), 0) AS requestsWithPrompt`;
+  coalesce(sum(cached_mismatch), 0) AS cachedMismatch, coalesce(sum(hit_rate_ppm_sum), 0) AS hitRatePpmSum, coalesce(sum(requests_with_prompt), 0) AS requestsWithPrompt`;
 
 export type TotalsRow = Omit<UsageTotals, 'hitRate' | 'perRequestHitRate'> & { hitRatePpmSum: number; requestsWithPrompt: number };
 

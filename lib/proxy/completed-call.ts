@@ -1,5 +1,6 @@
 import type { FireworksHeaderFacts } from '@/lib/usage/headers';
 import type { RequestFacts } from '@/lib/usage/request-facts';
+import type { PerfMetrics } from '@/lib/usage/perf-metrics';
 import type { NormalizedUsage } from '@/lib/usage/usage';
 
 /** Everything the proxy learned about one recorded call, handed to the recorder once it ends. */
@@ -14,6 +15,7 @@ export interface CompletedCall {
   usage: NormalizedUsage | undefined;
   rawUsage: unknown;
   headers: FireworksHeaderFacts | undefined;
+  perfMetrics?: PerfMetrics;
 }
 
 /** Client closed the connection before the response was complete (nginx's convention). */

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readFireworksHeaders, type RateLimitHeaderUnit } from '@/lib/usage/headers';
 import { readRequestFacts, recordedEndpoint, type RecordedEndpoint, type RequestFacts } from '@/lib/usage/request-facts';
+import { readPerfMetrics } from '@/lib/usage/perf-metrics';
 import { normalizeUsage } from '@/lib/usage/usage';
 import { CLIENT_CLOSED_REQUEST, type CompletedCall } from './completed-call';
 import { classifyUpstreamError, gatewayError, upstreamErrorCode } from './gateway-error';
@@ -171,19 +172,22 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   res.end(last);
 
   function completedFields(): Partial<CompletedCall> & Pick<CompletedCall, 'status'> {
-    if (tap) return { status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null };
+    if (tap) return { status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null, perfMetrics: tap.perfMetrics };
     const whole = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected) : Buffer.alloc(0);
     const body = encoded ? (decodedBody(whole, upstream.headers['content-encoding'], MAX_COLLECTED_BYTES) ?? Buffer.alloc(0)) : whole;
     if (isEventStream) {
       const reader = new StreamTap(shape, false);
       reader.push(body);
       reader.end();
-      return { status, ttftMs, headers, usage: reader.usage, rawUsage: reader.rawUsage, responseId: reader.responseId ?? null };
+      return { status, ttftMs, headers, usage: reader.usage, rawUsage: reader.rawUsage, responseId: reader.responseId ?? null, perfMetrics: reader.perfMetrics };
     }
     const text = body.toString('utf8');
     if (status >= 400) return { status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) };
     const json = parseJsonObject(text);
-    return { status, ttftMs, headers, usage: normalizeUsage(shape, json?.usage), rawUsage: json?.usage, responseId: typeof json?.id === 'string' ? json.id : null };
+    return {
+      status, ttftMs, headers, usage: normalizeUsage(shape, json?.usage), rawUsage: json?.usage,
+      responseId: typeof json?.id === 'string' ? json.id : null, perfMetrics: readPerfMetrics(json?.perf_metrics),
+    };
   }
 }
 

@@ -1,8 +1,10 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { readPerfMetrics, type PerfMetrics } from '@/lib/usage/perf-metrics';
 import { normalizeUsage, type NormalizedUsage, type UsageShape } from '@/lib/usage/usage';
 import { SseEventFramer } from './sse-framer';
 
-const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+// Chunks after the first are parsed only when they may carry usage or perf_metrics (the final ones).
+const USAGE_OBJECT = /"(usage|perf_metrics)"\s*:\s*\{/;
 
 /**
  * Watches an SSE response on its way to the client: learns the response id and the usage, and,
@@ -13,6 +15,7 @@ export class StreamTap {
   usage: NormalizedUsage | undefined;
   rawUsage: unknown;
   responseId: string | undefined;
+  perfMetrics: PerfMetrics | undefined;
   /**
    * The stream's end has been seen (`[DONE]`, Anthropic `message_stop`, or the usage-bearing
    * final chunk): a client that leaves now, as openai-node 7 does at `[DONE]`, had the whole call.
@@ -65,6 +68,7 @@ export class StreamTap {
 
   private inspectOpenAI(json: Record<string, unknown>): boolean {
     if (typeof json.id === 'string') this.responseId ??= json.id;
+    this.perfMetrics = readPerfMetrics(json.perf_metrics) ?? this.perfMetrics;
     if (json.usage && typeof json.usage === 'object') {
       this.takeUsage(json.usage);
       this.ended ||= this.usage !== undefined;

@@ -1,10 +1,13 @@
 import type { NewRequestRow } from '@/db/schema';
 import type { CompletedCall } from '@/lib/proxy/completed-call';
 import type { Pricing } from '@/lib/pricing/price-book';
+import { cachedTokensDisagree } from '@/lib/usage/perf-metrics';
+
+const toFlag = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
 
 /** The database row for a finished call. Prompt and completion text never reach this point. */
 export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow {
-  const { facts, usage, headers } = call;
+  const { facts, usage, headers, perfMetrics: perf } = call;
   return {
     startedAt: call.startedAt,
     durationMs: call.durationMs,
@@ -40,6 +43,11 @@ export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow
     remainingGeneratedTokens: headers?.remainingGeneratedTokens ?? null,
     overLimit: headers?.overLimit ?? null,
     retryAfterS: headers?.retryAfterS ?? null,
+    perfPromptTokens: perf?.promptTokens ?? null,
+    perfCachedPromptTokens: perf?.cachedPromptTokens ?? null,
+    perfServerTtftMs: perf?.serverTtftMs ?? null,
+    perfServerProcessingMs: perf?.serverProcessingMs ?? null,
+    cachedTokensDisagree: toFlag(cachedTokensDisagree(usage?.cachedPromptTokens, headers?.headerCachedPromptTokens, perf?.cachedPromptTokens)),
     usageJson: call.rawUsage === undefined ? null : JSON.stringify(call.rawUsage),
     priceId: pricing.priceId,
     costInputMicros: pricing.cost?.inputMicros ?? null,

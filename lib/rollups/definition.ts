@@ -34,7 +34,7 @@ export interface UsageRollup {
 
 export const MEASURES = [
   'requests', 'errors', 'rate_limited', 'overloaded', 'payment_required', 'unpriced', 'usage_unknown', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
-  'cost_micros', 'savings_micros', 'standard_cost_micros', 'premium_cost_micros', 'hit_rate_ppm_sum', 'requests_with_prompt',
+  'cost_micros', 'savings_micros', 'standard_cost_micros', 'premium_cost_micros', 'hit_rate_ppm_sum', 'requests_with_prompt', 'cached_mismatch',
 ] as const;
 
 export type Measure = (typeof MEASURES)[number];
@@ -61,7 +61,8 @@ export const RAW_MEASURES_SELECT = `
     coalesce(sum(CASE WHEN standard_cost_micros IS NOT NULL THEN standard_cost_micros END), 0) AS standard_cost_micros,
     coalesce(sum(CASE WHEN standard_cost_micros IS NOT NULL THEN cost_total_micros END), 0) AS premium_cost_micros,
     coalesce(sum(CASE WHEN prompt_tokens > 0 THEN (coalesce(cached_prompt_tokens, 0) * 1000000) / prompt_tokens END), 0) AS hit_rate_ppm_sum,
-    coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt`;
+    coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt,
+    coalesce(sum(cached_tokens_disagree = 1), 0) AS cached_mismatch`;
 
 export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS): string {
   return `

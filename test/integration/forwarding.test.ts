@@ -24,6 +24,11 @@ before(async () => {
       captured.push({ body, headers: req.headers, rawHeaders: req.rawHeaders });
       const streamed = body.includes('"stream":true');
       const id = `cap-${captured.length}`;
+      if (req.headers['x-test-mismatch']) {
+        // usage and perf_metrics say 5 cached tokens, the header says 7
+        res.writeHead(200, { 'content-type': 'application/json', 'fireworks-cached-prompt-tokens': '7' });
+        return res.end(JSON.stringify({ id, choices: [], usage: { prompt_tokens: 9, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 5 } }, perf_metrics: { 'prompt-tokens': '9', 'cached-prompt-tokens': '5', 'server-processing-time': '0.2' } }));
+      }
       if (req.headers['x-test-gzip']) {
         // An upstream that compresses although Meter asked for identity.
         const payload = streamed
@@ -100,6 +105,22 @@ describe('byte-exact forwarding', () => {
       }
       assert.equal(row?.completion_tokens, 2, `stream=${stream}`);
     }
+  });
+
+  it('keeps perf_metrics and flags a call whose cached-token counts disagree', async () => {
+    captured = [];
+    await post(Buffer.from(JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'm' }], perf_metrics_in_response: true })), { 'x-test-mismatch': '1' });
+    const id = `cap-${captured.length}`;
+    const deadline = Date.now() + 5000;
+    let row;
+    while (!row && Date.now() < deadline) {
+      row = (await recordedRows(meter.dbFile, 0)).findLast((r) => r.upstream_id === id && r.prompt_tokens === 9);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(row?.cached_tokens_disagree, 1);
+    assert.equal(row?.perf_cached_prompt_tokens, 5);
+    assert.equal(row?.perf_server_processing_ms, 200);
+    assert.equal(row?.header_cached_prompt_tokens, 7);
   });
 
   it('passes non-ASCII header bytes unchanged', async () => {

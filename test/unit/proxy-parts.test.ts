@@ -6,6 +6,7 @@ import { upstreamTarget } from '@/lib/proxy/upstream-url';
 import { fingerprintApiKey } from '@/lib/usage/api-key';
 import { parseAnnotations } from '@/lib/usage/annotations';
 import { readFireworksHeaders } from '@/lib/usage/headers';
+import { cachedTokensDisagree, readPerfMetrics } from '@/lib/usage/perf-metrics';
 import { readRequestFacts } from '@/lib/usage/request-facts';
 import { normalizeAnthropicUsage, normalizeOpenAIUsage, normalizeUsage } from '@/lib/usage/usage';
 
@@ -116,5 +117,22 @@ describe('request facts', () => {
     assert.equal(facts.servingPath, 'priority');
     assert.equal(facts.stream, true);
     assert.equal(readRequestFacts('messages', { model: 'accounts/fireworks/routers/kimi-k3-fast' }, {}, host).servingPath, 'fast');
+  });
+});
+
+describe('perf_metrics and the cached-token check', () => {
+  it('reads numbers or numeric strings, in our units', () => {
+    assert.deepEqual(readPerfMetrics({ 'prompt-tokens': 1200, 'cached-prompt-tokens': '1024', 'server-time-to-first-token': '0.123', 'server-processing-time': 0.61 }), {
+      promptTokens: 1200, cachedPromptTokens: 1024, serverTtftMs: 123, serverProcessingMs: 610,
+    });
+    assert.deepEqual(readPerfMetrics({ 'prompt-tokens': 'x', 'cached-prompt-tokens': -1 }), { promptTokens: null, cachedPromptTokens: null, serverTtftMs: null, serverProcessingMs: null });
+    assert.equal(readPerfMetrics(undefined), undefined);
+  });
+
+  it('flags counts that disagree, and says nothing with fewer than two', () => {
+    assert.equal(cachedTokensDisagree(1024, 1024, 1024), false);
+    assert.equal(cachedTokensDisagree(0, 1024, undefined), true);
+    assert.equal(cachedTokensDisagree(512, null, 1024), true);
+    assert.equal(cachedTokensDisagree(512, null, undefined), null);
   });
 });

@@ -140,3 +140,17 @@ describe('SseEventFramer holds at most one event', () => {
     assert.equal(tap.ended, true);
   });
 });
+
+describe('StreamTap and perf_metrics', () => {
+  it('reads perf_metrics from the final chunk, also when that chunk carries no usage (opt-in shape)', () => {
+    const tap = new StreamTap('openai', true);
+    const stream = [
+      chunk({ id: 'c-7', choices: [{ index: 0, delta: { content: 'hi' } }] }),
+      chunk({ id: 'c-7', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], perf_metrics: { 'prompt-tokens': 90, 'cached-prompt-tokens': 64, 'server-time-to-first-token': 0.05 } }),
+      chunk({ id: 'c-7', choices: [], usage: { prompt_tokens: 90, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 64 } } }),
+      'data: [DONE]\n\n',
+    ].join('');
+    runTap(tap, [enc.encode(stream)]);
+    assert.deepEqual(tap.perfMetrics, { promptTokens: 90, cachedPromptTokens: 64, serverTtftMs: 50, serverProcessingMs: null });
+  });
+});
