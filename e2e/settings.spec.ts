@@ -97,7 +97,7 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   expect(want.byModel.find((m) => m.model === model)!.changed).toBeGreaterThan(0);
   await expect(preview.getByRole('status')).toContainText(`${formatCount(want.totals.changed)} of ${formatCount(want.totals.calls)} calls would be re-priced`);
   await expect(preview.getByRole('status')).toContainText(`${formatUsdExact(want.totals.oldMicros)} → ${formatUsdExact(want.totals.newMicros)}`);
-  await expect(preview.locator('tbody tr', { hasText: model })).toBeVisible();
+  await expect(preview.locator('tbody tr').filter({ has: page.getByRole('cell', { name: model, exact: true }) })).toBeVisible();
   fs.mkdirSync('docs/screenshots', { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header belongs at the top of a full-page shot
   await page.screenshot({ path: 'docs/screenshots/settings.png', fullPage: true });
