@@ -5,7 +5,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { startSimulator, type Simulator } from '@/simulator/server';
-import { recordedRows, startMeterProcess, type MeterProcess, type RecordedRow } from './harness';
+import { recordedRows, rowWhere, startMeterProcess, type MeterProcess, type RecordedRow } from './harness';
 
 const KIMI = 'accounts/fireworks/models/kimi-k3'; // streams usage only when asked
 const GLM = 'accounts/fireworks/models/glm-5p2'; // usage on the finish chunk
@@ -93,14 +93,9 @@ describe('streams through the real clients are metered when they stop reading at
       id = chunk.id;
       break;
     }
-    const deadline = Date.now() + 5000;
-    let row: RecordedRow | undefined;
-    while (!row && Date.now() < deadline) {
-      row = (await recordedRows(meter.dbFile, 0)).find((r) => r.upstream_id === id);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(row?.status, 499);
-    assert.equal(row?.prompt_tokens, null);
-    assert.equal(row?.cost_total_micros, null);
+    const row = await rowWhere(meter.dbFile, (r) => r.upstream_id === id, id);
+    assert.equal(row.status, 499);
+    assert.equal(row.prompt_tokens, null);
+    assert.equal(row.cost_total_micros, null);
   });
 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { recordedRows, startMeterProcess, type MeterProcess } from './harness';
+import { recordedRows, rowWhere, startMeterProcess, type MeterProcess } from './harness';
 
 /** An upstream that keeps the exact bytes and headers it was sent, and answers a small stream. */
 interface Captured {
@@ -97,13 +97,8 @@ describe('byte-exact forwarding', () => {
       assert.equal(res.headers['content-encoding'], 'gzip');
       assert.match(gunzipSync(res.bytes).toString(), /"prompt_tokens":7/);
       const id = `cap-${captured.length}`;
-      const deadline = Date.now() + 5000;
-      let row;
-      while (!row && Date.now() < deadline) {
-        row = (await recordedRows(meter.dbFile, 0)).findLast((r) => r.upstream_id === id && r.prompt_tokens === 7);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(row?.completion_tokens, 2, `stream=${stream}`);
+      const row = await rowWhere(meter.dbFile, (r) => r.upstream_id === id && r.prompt_tokens === 7, id);
+      assert.equal(row.completion_tokens, 2, `stream=${stream}`);
     }
   });
 
@@ -111,13 +106,8 @@ describe('byte-exact forwarding', () => {
     captured = [];
     await post(Buffer.from(JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'm' }], perf_metrics_in_response: true })), { 'x-test-mismatch': '1' });
     const id = `cap-${captured.length}`;
-    const deadline = Date.now() + 5000;
-    let row;
-    while (!row && Date.now() < deadline) {
-      row = (await recordedRows(meter.dbFile, 0)).findLast((r) => r.upstream_id === id && r.prompt_tokens === 9);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(row?.cached_tokens_disagree, 1);
+    const row = await rowWhere(meter.dbFile, (r) => r.upstream_id === id && r.prompt_tokens === 9, id);
+    assert.equal(row.cached_tokens_disagree, 1);
     assert.equal(row?.perf_cached_prompt_tokens, 5);
     assert.equal(row?.perf_server_processing_ms, 200);
     assert.equal(row?.header_cached_prompt_tokens, 7);

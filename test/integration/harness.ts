@@ -76,6 +76,17 @@ export async function recordedRows(dbFile: string, atLeast = 1, timeoutMs = 5000
   }
 }
 
+/** The newest row matching `match`, waiting (bounded) for the batch writer to put it there. */
+export async function rowWhere(dbFile: string, match: (r: RecordedRow) => boolean, what = 'the call', timeoutMs = 5000): Promise<RecordedRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = (await recordedRows(dbFile, 0, 0)).findLast(match);
+    if (row) return row;
+    if (Date.now() > deadline) throw new Error(`no recorded row for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function withSimulator<T>(options: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {
   const sim = await startSimulator(options);
   try {

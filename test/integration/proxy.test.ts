@@ -7,7 +7,7 @@ import { loadCatalog } from '@/lib/pricing/catalog';
 import { computeCost } from '@/lib/pricing/cost';
 import { findPrice } from '@/lib/pricing/lookup';
 import { startSimulator, type Simulator } from '@/simulator/server';
-import { ADMIN_TOKEN, recordedRows, startMeterProcess, type MeterProcess, type RecordedRow } from './harness';
+import { ADMIN_TOKEN, recordedRows, rowWhere as rowIn, startMeterProcess, type MeterProcess, type RecordedRow } from './harness';
 
 const KIMI = 'accounts/fireworks/models/kimi-k3'; // streams usage only when asked (new shape)
 const GLM = 'accounts/fireworks/models/glm-5p2'; // usage on the finish_reason chunk (documented shape)
@@ -29,16 +29,7 @@ after(async () => {
   await sim?.close();
 });
 
-/** Waits (bounded) for the batch writer to put the matching row in the database. */
-async function rowWhere(match: (r: RecordedRow) => boolean, what: string): Promise<RecordedRow> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const row = (await recordedRows(meter.dbFile, 0)).findLast(match);
-    if (row) return row;
-    if (Date.now() > deadline) throw new Error(`no recorded row for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const rowWhere = (match: (r: RecordedRow) => boolean, what: string) => rowIn(meter.dbFile, match, what);
 
 const rowFor = (upstreamId: string) => rowWhere((r) => r.upstream_id === upstreamId, upstreamId);
 
