@@ -4,16 +4,13 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { readFireworksHeaders, type RateLimitHeaderUnit } from '@/lib/usage/headers';
 import { readRequestFacts, recordedEndpoint, type RecordedEndpoint, type RequestFacts } from '@/lib/usage/request-facts';
-import { readPerfMetrics } from '@/lib/usage/perf-metrics';
-import { normalizeUsage } from '@/lib/usage/usage';
 import { CLIENT_CLOSED_REQUEST, type CompletedCall } from './completed-call';
-import { classifyUpstreamError, gatewayError, upstreamErrorCode } from './gateway-error';
+import { classifyUpstreamError, gatewayError } from './gateway-error';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
-import { StreamTap } from './stream-tap';
+import { parseJsonObject, ResponseReader } from './response-reader';
 import { upstreamTarget } from './upstream-url';
 import { answerAfterBody, BodyTooLargeError, declaresTooLarge, readBody } from '@/lib/http/body';
 import { countedBody } from './counted-body';
-import { decodedBody, isEncoded } from './decoded-body';
 import { withIncludeUsage } from './json-splice';
 
 export interface ProxyOptions {
@@ -34,9 +31,6 @@ export interface ProxyOptions {
 }
 
 const SHUTDOWN = Symbol('meter shutdown');
-
-/** Non-streamed bodies are kept (to read `usage`) only up to this size; embeddings can be large. */
-const MAX_COLLECTED_BYTES = 64 * 1024 * 1024;
 
 type Body = Buffer | Readable | undefined;
 
@@ -122,73 +116,29 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
 
   const headers = facts ? readFireworksHeaders(upstream.headers, options.rateLimitUnit) : undefined;
   const status = upstream.statusCode;
-  const isEventStream = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
-  const shape = endpoint === 'messages' ? 'anthropic' : 'openai';
-  // Meter asks for an uncompressed body; an upstream that compresses anyway is passed on as it
-  // came, and its body is decoded afterwards only to read it.
-  const encoded = isEncoded(upstream.headers['content-encoding']);
-  const tap = facts && isEventStream && !encoded ? new StreamTap(shape, prepared.dropUsageOnlyChunk) : undefined;
-  const collected: Buffer[] = [];
-  let collectedBytes = 0;
+  const reader = facts ? new ResponseReader(endpoint === 'messages' ? 'anthropic' : 'openai', upstream.headers, prepared.dropUsageOnlyChunk) : undefined;
   let ttftMs: number | null = null;
+  const completed = () => call({ status, ttftMs, headers, ...reader!.fields(status) });
 
-  res.writeHead(status, clientResponseHeaders(upstream.headers, tap ? ['content-length'] : []));
-  if (isEventStream) res.flushHeaders();
-  // A recorded non-streamed body keeps its last chunk back until the call is journaled.
-  let held: Buffer | undefined;
+  res.writeHead(status, clientResponseHeaders(upstream.headers, reader?.rewrites ? ['content-length'] : []));
+  if (String(upstream.headers['content-type'] ?? '').includes('text/event-stream')) res.flushHeaders();
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       ttftMs ??= Math.round(performance.now() - t0);
-      if (tap) {
-        for (const event of tap.push(chunk)) await write(res, event);
-        continue;
-      }
-      if (!facts) {
-        await write(res, chunk);
-        continue;
-      }
-      if (collectedBytes < MAX_COLLECTED_BYTES) {
-        collected.push(chunk);
-        collectedBytes += chunk.length;
-      }
-      if (isEventStream) {
-        await write(res, chunk); // a stream is never held back
-        continue;
-      }
-      if (held) await write(res, held);
-      held = chunk;
+      for (const bytes of reader ? reader.push(chunk) : [chunk]) await write(res, bytes);
     }
   } catch (error) {
     const clientGone = abort.signal.aborted;
     res.destroy();
     // A client may stop reading once it has the end of the stream; that call is complete.
-    if (tap?.ended) return call(completedFields());
-    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy(), ttftMs, headers, responseId: tap?.responseId ?? null });
+    if (reader?.ended) return completed();
+    if (clientGone) return call({ status: CLIENT_CLOSED_REQUEST, errorCode: closedBy(), ttftMs, headers, responseId: reader?.responseId ?? null });
     const failure = classifyUpstreamError(error);
     return call({ status: gatewayError(failure, '').status, errorCode: failure, ttftMs, headers });
   }
-  const last = tap ? tap.end() : held;
-  if (facts) call(completedFields());
+  const last = reader?.end();
+  if (reader) completed();
   res.end(last);
-
-  function completedFields(): Partial<CompletedCall> & Pick<CompletedCall, 'status'> {
-    if (tap) return { status, ttftMs, headers, usage: tap.usage, rawUsage: tap.rawUsage, responseId: tap.responseId ?? null, perfMetrics: tap.perfMetrics };
-    const whole = collectedBytes < MAX_COLLECTED_BYTES ? Buffer.concat(collected) : Buffer.alloc(0);
-    const body = encoded ? (decodedBody(whole, upstream.headers['content-encoding'], MAX_COLLECTED_BYTES) ?? Buffer.alloc(0)) : whole;
-    if (isEventStream) {
-      const reader = new StreamTap(shape, false);
-      reader.push(body);
-      reader.end();
-      return { status, ttftMs, headers, usage: reader.usage, rawUsage: reader.rawUsage, responseId: reader.responseId ?? null, perfMetrics: reader.perfMetrics };
-    }
-    const text = body.toString('utf8');
-    if (status >= 400) return { status, ttftMs, headers, errorCode: upstreamErrorCode(text) ?? String(status) };
-    const json = parseJsonObject(text);
-    return {
-      status, ttftMs, headers, usage: normalizeUsage(shape, json?.usage), rawUsage: json?.usage,
-      responseId: typeof json?.id === 'string' ? json.id : null, perfMetrics: readPerfMetrics(json?.perf_metrics),
-    };
-  }
 }
 
 async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint, upstreamHost: string, maxBodyBytes: number): Promise<PreparedRequest> {
@@ -208,15 +158,6 @@ function needsUsageOptIn(endpoint: RecordedEndpoint, json: Record<string, unknow
   const options = json.stream_options;
   if (options === undefined || options === null) return true;
   return typeof options === 'object' && !Array.isArray(options) && (options as Record<string, unknown>).include_usage !== true;
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function hasBody(req: IncomingMessage): boolean {
