@@ -22,7 +22,11 @@ interface Props {
   meter: Meter;
 }
 
-/** Peak tokens per minute on one meter (solid) against the limit Fireworks reported (dashed), per series. */
+/**
+ * Peak tokens per minute on one meter (solid, left axis) and the limit Fireworks reported (dashed,
+ * right axis), per series. Usage has its own scale: a 30k/min line under a 3.6M limit would
+ * otherwise be flat on the floor. The headroom itself is in the table beside.
+ */
 export function RateLimitChart({ bucket, series, meter }: Props) {
   const { used, limit } = METERS[meter];
   // One row per bucket, columns "<i>:used" and "<i>:limit" per series. Fireworks only reports a limit
@@ -41,10 +45,11 @@ export function RateLimitChart({ bucket, series, meter }: Props) {
   });
   return (
     <ResponsiveContainer width="100%" height={300}>
-      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+      <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, bucket)} interval={timeTickInterval(rows.length)} stroke="var(--muted)" fontSize={12} />
-        <YAxis tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'tokens / min', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <YAxis yAxisId="used" tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'used (tokens / min)', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+        <YAxis yAxisId="limit" orientation="right" tickFormatter={(n: number) => formatTokens(n)} stroke="var(--muted)" fontSize={12} width={80} label={{ value: 'limit (dashed)', angle: 90, position: 'insideRight', fontSize: 11 }} />
         <Tooltip
           formatter={(v) => (v === null || v === undefined ? 'unknown' : `${formatCount(Number(v))} tokens/min`)}
           labelFormatter={(t) => `${formatTime(Number(t), bucket)}${bucket === 'minute' ? '' : ' (busiest minute)'}`}
@@ -54,8 +59,8 @@ export function RateLimitChart({ bucket, series, meter }: Props) {
         {series.flatMap((s, i) => {
           const color = PALETTE[i % PALETTE.length]!;
           return [
-            <Line key={`${i}:used`} dataKey={`${i}:used`} name={s.label} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />,
-            <Line key={`${i}:limit`} dataKey={`${i}:limit`} name={`${s.label} limit`} type="stepAfter" stroke={color} strokeDasharray="6 4" dot={false} legendType="none" isAnimationActive={false} />,
+            <Line key={`${i}:used`} yAxisId="used" dataKey={`${i}:used`} name={s.label} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />,
+            <Line key={`${i}:limit`} yAxisId="limit" dataKey={`${i}:limit`} name={`${s.label} limit`} type="stepAfter" stroke={color} strokeDasharray="6 4" dot={false} legendType="none" isAnimationActive={false} />,
           ];
         })}
       </LineChart>
