@@ -15,8 +15,8 @@ export function RateLimitUsagePanel() {
   const [focus, setFocus] = useState('all');
   const note = (
     <>
-      Solid: {query.data?.bucket === 'minute' ? 'tokens used each minute' : `tokens in the busiest minute of each ${query.data?.bucket ?? 'bucket'}`};
-      dashed, same colour: the lowest limit Fireworks reported then, held at the last reported value between calls.
+      Solid (left axis): {query.data?.bucket === 'minute' ? 'tokens used each minute' : `tokens in the busiest minute of each ${query.data?.bucket ?? 'bucket'}`};
+      dashed, same colour (right axis): the lowest limit Fireworks reported then, held at the last reported value between calls.
       {query.data && ignoredFiltersNote(query.data.ignoredFilters) ? <> {ignoredFiltersNote(query.data.ignoredFilters)}</> : null}
     </>
   );
