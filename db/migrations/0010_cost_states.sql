@@ -4,6 +4,14 @@ ALTER TABLE `requests` ADD `perf_cached_prompt_tokens` integer;--> statement-bre
 ALTER TABLE `requests` ADD `perf_server_ttft_ms` integer;--> statement-breakpoint
 ALTER TABLE `requests` ADD `perf_server_processing_ms` integer;--> statement-breakpoint
 ALTER TABLE `requests` ADD `cached_tokens_disagree` integer;--> statement-breakpoint
+ALTER TABLE `rate_limit_hourly` ADD `reported_prompt_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_hourly` ADD `reported_uncached_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_hourly` ADD `reported_generated_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_hourly` ADD `over_limit` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `rate_limit_minutely` ADD `reported_prompt_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_minutely` ADD `reported_uncached_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_minutely` ADD `reported_generated_free` real;--> statement-breakpoint
+ALTER TABLE `rate_limit_minutely` ADD `over_limit` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily` ADD `payment_required` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily` ADD `usage_unknown` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `usage_daily` ADD `cached_mismatch` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
@@ -63,3 +71,14 @@ FROM (SELECT (quarter_start / 900000) * 900000 AS bucket_start, model, serving_p
 WHERE usage_quarter_hourly_by_key.quarter_start = f.bucket_start AND usage_quarter_hourly_by_key.model = f.model AND usage_quarter_hourly_by_key.serving_path = f.serving_path AND usage_quarter_hourly_by_key.region = f.region AND usage_quarter_hourly_by_key.api_key = f.api_key;
 --> statement-breakpoint
 DROP TABLE cost_state_backfill;
+--> statement-breakpoint
+-- What Fireworks itself reported about the account's meters, per minute and per hour, from the raw
+-- rows (minutes whose raw rows retention has dropped stay unknown).
+UPDATE rate_limit_minutely SET reported_prompt_free = f.reported_prompt_free, reported_uncached_free = f.reported_uncached_free, reported_generated_free = f.reported_generated_free, over_limit = f.over_limit
+FROM (SELECT (started_at / 60000) * 60000 AS minute_start, model, api_key, min(remaining_prompt_tokens * 1.0 / nullif(limit_prompt_tpm, 0)) AS reported_prompt_free, min(remaining_uncached_prompt_tokens * 1.0 / nullif(limit_uncached_prompt_tpm, 0)) AS reported_uncached_free, min(remaining_generated_tokens * 1.0 / nullif(limit_generated_tpm, 0)) AS reported_generated_free, coalesce(sum(over_limit = 'yes'), 0) AS over_limit FROM requests GROUP BY 1, 2, 3) AS f
+WHERE rate_limit_minutely.minute_start = f.minute_start AND rate_limit_minutely.model = f.model AND rate_limit_minutely.api_key = f.api_key;
+--> statement-breakpoint
+UPDATE rate_limit_hourly SET reported_prompt_free = f.reported_prompt_free, reported_uncached_free = f.reported_uncached_free, reported_generated_free = f.reported_generated_free, over_limit = f.over_limit
+FROM (SELECT (minute_start / 3600000) * 3600000 AS hour_start, model, api_key, min(reported_prompt_free) AS reported_prompt_free, min(reported_uncached_free) AS reported_uncached_free, min(reported_generated_free) AS reported_generated_free, sum(over_limit) AS over_limit FROM rate_limit_minutely GROUP BY 1, 2, 3
+  UNION ALL SELECT (minute_start / 3600000) * 3600000, model, '*', min(reported_prompt_free) AS reported_prompt_free, min(reported_uncached_free) AS reported_uncached_free, min(reported_generated_free) AS reported_generated_free, sum(over_limit) AS over_limit FROM rate_limit_minutely GROUP BY 1, 2) AS f
+WHERE rate_limit_hourly.api_key = f.api_key AND rate_limit_hourly.hour_start = f.hour_start AND rate_limit_hourly.model = f.model;

@@ -25,6 +25,20 @@ function usageMeasures() {
   };
 }
 
+/**
+ * What Fireworks itself said about the account's meters: the lowest remaining / limit any call was
+ * told (null when no call carried both headers), and how many calls it marked over the limit.
+ * Fireworks meters the whole account, so this can be far tighter than Meter's own share of it.
+ */
+function reportedByFireworks() {
+  return {
+    reportedPromptFree: real('reported_prompt_free'),
+    reportedUncachedFree: real('reported_uncached_free'),
+    reportedGeneratedFree: real('reported_generated_free'),
+    overLimit: integer('over_limit').notNull().default(0),
+  };
+}
+
 function allDimensions() {
   return {
     model: text('model').notNull(),
@@ -122,6 +136,7 @@ export const rateLimitMinutely = sqliteTable(
     limitPromptTpm: integer('limit_prompt_tpm'), // lowest seen in the minute (limits are adaptive)
     limitUncachedPromptTpm: integer('limit_uncached_prompt_tpm'),
     limitGeneratedTpm: integer('limit_generated_tpm'),
+    ...reportedByFireworks(),
   },
   (t) => [primaryKey({ columns: [t.minuteStart, t.model, t.apiKey] }), index('rate_limit_minutely_model').on(t.model, t.minuteStart)],
 );
@@ -161,6 +176,7 @@ export const rateLimitHourly = sqliteTable(
     peakLimitUncachedPromptTpm: integer('peak_limit_uncached_prompt_tpm'),
     peakLimitGeneratedTpm: integer('peak_limit_generated_tpm'),
     peakShare: real('peak_share').notNull(), // highest used / limit of the three at that minute
+    ...reportedByFireworks(),
   },
   // Key first: the page reads either the '*' rows or a few keys over a run of hours. The migration
   // makes the table WITHOUT ROWID (drizzle cannot say so), so those rows are stored side by side

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
-import { RATE_LIMIT_HOURLY_UPSERT } from './rate-limit-peaks';
+import { RATE_LIMIT_HOURLY_UPSERT, RAW_REPORTED_SELECT, REPORTED_COLUMNS, REPORTED_UPSERT } from './rate-limit-peaks';
 
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
 
@@ -10,16 +10,16 @@ const STATEMENTS = {
   // as the page already reads it, and a call never adds negative uncached tokens.
   rateLimits: `
     INSERT INTO rate_limit_minutely (minute_start, model, api_key, requests, rate_limited, overloaded, prompt_tokens,
-      uncached_prompt_tokens, generated_tokens, limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm)
+      uncached_prompt_tokens, generated_tokens, limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm, ${REPORTED_COLUMNS.join(', ')})
     SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS}, model, api_key, count(*), sum(status = 429), sum(status = 503),
       coalesce(sum(prompt_tokens), 0), coalesce(sum(max(prompt_tokens - coalesce(cached_prompt_tokens, 0), 0)), 0), coalesce(sum(completion_tokens), 0),
-      min(nullif(limit_prompt_tpm, 0)), min(nullif(limit_uncached_prompt_tpm, 0)), min(nullif(limit_generated_tpm, 0))
+      min(nullif(limit_prompt_tpm, 0)), min(nullif(limit_uncached_prompt_tpm, 0)), min(nullif(limit_generated_tpm, 0)), ${RAW_REPORTED_SELECT}
     FROM requests WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3
     ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, rate_limited = rate_limited + excluded.rate_limited,
       overloaded = overloaded + excluded.overloaded, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
       uncached_prompt_tokens = uncached_prompt_tokens + excluded.uncached_prompt_tokens,
       generated_tokens = generated_tokens + excluded.generated_tokens,
-      ${lowestLimit('limit_prompt_tpm')}, ${lowestLimit('limit_uncached_prompt_tpm')}, ${lowestLimit('limit_generated_tpm')}`,
+      ${lowestLimit('limit_prompt_tpm')}, ${lowestLimit('limit_uncached_prompt_tpm')}, ${lowestLimit('limit_generated_tpm')}, ${REPORTED_UPSERT}`,
   rateLimitHours: RATE_LIMIT_HOURLY_UPSERT, // after the minutes: it reads their current totals
   sessions: `
     INSERT INTO session_totals (session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, first_seen, last_seen)

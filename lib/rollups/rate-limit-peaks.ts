@@ -11,6 +11,23 @@ export function usedShareSql(c: { prompt: string; uncached: string; generated: s
   return `max(${share(c.prompt, c.limitPrompt)}, ${share(c.uncached, c.limitUncached)}, ${share(c.generated, c.limitGenerated)})`;
 }
 
+/** The three meters' `remaining / limit` as each call was told, from a `requests` row. */
+const REPORTED_FREE = {
+  reported_prompt_free: 'remaining_prompt_tokens * 1.0 / nullif(limit_prompt_tpm, 0)',
+  reported_uncached_free: 'remaining_uncached_prompt_tokens * 1.0 / nullif(limit_uncached_prompt_tpm, 0)',
+  reported_generated_free: 'remaining_generated_tokens * 1.0 / nullif(limit_generated_tpm, 0)',
+} as const;
+export const REPORTED_COLUMNS = [...Object.keys(REPORTED_FREE), 'over_limit'] as const;
+
+/** Over raw rows: the lowest reported free share per meter, and the calls marked over the limit. */
+export const RAW_REPORTED_SELECT = `${Object.entries(REPORTED_FREE).map(([c, e]) => `min(${e}) AS ${c}`).join(', ')}, coalesce(sum(over_limit = 'yes'), 0) AS over_limit`;
+
+/** Over rows that already hold those figures (minutes of a batch, keys of a minute). */
+export const REPORTED_AGAIN_SELECT = `${Object.keys(REPORTED_FREE).map((c) => `min(${c}) AS ${c}`).join(', ')}, sum(over_limit) AS over_limit`;
+
+/** ON CONFLICT: the lowest share wins, over-limit calls add up. */
+export const REPORTED_UPSERT = `${Object.keys(REPORTED_FREE).map((c) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`).join(', ')}, over_limit = over_limit + excluded.over_limit`;
+
 const MINUTE_SHARE = usedShareSql({ prompt: 'p', uncached: 'u', generated: 'g', limitPrompt: 'lp', limitUncached: 'lu', limitGenerated: 'lg' });
 
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
@@ -36,32 +53,34 @@ const PEAK_COLUMNS = [
 export const RATE_LIMIT_HOURLY_UPSERT = `
   WITH batch AS (
     SELECT (started_at / ${MINUTE_MS}) * ${MINUTE_MS} AS minute_start, model, api_key,
-      count(*) AS requests, sum(status = 429) AS rate_limited, sum(status = 503) AS overloaded
+      count(*) AS requests, sum(status = 429) AS rate_limited, sum(status = 503) AS overloaded, ${RAW_REPORTED_SELECT}
     FROM requests WHERE id BETWEEN ? AND ? GROUP BY 1, 2, 3
   ),
   -- CROSS JOIN keeps the batch's minutes outermost: the planner has no statistics and would scan the minutes
   minutes AS (
-    SELECT b.minute_start, b.model, b.api_key, b.requests, b.rate_limited, b.overloaded,
+    SELECT b.minute_start, b.model, b.api_key, b.requests, b.rate_limited, b.overloaded, ${REPORTED_COLUMNS.map((c) => `b.${c}`).join(', ')},
       m.prompt_tokens AS p, m.uncached_prompt_tokens AS u, m.generated_tokens AS g,
       m.limit_prompt_tpm AS lp, m.limit_uncached_prompt_tpm AS lu, m.limit_generated_tpm AS lg
     FROM batch b CROSS JOIN rate_limit_minutely m ON m.minute_start = b.minute_start AND m.model = b.model AND m.api_key = b.api_key
     UNION ALL
-    SELECT b.minute_start, b.model, '${ALL_KEYS}', b.requests, b.rate_limited, b.overloaded,
+    SELECT b.minute_start, b.model, '${ALL_KEYS}', b.requests, b.rate_limited, b.overloaded, ${REPORTED_COLUMNS.map((c) => `b.${c}`).join(', ')},
       sum(m.prompt_tokens), sum(m.uncached_prompt_tokens), sum(m.generated_tokens),
       min(m.limit_prompt_tpm), min(m.limit_uncached_prompt_tpm), min(m.limit_generated_tpm)
-    FROM (SELECT minute_start, model, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded
+    FROM (SELECT minute_start, model, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
+            ${REPORTED_AGAIN_SELECT}
           FROM batch GROUP BY 1, 2) b
       CROSS JOIN rate_limit_minutely m ON m.minute_start = b.minute_start AND m.model = b.model
     GROUP BY b.minute_start, b.model
   )
-  INSERT INTO rate_limit_hourly (api_key, hour_start, model, requests, rate_limited, overloaded,
+  INSERT INTO rate_limit_hourly (api_key, hour_start, model, requests, rate_limited, overloaded, ${REPORTED_COLUMNS.join(', ')},
     busiest_prompt_tokens, busiest_uncached_prompt_tokens, busiest_generated_tokens,
     limit_prompt_tpm, limit_uncached_prompt_tpm, limit_generated_tpm, ${PEAK_COLUMNS.join(', ')})
-  SELECT api_key, (minute_start / ${HOUR_MS}) * ${HOUR_MS}, model, requests, rate_limited, overloaded, p, u, g, lp, lu, lg,
+  SELECT api_key, (minute_start / ${HOUR_MS}) * ${HOUR_MS}, model, requests, rate_limited, overloaded, ${REPORTED_COLUMNS.join(', ')}, p, u, g, lp, lu, lg,
     minute_start, p, u, g, lp, lu, lg, ${MINUTE_SHARE}
   FROM minutes WHERE true
   ON CONFLICT DO UPDATE SET
     requests = requests + excluded.requests, rate_limited = rate_limited + excluded.rate_limited, overloaded = overloaded + excluded.overloaded,
+    ${REPORTED_UPSERT},
     busiest_prompt_tokens = max(busiest_prompt_tokens, excluded.busiest_prompt_tokens),
     busiest_uncached_prompt_tokens = max(busiest_uncached_prompt_tokens, excluded.busiest_uncached_prompt_tokens),
     busiest_generated_tokens = max(busiest_generated_tokens, excluded.busiest_generated_tokens),

@@ -64,9 +64,10 @@ export function readFireworksHeaders(headers: HeaderBag, unit: RateLimitHeaderUn
     limitPromptTpm: limit('prompt'),
     limitUncachedPromptTpm: limit('cache-adjusted-prompt'),
     limitGeneratedTpm: limit('generated'),
-    remainingPromptTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-prompt'),
-    remainingUncachedPromptTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-cache-adjusted-prompt'),
-    remainingGeneratedTokens: integerHeader(headers, 'x-ratelimit-remaining-tokens-generated'),
+    // in the limits' unit, so remaining / limit is a share whatever RATE_LIMIT_HEADER_UNIT says
+    remainingPromptTokens: perMinute(integerHeader(headers, 'x-ratelimit-remaining-tokens-prompt'), unit),
+    remainingUncachedPromptTokens: perMinute(integerHeader(headers, 'x-ratelimit-remaining-tokens-cache-adjusted-prompt'), unit),
+    remainingGeneratedTokens: perMinute(integerHeader(headers, 'x-ratelimit-remaining-tokens-generated'), unit),
     overLimit: first(headers, 'x-ratelimit-over-limit') ?? null,
     retryAfterS: retryAfterSeconds(headers),
   };

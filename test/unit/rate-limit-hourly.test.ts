@@ -10,7 +10,7 @@ import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
 import { bucketStart } from '@/lib/analytics/time-buckets';
 import { Recorder } from '@/lib/recorder/recorder';
-import { rerunMigrationBackfill } from '../support/migrations';
+import { rerunMigrationBackfill, rerunMigrationUpdates } from '../support/migrations';
 
 // The hourly rate-limit rollup must give exactly what the per-minute rollup alone gives: checked
 // against a recomputation from `rate_limit_minutely` and against brute force over its minutes.
@@ -32,12 +32,13 @@ function rng(seed: number) {
   return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
-interface Minute { t: number; model: string; apiKey: string; requests: number; rateLimited: number; overloaded: number; p: number; u: number; g: number; lp: number | null; lu: number | null; lg: number | null }
+interface Minute { t: number; model: string; apiKey: string; requests: number; rateLimited: number; overloaded: number; p: number; u: number; g: number; lp: number | null; lu: number | null; lg: number | null; rp: number | null; ru: number | null; rg: number | null; ol: number }
 
 function minutesTable(): Minute[] {
   return db.$client.prepare(`
     SELECT minute_start AS t, model, api_key AS apiKey, requests, rate_limited AS rateLimited, overloaded, prompt_tokens AS p,
-      uncached_prompt_tokens AS u, generated_tokens AS g, limit_prompt_tpm AS lp, limit_uncached_prompt_tpm AS lu, limit_generated_tpm AS lg
+      uncached_prompt_tokens AS u, generated_tokens AS g, limit_prompt_tpm AS lp, limit_uncached_prompt_tpm AS lu, limit_generated_tpm AS lg,
+      reported_prompt_free AS rp, reported_uncached_free AS ru, reported_generated_free AS rg, over_limit AS ol
     FROM rate_limit_minutely`).all() as Minute[];
 }
 
@@ -62,6 +63,7 @@ function seriesMinutes(minutes: Minute[], perKey: boolean): Map<string, Minute[]
     into.requests += m.requests; into.rateLimited += m.rateLimited; into.overloaded += m.overloaded;
     into.p += m.p; into.u += m.u; into.g += m.g;
     into.lp = lowest(into.lp, m.lp); into.lu = lowest(into.lu, m.lu); into.lg = lowest(into.lg, m.lg);
+    into.rp = lowest(into.rp, m.rp); into.ru = lowest(into.ru, m.ru); into.rg = lowest(into.rg, m.rg); into.ol += m.ol;
   }
   const out = new Map<string, Minute[]>();
   for (const m of byMinute.values()) {
@@ -94,7 +96,11 @@ before(() => {
     const at = T0 + pick(busyHours) * HOUR + pick([0, 1, 2, 17, 30, 59]) * MIN + Math.floor(r() * MIN);
     const prompt = Math.floor(r() * 6) * 1000;
     const cached = r() < 0.05 ? prompt + 1000 : Math.floor(r() * 3) * 500;
-    recorder.record(call(at, pick(MODELS), pick(KEYS), prompt, cached, Math.floor(r() * 4) * 100, pick(LIMITS), pick([200, 200, 200, 200, 429, 503])));
+    const row = call(at, pick(MODELS), pick(KEYS), prompt, cached, Math.floor(r() * 4) * 100, pick(LIMITS), pick([200, 200, 200, 200, 429, 503]));
+    // what Fireworks told the call about the account's meters (sometimes nothing)
+    if (r() < 0.6) Object.assign(row, { remainingPromptTokens: Math.floor(r() * 90_000), remainingUncachedPromptTokens: Math.floor(r() * 20_000), remainingGeneratedTokens: Math.floor(r() * 5_000) });
+    row.overLimit = r() < 0.1 ? 'yes' : r() < 0.5 ? 'no' : null;
+    recorder.record(row);
     if (i % 250 === 0) recorder.flush();
   }
   recorder.close();
@@ -120,6 +126,8 @@ describe('rate_limit_hourly maintained at ingest', () => {
             limit_prompt_tpm: ms.map((m) => m.lp).reduce(lowest), limit_uncached_prompt_tpm: ms.map((m) => m.lu).reduce(lowest), limit_generated_tpm: ms.map((m) => m.lg).reduce(lowest),
             peak_minute_start: peak.t, peak_prompt_tokens: peak.p, peak_uncached_prompt_tokens: peak.u, peak_generated_tokens: peak.g,
             peak_limit_prompt_tpm: peak.lp, peak_limit_uncached_prompt_tpm: peak.lu, peak_limit_generated_tpm: peak.lg, peak_share: share(peak),
+            reported_prompt_free: ms.map((m) => m.rp).reduce(lowest), reported_uncached_free: ms.map((m) => m.ru).reduce(lowest),
+            reported_generated_free: ms.map((m) => m.rg).reduce(lowest), over_limit: ms.reduce((s, m) => s + m.ol, 0),
           });
         }
       }
@@ -158,7 +166,21 @@ describe('rate_limit_hourly maintained at ingest', () => {
   it('the migration backfill computes the same table from the minutes', () => {
     const before = db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all();
     rerunMigrationBackfill(db, 'rate_limit_hourly', 'rate_limit_hourly');
+    rerunMigrationUpdates(db, 'cost_states'); // 0010 adds what Fireworks reported
     assert.deepEqual(db.$client.prepare('SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model').all(), before);
+  });
+
+  it('keeps what Fireworks reported (lowest remaining / limit, over-limit calls) as the raw rows say, per key and summed', () => {
+    const minutes = 'SELECT * FROM rate_limit_minutely ORDER BY minute_start, model, api_key';
+    const hours = 'SELECT * FROM rate_limit_hourly ORDER BY api_key, hour_start, model';
+    const [m, h] = [db.$client.prepare(minutes).all(), db.$client.prepare(hours).all()];
+    assert.ok((m as { reported_generated_free: number | null }[]).some((r) => r.reported_generated_free !== null), 'the data has reported figures');
+    assert.ok((h as { over_limit: number }[]).some((r) => r.over_limit > 0), 'and over-limit calls');
+    db.$client.exec('UPDATE rate_limit_minutely SET reported_prompt_free = NULL, reported_uncached_free = NULL, reported_generated_free = NULL, over_limit = 0');
+    db.$client.exec('UPDATE rate_limit_hourly SET reported_prompt_free = NULL, reported_uncached_free = NULL, reported_generated_free = NULL, over_limit = 0');
+    rerunMigrationUpdates(db, 'cost_states');
+    assert.deepEqual(db.$client.prepare(minutes).all(), m, 'minutes from the raw rows');
+    assert.deepEqual(db.$client.prepare(hours).all(), h, 'hours from the minutes');
   });
 });
 
