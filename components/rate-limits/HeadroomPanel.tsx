@@ -6,13 +6,25 @@ import { formatCount, formatPercent, formatTime, formatTokens } from '../format'
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 import { StatCard } from '../StatCard';
-import { ignoredFiltersNote, seriesLabel } from './labels';
+import { headroomSource, ignoredFiltersNote, seriesLabel, tightestMeter } from './labels';
 
 function MeterCell({ used, limit, headroom }: { used: number; limit: number | null; headroom: number | null }) {
   return (
     <td className={`num${headroom !== null && headroom < LOW_HEADROOM ? ' low-headroom' : ''}`} title={limit === null ? 'no limit header recorded' : `${formatCount(used)} of ${formatCount(limit)} tokens/min`}>
       {formatTokens(used)} / {limit === null ? '?' : formatTokens(limit)}
       <div className="small">{headroom === null ? 'limit unknown' : `${formatPercent(headroom)} free`}</div>
+    </td>
+  );
+}
+
+/** The tightest remaining / limit Fireworks told any call in the range (the whole account), and the over-limit marks. */
+function ReportedCell({ row }: { row: HeadroomRow }) {
+  const figures = Object.values(row.reported).filter((h): h is number => h !== null);
+  const least = figures.length ? Math.min(...figures) : null;
+  return (
+    <td className={`num${least !== null && least < LOW_HEADROOM ? ' low-headroom' : ''}`} data-testid="row-reported">
+      {least === null ? <span className="muted">not reported</span> : `${formatPercent(least)} free`}
+      <div className="small">{least === null ? '' : `${tightestMeter(row.reported)}; `}{formatCount(row.overLimitCalls)} over limit</div>
     </td>
   );
 }
@@ -28,6 +40,7 @@ function Row({ row, perKey }: { row: HeadroomRow; perKey: boolean }) {
       <MeterCell used={p.uncachedPromptTokens} limit={p.limitUncachedPromptTpm} headroom={row.headroom.uncachedPrompt} />
       <MeterCell used={p.generatedTokens} limit={p.limitGeneratedTpm} headroom={row.headroom.generated} />
       <td className="num" title="cached tokens in the peak minute as a share of the uncached-prompt limit">{formatPercent(row.cachingHeadroom)}</td>
+      <ReportedCell row={row} />
       <td className="num">{formatCount(row.requests)}</td>
       <td className="num" data-testid="row-429">{formatCount(row.rateLimited)}</td>
       <td className="num" data-testid="row-503">{formatCount(row.overloaded)}</td>
@@ -48,13 +61,19 @@ export function HeadroomPanel() {
             <div className="stats">
               <StatCard testId="stat-429" label="Rate limited (429)" value={formatCount(data.rows.reduce((s, r) => s + r.rateLimited, 0))} />
               <StatCard testId="stat-503" label="Overloaded (503)" value={formatCount(data.rows.reduce((s, r) => s + r.overloaded, 0))} />
-              <StatCard testId="stat-tightest" label="Least headroom at a peak minute" value={tightest ? `${formatPercent(tightest.lowestHeadroom)} · ${seriesLabel(tightest)}` : '—'} />
+              <StatCard
+                testId="stat-tightest"
+                label={tightest ? `Least headroom, ${headroomSource(tightest)}` : 'Least headroom'}
+                value={tightest ? `${formatPercent(tightest.lowestHeadroom)} · ${seriesLabel(tightest)}` : '—'}
+              />
             </div>
             <Panel
               title="Headroom at each model's peak minute"
               note={
                 <>
-                  The peak minute is the one closest to any of the three limits. &ldquo;Caching kept free&rdquo; is the cached prompt tokens
+                  The peak minute is the one closest to any of the three limits on Meter&rsquo;s own calls. &ldquo;Reported by Fireworks&rdquo; is the
+                  lowest remaining / limit any call was told in the range: Fireworks meters the whole account, other clients included, so it
+                  can be tighter; the headline and the warning follow the lower of the two. &ldquo;Caching kept free&rdquo; is the cached prompt tokens
                   of that minute as a share of the uncached-prompt limit: what that meter would have used on top without the prompt cache.
                   {ignoredFiltersNote(data.ignoredFilters) ? <> {ignoredFiltersNote(data.ignoredFilters)}</> : null}
                 </>
@@ -72,6 +91,7 @@ export function HeadroomPanel() {
                       <th className="num">Uncached prompt / limit</th>
                       <th className="num">Generated / limit</th>
                       <th className="num">Caching kept free</th>
+                      <th className="num" title="x-ratelimit-remaining / limit: Fireworks meters the whole account, other clients included">Reported by Fireworks</th>
                       <th className="num">Requests</th>
                       <th className="num">429</th>
                       <th className="num">503</th>

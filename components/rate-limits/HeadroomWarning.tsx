@@ -1,18 +1,9 @@
 'use client';
 
-import { LOW_HEADROOM, lowHeadroomRows, type HeadroomRow, type RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import { LOW_HEADROOM, lowHeadroomRows, type RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatPercent, formatTime } from '../format';
-import { seriesLabel } from './labels';
-
-const METER_NAMES: Record<keyof HeadroomRow['headroom'], string> = { prompt: 'total prompt', uncachedPrompt: 'uncached prompt', generated: 'generated' };
-
-function tightest(row: HeadroomRow): string {
-  const [meter] = (Object.entries(row.headroom) as [keyof HeadroomRow['headroom'], number | null][])
-    .filter(([, h]) => h !== null)
-    .sort((a, b) => a[1]! - b[1]!)[0]!;
-  return METER_NAMES[meter];
-}
+import { headroomSource, seriesLabel, sourceFigures, tightestMeter } from './labels';
 
 /** Shown only when some model came within 20% of a limit; role status, not alert, so it does not clash with Next's route announcer. */
 export function HeadroomWarning() {
@@ -26,7 +17,8 @@ export function HeadroomWarning() {
       <ul>
         {low.map((r) => (
           <li key={seriesLabel(r)}>
-            {seriesLabel(r)}: {formatPercent(r.lowestHeadroom)} left on the {tightest(r)} meter at {formatTime(r.peak.t, 'minute')}
+            {seriesLabel(r)}: {formatPercent(r.lowestHeadroom)} left on the {tightestMeter(sourceFigures(r))} meter{' '}
+            {r.headroomSource === 'fireworks' ? `${headroomSource(r)}${r.overLimitCalls ? ` (${r.overLimitCalls} calls marked over the limit)` : ''}` : `at ${formatTime(r.peak.t, 'minute')}`}
           </li>
         ))}
       </ul>

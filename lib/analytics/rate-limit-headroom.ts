@@ -23,8 +23,17 @@ export interface HeadroomRow {
   peak: MeterReading;
   /** 1 − used / limit at the peak minute, per meter; negative when over; null when the limit is unknown. */
   headroom: MeterFigures;
-  /** The smallest of the three, for sorting and the warning. */
+  /** What Fireworks told the calls about the whole account: the lowest remaining / limit per meter in the range. */
+  reported: MeterFigures;
+  /** Calls Fireworks marked `x-ratelimit-over-limit: yes` in the range. */
+  overLimitCalls: number;
+  /**
+   * The lower of Meter's own figure (its calls at the peak minute) and Fireworks' report (the whole
+   * account, other clients included), for sorting, the headline and the warning.
+   */
   lowestHeadroom: number | null;
+  /** Which of the two `lowestHeadroom` came from. */
+  headroomSource: 'fireworks' | 'meter' | null;
   /**
    * Share of the uncached-prompt limit the prompt cache kept free at the peak minute: cached tokens
    * (prompt − uncached) / uncached limit, i.e. what that meter would have used on top without the cache.
@@ -44,7 +53,19 @@ export interface RateLimitHeadroom {
 interface PeakRow extends MeterReading, MeterCounts {
   model: string;
   apiKey: string | null;
+  reportedPrompt: number | null;
+  reportedUncached: number | null;
+  reportedGenerated: number | null;
+  overLimitCalls: number;
 }
+
+const lowest = (f: MeterFigures) => {
+  const known = Object.values(f).filter((h): h is number => h !== null);
+  return known.length ? Math.min(...known) : null;
+};
+
+/** Candidates' columns for what Fireworks reported, named alike in minutes and hours. */
+const REPORTED = 'reported_prompt, reported_uncached, reported_generated, over_limit';
 
 const room = (used: number, limit: number | null) => (limit === null || limit <= 0 ? null : 1 - used / limit);
 
@@ -68,7 +89,8 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
     const minutes = rateLimitMinutes(filters, edge);
     params.push(...minutes.params);
     return `SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, minute_start AS t, prompt, uncached, generated,
-       limit_prompt, limit_uncached, limit_generated, ${MINUTE_SHARE} AS share, requests, rate_limited, overloaded FROM (${minutes.sql})`;
+       limit_prompt, limit_uncached, limit_generated, ${MINUTE_SHARE} AS share, requests, rate_limited, overloaded,
+       ${REPORTED} FROM (${minutes.sql})`;
   });
   if (split.hours) {
     const hours = rateLimitHours(filters, split.hours, params);
@@ -76,18 +98,22 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
     candidates.push(`SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, peak_minute_start AS t, peak_prompt_tokens AS prompt,
        peak_uncached_prompt_tokens AS uncached, peak_generated_tokens AS generated, peak_limit_prompt_tpm AS limit_prompt,
        peak_limit_uncached_prompt_tpm AS limit_uncached, peak_limit_generated_tpm AS limit_generated, peak_share AS share,
-       requests, rate_limited, overloaded FROM (${hours})`);
+       requests, rate_limited, overloaded, ${REPORTED} FROM (${hours})`);
   }
   const peaks = query<PeakRow>(
     db,
     `WITH candidates AS (${candidates.join(' UNION ALL ')}),
      series AS (
-       SELECT model, api_key, max(share) AS share, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded
+       SELECT model, api_key, max(share) AS share, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
+         min(reported_prompt) AS reported_prompt, min(reported_uncached) AS reported_uncached, min(reported_generated) AS reported_generated,
+         coalesce(sum(over_limit), 0) AS over_limit
        FROM candidates GROUP BY model, api_key
      )
      SELECT p.model, nullif(p.api_key, '${ALL_KEYS}') AS apiKey, p.t, p.prompt AS promptTokens, p.uncached AS uncachedPromptTokens,
        p.generated AS generatedTokens, p.limit_prompt AS limitPromptTpm, p.limit_uncached AS limitUncachedPromptTpm,
-       p.limit_generated AS limitGeneratedTpm, s.requests, s.rate_limited AS rateLimited, s.overloaded
+       p.limit_generated AS limitGeneratedTpm, s.requests, s.rate_limited AS rateLimited, s.overloaded,
+       s.reported_prompt AS reportedPrompt, s.reported_uncached AS reportedUncached, s.reported_generated AS reportedGenerated,
+       s.over_limit AS overLimitCalls
      FROM (
        SELECT *, row_number() OVER (PARTITION BY model, api_key ORDER BY prompt DESC, t) AS rank
        FROM candidates WHERE (model, api_key, share) IN (SELECT model, api_key, share FROM series)
@@ -95,16 +121,20 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
      WHERE p.rank = 1 ORDER BY p.model, p.api_key`,
     params,
   );
-  const rows = peaks.map(({ model, apiKey, requests, rateLimited, overloaded, ...peak }): HeadroomRow => {
+  const rows = peaks.map(({ model, apiKey, requests, rateLimited, overloaded, reportedPrompt, reportedUncached, reportedGenerated, overLimitCalls, ...peak }): HeadroomRow => {
     const headroom = {
       prompt: room(peak.promptTokens, peak.limitPromptTpm),
       uncachedPrompt: room(peak.uncachedPromptTokens, peak.limitUncachedPromptTpm),
       generated: room(peak.generatedTokens, peak.limitGeneratedTpm),
     };
-    const known = Object.values(headroom).filter((h): h is number => h !== null);
+    const reported = { prompt: reportedPrompt, uncachedPrompt: reportedUncached, generated: reportedGenerated };
+    const own = lowest(headroom);
+    const told = lowest(reported);
+    const source = told !== null && (own === null || told < own) ? 'fireworks' : own !== null ? 'meter' : null;
     return {
-      model, apiKey, peak, headroom,
-      lowestHeadroom: known.length ? Math.min(...known) : null,
+      model, apiKey, peak, headroom, reported, overLimitCalls,
+      lowestHeadroom: source === 'fireworks' ? told : own,
+      headroomSource: source,
       cachingHeadroom: peak.limitUncachedPromptTpm ? (peak.promptTokens - peak.uncachedPromptTokens) / peak.limitUncachedPromptTpm : null,
       requests, rateLimited, overloaded,
     };

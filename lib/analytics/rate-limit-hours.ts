@@ -61,6 +61,8 @@ export function rateLimitHours(filters: Filters, hours: HourRange, params: (stri
       h.requests, h.rate_limited, h.overloaded, h.busiest_prompt_tokens, h.busiest_uncached_prompt_tokens, h.busiest_generated_tokens,
       h.limit_prompt_tpm AS limit_prompt, h.limit_uncached_prompt_tpm AS limit_uncached, h.limit_generated_tpm AS limit_generated,
       h.peak_minute_start, h.peak_prompt_tokens, h.peak_uncached_prompt_tokens, h.peak_generated_tokens,
-      h.peak_limit_prompt_tpm, h.peak_limit_uncached_prompt_tpm, h.peak_limit_generated_tpm, h.peak_share
+      h.peak_limit_prompt_tpm, h.peak_limit_uncached_prompt_tpm, h.peak_limit_generated_tpm, h.peak_share,
+      h.reported_prompt_free AS reported_prompt, h.reported_uncached_free AS reported_uncached,
+      h.reported_generated_free AS reported_generated, h.over_limit
     FROM ${hours.join ? `${hours.join.table} CROSS JOIN ` : ''}rate_limit_hourly h WHERE ${where}`;
 }

@@ -50,7 +50,9 @@ export function rateLimitMinutes(filters: Filters, minutes: MinuteRange = wholeR
     SELECT minute_start, model, ${perKey ? 'api_key' : 'NULL'} AS api_key,
       sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
       sum(prompt_tokens) AS prompt, sum(uncached_prompt_tokens) AS uncached, sum(generated_tokens) AS generated,
-      min(limit_prompt_tpm) AS limit_prompt, min(limit_uncached_prompt_tpm) AS limit_uncached, min(limit_generated_tpm) AS limit_generated
+      min(limit_prompt_tpm) AS limit_prompt, min(limit_uncached_prompt_tpm) AS limit_uncached, min(limit_generated_tpm) AS limit_generated,
+      min(reported_prompt_free) AS reported_prompt, min(reported_uncached_free) AS reported_uncached,
+      min(reported_generated_free) AS reported_generated, sum(over_limit) AS over_limit
     FROM rate_limit_minutely WHERE ${where}
     GROUP BY minute_start, model${perKey ? ', api_key' : ''}`;
   return { sql, params, perKey, ignoredFilters: ignoredRateLimitFilters(filters) };

@@ -15,6 +15,7 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const A = 'accounts/fireworks/models/a';
 const B = 'accounts/fireworks/models/b';
+const C = 'accounts/fireworks/models/c';
 let db: Db;
 
 /** A successful call with the three limits it was told about. */
@@ -49,6 +50,10 @@ before(() => {
     call(T0 + 20 * MIN, B, 'k1', 50_000, 0, 100, L),
     // model B, next day (in UTC) — still 2026-10-01 in New York
     call(T0 + 26 * HOUR, B, 'k1', 1_000, 0, 10, L),
+    // model C: Meter's own calls are small, but Fireworks says the account has 6 of 36,000 generated
+    // tokens left (other clients share the account) and marks one call over the limit
+    { ...call(T0 + 30 * MIN, C, 'k1', 1_000, 0, 100, [3_600_000, 900_000, 36_000]), remainingPromptTokens: 3_000_000, remainingUncachedPromptTokens: 800_000, remainingGeneratedTokens: 6, overLimit: 'yes' },
+    { ...call(T0 + 31 * MIN, C, 'k1', 1_000, 0, 100, [3_600_000, 900_000, 36_000]), remainingPromptTokens: 3_500_000, remainingUncachedPromptTokens: 850_000, remainingGeneratedTokens: 20_000, overLimit: 'no' },
   ];
   for (const row of rows) recorder.record(row);
   recorder.close();
@@ -83,6 +88,23 @@ describe('rate-limit headroom', () => {
     assert.deepEqual([a.requests, a.rateLimited, a.overloaded], [6, 1, 1]);
   });
 
+  it('follows what Fireworks reported when the account is tighter than Meter\'s own calls, and says so', () => {
+    for (const f of [filters({ to: new Date(T0 + HOUR).toISOString() }), filtersSchema.parse({ from: new Date(T0 - 24 * HOUR).toISOString(), to: new Date(T0 + 24 * HOUR).toISOString() })]) {
+      const { rows } = rateLimitHeadroom(db, f);
+      const c = rows.find((r) => r.model === C)!;
+      assert.ok(c.headroom.generated! > 0.99, 'Meter\'s own calls are far from the limit');
+      assert.equal(c.reported.generated, 6 / 36_000);
+      assert.equal(c.lowestHeadroom, 6 / 36_000);
+      assert.equal(c.headroomSource, 'fireworks');
+      assert.equal(c.overLimitCalls, 1);
+      assert.equal(rows[0]!.model, C, 'the tightest first');
+      assert.ok(lowHeadroomRows(rows).some((r) => r.model === C), 'warned');
+      const a = rows.find((r) => r.model === A)!;
+      assert.equal(a.headroomSource, 'meter');
+      assert.equal(a.reported.generated, null);
+    }
+  });
+
   it('reports headroom and what caching bought at the peak minute', () => {
     const f = filters({ to: new Date(T0 + HOUR).toISOString() });
     const a = rateLimitHeadroom(db, f).rows.find((r) => r.model === A)!;
@@ -114,12 +136,13 @@ describe('rate-limit headroom', () => {
     const { rows } = rateLimitHeadroom(db, filters({}));
     const b = rows.find((r) => r.model === B)!;
     assert.equal(b.peak.t, T0 + 10 * MIN);
-    assert.equal(rows[0]!.model, A);
+    assert.ok(rows.findIndex((r) => r.model === A) < rows.findIndex((r) => r.model === B), 'A is closer to a limit than B');
   });
 
   it('warns below 20% headroom, not above', () => {
-    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({})).rows).map((r) => r.model), [A]);
-    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({ to: new Date(T0 + HOUR).toISOString() })).rows), []);
+    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({})).rows).map((r) => r.model), [C, A]);
+    // the first hour: A's own calls leave more than 20%; C's account, as Fireworks reported it, does not
+    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({ to: new Date(T0 + HOUR).toISOString() })).rows).map((r) => r.model), [C]);
   });
 
   it('narrows by model and says which filters the meters cannot apply', () => {
