@@ -1,4 +1,5 @@
 // Shared formatters so every page and chart shows money, tokens and rates the same way.
+import { COST_STATE_LABELS } from '@/lib/pricing/cost-state';
 import { SERVING_PATH_LIST, type ServingPath } from '@/lib/pricing/serving-paths';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -68,9 +69,16 @@ export function formatApiKey(apiKey: string, label: string | null): string {
   return label ? `${label} (${apiKey})` : apiKey;
 }
 
-/** Spend for a row: "unpriced" when only unpriced calls made it, never $0.00 for calls we could not price. */
-export function formatSpend(spendMicros: number, unpricedRequests: number): string {
-  return spendMicros === 0 && unpricedRequests > 0 ? 'unpriced' : formatUsd(spendMicros);
+/**
+ * Spend for a row, never $0.00 for calls that could not be priced: "unpriced" when only unpriced
+ * calls made it, "usage unknown" when no call reported usage; a zero-priced call shows $0.00.
+ */
+export function formatSpend(t: { spendMicros: number; requests: number; unpricedRequests: number; usageUnknownRequests: number }): string {
+  if (t.spendMicros !== 0) return formatUsd(t.spendMicros);
+  const priced = t.requests - t.unpricedRequests - t.usageUnknownRequests;
+  if (priced > 0) return formatUsd(0);
+  if (t.unpricedRequests > 0) return 'unpriced';
+  return t.requests > 0 ? COST_STATE_LABELS.usage_unknown : formatUsd(0);
 }
 
 export const CACHE_COLORS = {

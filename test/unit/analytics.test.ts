@@ -150,3 +150,13 @@ describe('rollups maintained at ingest', () => {
     assert.throws(() => filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', servingPath: 'turbo' }));
   });
 });
+
+describe('spend as shown', () => {
+  it('is never $0.00 for calls that could not be priced', async () => {
+    const { formatSpend } = await import('@/components/format');
+    assert.equal(formatSpend({ spendMicros: 0, requests: 5, unpricedRequests: 0, usageUnknownRequests: 5 }), 'usage unknown');
+    assert.equal(formatSpend({ spendMicros: 0, requests: 5, unpricedRequests: 2, usageUnknownRequests: 3 }), 'unpriced');
+    assert.equal(formatSpend({ spendMicros: 0, requests: 5, unpricedRequests: 0, usageUnknownRequests: 4 }), '$0.00', 'a zero-priced call is $0.00');
+    assert.equal(formatSpend({ spendMicros: 12_345, requests: 5, unpricedRequests: 4, usageUnknownRequests: 0 }), '$0.01');
+  });
+});
