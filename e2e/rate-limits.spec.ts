@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import type { RateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
 import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
 import { E2E_ADMIN_TOKEN } from './token';
 
@@ -35,6 +36,13 @@ test('rate limits: headroom per model, counts equal the API, model filter narrow
   await expect(page.getByTestId('stat-429').locator('.stat-value')).toHaveText(count(total429));
   await expect(page.getByTestId('stat-503').locator('.stat-value')).toHaveText(count(total503));
   await expect(table.locator('tbody tr').first().getByTestId('row-429')).toHaveText(count(headroom.rows[0]!.rateLimited));
+
+  // calls turned away: the by-key table equals the API, and its 429s add up with the headroom table's
+  const refusals = await api<RateLimitRefusals>(page, 'rate-limits/refusals');
+  const byKey = page.getByTestId('refusals-by-key');
+  await expect(byKey.locator('tbody tr')).toHaveCount(refusals.byKey.length);
+  expect(refusals.byKey.reduce((s, k) => s + k.rateLimited, 0)).toBe(total429);
+  if (refusals.byKey[0]) await expect(byKey.locator('tbody tr').first().locator('td').nth(2)).toHaveText(count(refusals.byKey[0].rateLimited));
 
   // the chart draws usage and limit lines for every series, on whichever meter is chosen
   const overTime = await api<RateLimitUsageOverTime>(page, 'rate-limits/over-time');

@@ -42,3 +42,13 @@ export function foldBuckets<R extends { t: number }>(rows: R[], bucket: Bucket, 
   }
   return [...out.values()].sort((a, b) => a.t - b.t);
 }
+
+/** The start of every bucket that meets [from, to), so a sparse series can be drawn against real time. */
+export function everyBucket(from: number, to: number, bucket: Bucket, tz: string): number[] {
+  const startOf = bucketStarter(bucket, tz);
+  // a step into the next bucket: local days last 23 to 25 hours
+  const step = bucket === 'minute' ? 60_000 : bucket === 'hour' ? 3_600_000 : 26 * 3_600_000;
+  const out: number[] = [];
+  for (let t = startOf(from); t < to && out.length < 10_000; t = startOf(t + step)) out.push(t);
+  return out;
+}

@@ -10,6 +10,7 @@ import type { NewRequestRow, RequestRow } from '@/db/schema';
 import { requests } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/filters';
 import { overviewTotals } from '@/lib/analytics/overview-totals';
+import { rateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
 import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
@@ -123,6 +124,27 @@ describe('rollups maintained at ingest', () => {
       const fromSeries = series.points.reduce((s, p) => s + p.standard + p.priority + p.fast + p.batch, 0);
       assert.equal(fromSeries, overviewTotals(db, f).current.spendMicros);
       assert.equal(fromSeries, bruteForce(f).spendMicros);
+    }
+  });
+
+  it('counts 429, 503 and 402 over time and by key as the raw rows say', () => {
+    for (const span of [3 * 3_600_000, 5 * 86_400_000]) {
+      const f = filters({ from: new Date(T0 + 1_234_567).toISOString(), to: new Date(T0 + 1_234_567 + span).toISOString(), tz: 'Asia/Kolkata' });
+      const { points, byKey } = rateLimitRefusals(db, f);
+      const inRange = raw.filter((r) => r.startedAt >= f.from.getTime() && r.startedAt < f.to.getTime());
+      const count = (rows: RequestRow[], status: number) => rows.filter((r) => r.status === status).length;
+      assert.deepEqual(
+        points.reduce((s, p) => [s[0]! + p.rateLimited, s[1]! + p.overloaded, s[2]! + p.paymentRequired], [0, 0, 0]),
+        [count(inRange, 429), count(inRange, 503), count(inRange, 402)],
+      );
+      assert.ok(count(inRange, 402) > 0, 'the data has 402s');
+      const starts = points.map((p) => p.t);
+      assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'in time order');
+      assert.ok(starts.length >= span / (span > 86_400_000 ? 3_600_000 : 60_000), 'every bucket, zeros included');
+      for (const k of byKey) {
+        const mine = inRange.filter((r) => r.apiKey === k.apiKey);
+        assert.deepEqual([k.rateLimited, k.overloaded, k.paymentRequired], [count(mine, 429), count(mine, 503), count(mine, 402)], k.apiKey);
+      }
     }
   });
 

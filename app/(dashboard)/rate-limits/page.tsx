@@ -1,6 +1,7 @@
 import { HeadroomPanel } from '@/components/rate-limits/HeadroomPanel';
 import { HeadroomWarning } from '@/components/rate-limits/HeadroomWarning';
 import { RateLimitUsagePanel } from '@/components/rate-limits/RateLimitUsagePanel';
+import { RefusalsPanel } from '@/components/rate-limits/RefusalsPanel';
 
 export default function RateLimitsPage() {
   return (
@@ -10,6 +11,7 @@ export default function RateLimitsPage() {
       <HeadroomPanel />
       <div className="grid rate-limit-charts">
         <RateLimitUsagePanel />
+        <RefusalsPanel />
       </div>
     </>
   );

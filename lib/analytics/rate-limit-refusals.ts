@@ -1,0 +1,49 @@
+import type { Db } from '@/db/client';
+import { factsFor } from './facts';
+import { bucketFor, type Bucket, type Filters } from './filters';
+import { query } from './run';
+import { everyBucket, foldBuckets } from './time-buckets';
+import { totalsBy } from './totals';
+
+/** Calls Fireworks turned away, by why: 429 rate limited, 503 overloaded (Spot's "no capacity" too), 402 a spending cap. */
+export interface Refusals {
+  rateLimited: number;
+  overloaded: number;
+  paymentRequired: number;
+}
+
+export interface RateLimitRefusals {
+  bucket: Bucket;
+  points: ({ t: number } & Refusals)[];
+  /** Keys with any refusal in the range, most refused first (at most 20). */
+  byKey: ({ apiKey: string; requests: number } & Refusals)[];
+}
+
+const REFUSALS = ['rateLimited', 'overloaded', 'paymentRequired'] as const;
+
+/** 429s, 503s and 402s over time and by API key, from the usage rollups. */
+export function rateLimitRefusals(db: Db, filters: Filters): RateLimitRefusals {
+  const facts = factsFor(filters, { series: true, dimensions: [] });
+  const bucket = bucketFor(filters);
+  const fine = query<{ t: number } & Refusals>(
+    db,
+    `SELECT bucket_start AS t, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded, sum(payment_required) AS paymentRequired
+     FROM (${facts.sql}) GROUP BY 1 ORDER BY 1`,
+    facts.params,
+  );
+  const counted = new Map(
+    foldBuckets(fine, bucket, filters.tz, (into, p) => {
+      for (const k of REFUSALS) into[k] += p[k];
+    }).map((p) => [p.t, p]),
+  );
+  // every bucket, zeros included: refusals are sparse and the chart's axis is one point per bucket
+  const points = everyBucket(filters.from.getTime(), filters.to.getTime(), bucket, filters.tz).map(
+    (t) => counted.get(t) ?? { t, rateLimited: 0, overloaded: 0, paymentRequired: 0 },
+  );
+  const byKey = totalsBy(db, filters, ['api_key'])
+    .map((t) => ({ apiKey: t.api_key, requests: t.requests, rateLimited: t.rateLimited, overloaded: t.overloaded, paymentRequired: t.paymentRequired }))
+    .filter((k) => k.rateLimited + k.overloaded + k.paymentRequired > 0)
+    .sort((a, b) => b.rateLimited + b.overloaded + b.paymentRequired - (a.rateLimited + a.overloaded + a.paymentRequired) || a.apiKey.localeCompare(b.apiKey))
+    .slice(0, 20);
+  return { bucket, points, byKey };
+}
