@@ -1,6 +1,6 @@
 'use client';
 
-import { LOW_HEADROOM, type HeadroomRow, type RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import { LOW_HEADROOM, lowestHeadroom, type HeadroomRow, type RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTime, formatTokens } from '../format';
 import { Panel } from '../Panel';
@@ -19,8 +19,7 @@ function MeterCell({ used, limit, headroom }: { used: number; limit: number | nu
 
 /** The tightest remaining / limit Fireworks told any call in the range (the whole account), and the over-limit marks. */
 function ReportedCell({ row }: { row: HeadroomRow }) {
-  const figures = Object.values(row.reported).filter((h): h is number => h !== null);
-  const least = figures.length ? Math.min(...figures) : null;
+  const least = lowestHeadroom(row.reported);
   return (
     <td className={`num${least !== null && least < LOW_HEADROOM ? ' low-headroom' : ''}`} data-testid="row-reported">
       {least === null ? <span className="muted">not reported</span> : `${formatPercent(least)} free`}

@@ -59,7 +59,8 @@ interface PeakRow extends MeterReading, MeterCounts {
   overLimitCalls: number;
 }
 
-const lowest = (f: MeterFigures) => {
+/** The least headroom among a row's known meter figures, or null when none is known. */
+export const lowestHeadroom = (f: MeterFigures) => {
   const known = Object.values(f).filter((h): h is number => h !== null);
   return known.length ? Math.min(...known) : null;
 };
@@ -128,8 +129,8 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
       generated: room(peak.generatedTokens, peak.limitGeneratedTpm),
     };
     const reported = { prompt: reportedPrompt, uncachedPrompt: reportedUncached, generated: reportedGenerated };
-    const own = lowest(headroom);
-    const told = lowest(reported);
+    const own = lowestHeadroom(headroom);
+    const told = lowestHeadroom(reported);
     const source = told !== null && (own === null || told < own) ? 'fireworks' : own !== null ? 'meter' : null;
     return {
       model, apiKey, peak, headroom, reported, overLimitCalls,

@@ -22,16 +22,14 @@ export interface Change<T> {
 
 /** Makes a change and records it (when, who, what, before and after) in one transaction. */
 export function audited<T>(db: Db, actor: Actor, { action, target, before, apply }: Change<T>): T {
-  return db.transaction((tx) => {
+  return db.transaction(() => {
     const after = apply();
-    tx.insert(auditLog)
-      .values({ at: Date.now(), role: actor.role, sessionId: actor.sessionId, action, target, beforeJson: json(before), afterJson: json(after) })
-      .run();
+    recordChange(db, actor, { action, target, before, after });
     return after;
   });
 }
 
-/** Records a change made elsewhere (one that cannot run inside a transaction, such as re-pricing). */
+/** Writes one audit entry; `audited` wraps it with the change in a transaction, re-pricing (which pages through its own transactions) calls it after. */
 export function recordChange(db: Db, actor: Actor, change: Omit<Change<unknown>, 'apply'> & { after?: unknown }): void {
   db.insert(auditLog)
     .values({ at: Date.now(), role: actor.role, sessionId: actor.sessionId, action: change.action, target: change.target, beforeJson: json(change.before), afterJson: json(change.after) })

@@ -43,9 +43,14 @@ export function decideAccess(req: IncomingMessage, { db, tokens }: GateContext):
   const path = requestPath(req.url);
   if (!path.ok) return { kind: 'refused', status: 404, error: `Not found (${path.reason}).` };
   const { pathname } = path;
+  // Public paths need no identity (static chunks would each cost a session lookup), except
+  // /healthz, which shows its details to a caller with a token.
+  if (isPublicPath(pathname)) {
+    const caller = pathname === '/healthz' ? identify(req, db, tokens) : undefined;
+    return { kind: 'public', pathname, caller: caller === 'malformed' ? undefined : caller };
+  }
   const caller = identify(req, db, tokens);
   if (caller === 'malformed') return { kind: 'refused', status: 400, error: 'Malformed session cookie; it has been cleared, log in again.', clearSession: true };
-  if (isPublicPath(pathname)) return { kind: 'public', pathname, caller };
   const isApi = pathname.startsWith('/api/');
   if (!caller) {
     if (isApi) return { kind: 'refused', status: 401, error: 'Log in, or send Authorization: Bearer <token>.' };

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import { openDatabase } from '@/db/client';
+import { clearCookie } from '@/lib/auth/cookies';
 import { LoginThrottle } from '@/lib/auth/login-throttle';
 import { ROLE_HEADER, SESSION_HEADER } from '@/lib/auth/roles';
+import { SESSION_COOKIE } from '@/lib/auth/sessions';
 import { resolveAdminToken, type RoleTokens } from '@/lib/auth/tokens';
 import { databasePath, dataDirectory, type MeterConfig } from '@/lib/config';
 import { answerAfterBody, declaresTooLarge } from '@/lib/http/body';
@@ -17,6 +19,7 @@ import { Recorder } from '@/lib/recorder/recorder';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
 import { setRuntime, type MeterRuntime } from '@/lib/runtime';
+import { clientView } from './client';
 import { decideAccess, type Caller } from './gate';
 import { handleLogin, handleLogout, type LoginContext } from './login';
 import { setDashboardSecurityHeaders } from './security-headers';
@@ -114,7 +117,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
         res.writeHead(302, { location: access.location, 'cache-control': 'no-store' });
         return void res.end();
       }
-      return sendJson(res, access.status, { error: access.error }, access.clearSession ? { 'set-cookie': 'meter_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0' } : {});
+      const clear = access.clearSession ? { 'set-cookie': clearCookie(SESSION_COOKIE, clientView(req, config.TRUSTED_PROXIES).https) } : {};
+      return sendJson(res, access.status, { error: access.error }, clear);
     }
     if (access.pathname === '/healthz') return health(res, access.caller);
     if (access.pathname === '/api/login') return handleLogin(req, res, login);

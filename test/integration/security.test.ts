@@ -165,6 +165,9 @@ describe('the gate', () => {
     assert.ok((await listed(mine)).some((s) => s.id === otherId && !s.current));
     assert.equal((await rawRequest(meter.origin, 'DELETE', `/api/v1/sessions/${otherId}`, { cookie: mine, origin })).status, 200);
     assert.equal((await rawRequest(meter.origin, 'GET', '/api/v1/settings/api-keys', { cookie: other })).status, 401, 'revoked');
+    assert.equal((await rawRequest(meter.origin, 'DELETE', `/api/v1/sessions/${otherId}`, { cookie: mine, origin })).status, 404, 'already ended');
+    const audit = JSON.parse((await rawRequest(meter.origin, 'GET', '/api/v1/settings/audit', { cookie: mine })).body) as { entries: { action: string; target: string }[] };
+    assert.equal(audit.entries.filter((e) => e.action === 'session.revoke' && e.target === String(otherId)).length, 1, 'one audit entry, for the revoke that ended a session');
     assert.equal((await rawRequest(meter.origin, 'GET', '/api/v1/settings/api-keys', { cookie: mine })).status, 200);
     const out = await rawRequest(meter.origin, 'POST', '/api/logout', { cookie: mine, origin });
     assert.equal(out.status, 303);
