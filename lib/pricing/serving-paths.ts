@@ -30,10 +30,6 @@ export const SERVING_PATH_INFO = Object.fromEntries(SERVING_PATH_LIST.map((p) =>
   [K in ServingPath]: Extract<(typeof SERVING_PATH_LIST)[number], { id: K }>;
 };
 
-export function isServingPath(value: unknown): value is ServingPath {
-  return (SERVING_PATHS as readonly unknown[]).includes(value);
-}
-
 /** Percent of the Standard price each derived path is billed at. */
 export type DerivedPricePercents = Record<DerivedPrice, number>;
 
