@@ -189,6 +189,17 @@ describe('the gate', () => {
     assert.match(page.head, /referrer-policy: /i);
   });
 
+  it('answers 411 to a chunked body on the dashboard, whose size it cannot bound in advance', async () => {
+    const { hostname, port } = new URL(meter.origin);
+    const socket = (await import('node:net')).connect(Number(port), hostname);
+    let data = '';
+    socket.on('data', (d) => (data += d.toString()));
+    socket.write(`PUT /api/v1/settings/api-keys HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n`);
+    await new Promise((r) => socket.on('close', r));
+    assert.match(data, /^HTTP\/1\.1 411 /);
+    assert.match(data, /Content-Length/);
+  });
+
   it('answers 413 to an oversized body on the dashboard', async () => {
     const res = await rawRequest(meter.origin, 'PUT', '/api/v1/settings/api-keys', { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, 'x'.repeat(1024 * 1024 + 1));
     assert.equal(res.status, 413);
