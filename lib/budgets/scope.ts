@@ -1,0 +1,122 @@
+import { picoToUsdString } from '@/lib/money';
+import { SCOPE_KEYS, type Budget, type BudgetScope, type ScopeKey } from './budget-schema';
+import { budgetPeriod, secondsUntil, type PeriodRange } from './period';
+
+/** What a call is judged by; null where the call did not say (no team header, say). */
+export type CallDimensions = Record<ScopeKey, string | null>;
+
+/**
+ * Whether a call counts against a scope. An empty scope is the whole account. A key that is set
+ * matches only calls that carry one of its values: a call with no team never counts against a
+ * team's budget, or one unlabelled caller could exhaust everyone's.
+ */
+export function matchesScope(scope: BudgetScope, call: CallDimensions): boolean {
+  for (const key of SCOPE_KEYS) {
+    const allowed: readonly string[] | undefined = scope[key];
+    if (allowed === undefined) continue;
+    const value = call[key];
+    if (value === null || !allowed.includes(value)) return false;
+  }
+  return true;
+}
+
+/** A budget with its spend in one period. */
+export interface BudgetSpend {
+  budget: Budget;
+  period: PeriodRange;
+  spentPico: bigint;
+}
+
+interface Entry extends BudgetSpend {
+  sets: [ScopeKey, ReadonlySet<string>][];
+}
+
+/**
+ * Every budget with its spend in the current period, in memory, so the proxy can refuse a call
+ * without a database read. The database stays the truth: setBudgets replaces the state with
+ * figures read from it, and addSpend keeps it current between reads.
+ *
+ * For the figures to agree, call addSpend for exactly the calls the spend read will see, and do the
+ * read and setBudgets in one synchronous step (better-sqlite3 is synchronous) so no addSpend falls
+ * between them and is lost or counted twice.
+ */
+export class BudgetIndex {
+  #entries: Entry[] = [];
+
+  /**
+   * Replaces all budgets. `spendByBudgetId` is each budget's spend in the period containing `at`
+   * (missing: nothing spent yet). Budgets are checked in the order given.
+   */
+  setBudgets(budgets: readonly Budget[], spendByBudgetId: ReadonlyMap<number, bigint>, at: Date = new Date()): void {
+    this.#entries = budgets.map((budget) => ({
+      budget,
+      sets: SCOPE_KEYS.flatMap((key): [ScopeKey, ReadonlySet<string>][] => {
+        const values: readonly string[] | undefined = budget.scope[key];
+        return values === undefined ? [] : [[key, new Set(values)]];
+      }),
+      period: budgetPeriod(budget.period, budget.timeZone, at),
+      spentPico: spendByBudgetId.get(budget.id) ?? 0n,
+    }));
+  }
+
+  /** Counts a recorded call against every matching budget whose current period contains `at` (its start time). */
+  addSpend(call: CallDimensions, pico: bigint, at: Date): void {
+    if (pico === 0n) return;
+    const t = at.getTime();
+    for (const entry of this.#entries) {
+      rollForward(entry, at);
+      // a call from a period already closed belongs to that period's figures, not this one's
+      if (t < entry.period.start.getTime() || !matches(entry, call)) continue;
+      entry.spentPico += pico;
+    }
+  }
+
+  /**
+   * The first `block` budget covering this call that is used up in the period containing `now`.
+   * Reaching the amount exactly counts as used up: the budget is what may be spent, not a floor
+   * that must be passed.
+   */
+  blockingBudget(call: CallDimensions, now: Date): Budget | null {
+    for (const entry of this.#entries) {
+      if (entry.budget.action !== 'block') continue;
+      rollForward(entry, now);
+      if (entry.spentPico >= entry.budget.amountPico && matches(entry, call)) return entry.budget;
+    }
+    return null;
+  }
+
+  /** Every budget's spend in its period containing `now` (for threshold checks and the pages). */
+  spend(now: Date): BudgetSpend[] {
+    return this.#entries.map((entry) => {
+      rollForward(entry, now);
+      return { budget: entry.budget, period: entry.period, spentPico: entry.spentPico };
+    });
+  }
+}
+
+function matches(entry: Entry, call: CallDimensions): boolean {
+  for (const [key, allowed] of entry.sets) {
+    const value = call[key];
+    if (value === null || !allowed.has(value)) return false;
+  }
+  return true;
+}
+
+// Past its end a period's spend no longer limits anything; the new period starts from nothing
+// until the next read from the database says otherwise.
+function rollForward(entry: Entry, at: Date): void {
+  if (at.getTime() < entry.period.end.getTime()) return;
+  entry.period = budgetPeriod(entry.budget.period, entry.budget.timeZone, at);
+  entry.spentPico = 0n;
+}
+
+/** The proxy's reply to a call refused by a budget; Retry-After is the time left until the period resets. */
+export function blockedResponse(budget: Budget, now: Date): { status: 402; headers: Record<string, string>; body: string } {
+  const { end } = budgetPeriod(budget.period, budget.timeZone, now);
+  const message = `Budget "${budget.name}" of $${picoToUsdString(budget.amountPico, 2)} per ${budget.period} is used up; it resets at ${end.toISOString()}.`;
+  return {
+    status: 402,
+    headers: { 'content-type': 'application/json', 'retry-after': String(secondsUntil(end, now)) },
+    body: JSON.stringify({ error: { type: 'budget_exceeded', code: 'budget_exceeded', message } }),
+  };
+}
