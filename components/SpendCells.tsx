@@ -2,12 +2,12 @@ import type { UsageTotals } from '@/lib/analytics/totals';
 import { formatCount, formatSpend, formatUsd, formatUsdExact } from './format';
 
 /** Requests, spend, cache savings and unpriced calls: the closing cells of every spend breakdown row. */
-export function SpendCells({ totals: t }: { totals: Pick<UsageTotals, 'requests' | 'spendMicros' | 'cacheSavingsMicros' | 'unpricedRequests' | 'usageUnknownRequests'> }) {
+export function SpendCells({ totals: t }: { totals: Pick<UsageTotals, 'requests' | 'spendMicros' | 'spendUsd' | 'cacheSavingsMicros' | 'cacheSavingsUsd' | 'unpricedRequests' | 'usageUnknownRequests'> }) {
   return (
     <>
       <td className="num">{formatCount(t.requests)}</td>
-      <td className="num" title={formatUsdExact(t.spendMicros)}>{formatSpend(t)}</td>
-      <td className="num" title={formatUsdExact(t.cacheSavingsMicros)}>{formatUsd(t.cacheSavingsMicros)}</td>
+      <td className="num" title={formatUsdExact(t.spendUsd)}>{formatSpend(t)}</td>
+      <td className="num" title={formatUsdExact(t.cacheSavingsUsd)}>{formatUsd(t.cacheSavingsMicros)}</td>
       <td className={t.unpricedRequests ? 'num unpriced' : 'num'}>{formatCount(t.unpricedRequests)}</td>
     </>
   );

@@ -1,4 +1,5 @@
 // Shared formatters so every page and chart shows money, tokens and rates the same way.
+import { picoToUsdString } from '@/lib/money';
 import { COST_STATE_LABELS } from '@/lib/pricing/cost-state';
 import { SERVING_PATH_LIST, type ServingPath } from '@/lib/pricing/serving-paths';
 
@@ -14,9 +15,25 @@ export function formatUsd(micros: number): string {
   return usd.format(cents / 100);
 }
 
-/** Exact to the micro-dollar, for tooltips and detail views. */
-export function formatUsdExact(micros: number): string {
+/** To the micro-dollar, for chart tooltips (their values are already rounded micro-dollars). */
+export function formatUsdPrecise(micros: number): string {
   return usdPrecise.format(micros / 1e6);
+}
+
+/**
+ * An exact decimal dollar amount as the API gives it ("0.00000004", "1234.500000"), with every
+ * significant digit and at least cents: "$0.00000004", "$1,234.50". No float touches it.
+ */
+export function formatUsdExact(amount: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(amount);
+  if (!m) return amount;
+  const fraction = (m[3] ?? '').replace(/0+$/, '').padEnd(2, '0');
+  return `${m[1]}$${whole.format(BigInt(m[2]!))}.${fraction}`;
+}
+
+/** An exact pico-dollar amount (a recorded call's cost), shown exactly. */
+export function formatPicoExact(pico: number): string {
+  return formatUsdExact(picoToUsdString(pico));
 }
 
 export function formatTokens(n: number): string {

@@ -4,6 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
 import type { SummaryReport } from '../lib/analytics/summary-report';
 import { formatCount, formatUsdExact } from '../components/format';
+import { parseUsdToPico, picoToUsdString, sumPico } from '../lib/money';
 import { E2E_ADMIN_TOKEN } from './token';
 import { parse } from 'csv-parse/sync';
 
@@ -35,8 +36,8 @@ async function expectTotalsShown(page: Page, report: SummaryReport) {
   await expect(page.getByTestId('summary-total-requests')).toHaveText(formatCount(t.requests));
   await expect(page.getByTestId('summary-total-prompt')).toHaveText(formatCount(t.promptTokens));
   await expect(page.getByTestId('summary-total-cached')).toHaveText(formatCount(t.cachedTokens));
-  await expect(page.getByTestId('summary-total-spend')).toHaveText(formatUsdExact(t.spendMicros));
-  await expect(page.getByTestId('summary-total-savings')).toHaveText(formatUsdExact(t.cacheSavingsMicros));
+  await expect(page.getByTestId('summary-total-spend')).toHaveText(formatUsdExact(t.spendUsd));
+  await expect(page.getByTestId('summary-total-savings')).toHaveText(formatUsdExact(t.cacheSavingsUsd));
   await expect(page.getByTestId('summary-total-unpriced')).toHaveText(formatCount(t.unpricedRequests));
 }
 
@@ -45,7 +46,7 @@ async function download(page: Page, testId: string): Promise<{ download: Downloa
   return { download: file, text: fs.readFileSync((await file.path())!, 'utf8') };
 }
 
-const micros = (usd: string) => (usd === '' ? 0 : Number(usd.replace('.', '')));
+const exactSum = (cells: string[]) => picoToUsdString(sumPico(cells.map((usd) => (usd === '' ? 0n : parseUsdToPico(usd)!))));
 
 const parseCsv = (text: string): string[][] => parse(text);
 
@@ -70,8 +71,8 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   const [header, ...records] = parseCsv(requests.text);
   expect(records.length).toBe(report.totals.requests);
   const column = (name: string) => records.map((r) => r[header!.indexOf(name)]!);
-  expect(column('cost_usd').reduce((s, c) => s + micros(c), 0)).toBe(report.totals.spendMicros);
-  expect(column('cache_savings_usd').reduce((s, c) => s + micros(c), 0)).toBe(report.totals.cacheSavingsMicros);
+  expect(exactSum(column('cost_usd'))).toBe(report.totals.spendUsd);
+  expect(exactSum(column('cache_savings_usd'))).toBe(report.totals.cacheSavingsUsd);
 
   // a filter changes the URL, the numbers and the links together
   await page.getByRole('combobox', { name: 'Serving path', exact: true }).selectOption('standard');

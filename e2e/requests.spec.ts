@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { RequestDetail } from '@/lib/analytics/request-detail';
 import type { RequestLogPage } from '@/lib/analytics/request-log';
+import { formatPicoExact } from '../components/format';
 import { E2E_ADMIN_TOKEN } from './token';
 
 const from = new Date(Date.now() - 2 * 3_600_000).toISOString();
@@ -75,7 +76,7 @@ test('requests: status filter and search go into the URL and narrow the rows', a
 test('requests: a row opens its detail with the price row and cost breakdown', async ({ page }) => {
   await open(page, view);
   const first = await api(page);
-  const priced = first.rows.find((r) => r.costTotalMicros !== null)!;
+  const priced = first.rows.find((r) => r.costUsd !== null)!;
   const row = page.locator(`tr[data-id="${priced.id}"]`);
   await row.locator('td').nth(2).click();
   const drawer = page.getByRole('complementary', { name: 'Request details' });
@@ -84,7 +85,7 @@ test('requests: a row opens its detail with the price row and cost breakdown', a
   const detail = (await res.json()) as RequestDetail;
   expect(detail.price).not.toBeNull();
   const cost = drawer.getByRole('region', { name: 'Cost' });
-  await expect(cost.locator('dd').nth(3)).toHaveText(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 }).format(detail.request.costTotalMicros! / 1e6));
+  await expect(cost.locator('dd').nth(3)).toHaveText(formatPicoExact(detail.request.costTotalPico!));
   await expect(drawer.getByRole('region', { name: 'Price row used' })).toContainText(detail.price!.source);
   await expect(drawer.getByRole('region', { name: 'Price row used' })).toContainText(detail.price!.effectiveFrom);
   await expect(drawer.getByRole('region', { name: 'Fireworks headers' })).toContainText('x-ratelimit-over-limit');

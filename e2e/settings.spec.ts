@@ -96,7 +96,7 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   expect(want.totals.changed).toBeGreaterThan(0);
   expect(want.byModel.find((m) => m.model === model)!.changed).toBeGreaterThan(0);
   await expect(preview.getByRole('status')).toContainText(`${formatCount(want.totals.changed)} of ${formatCount(want.totals.calls)} calls would be re-priced`);
-  await expect(preview.getByRole('status')).toContainText(`${formatUsdExact(want.totals.oldMicros)} → ${formatUsdExact(want.totals.newMicros)}`);
+  await expect(preview.getByRole('status')).toContainText(`${formatUsdExact(want.totals.oldUsd)} → ${formatUsdExact(want.totals.newUsd)}`);
   await expect(preview.locator('tbody tr').filter({ has: page.getByRole('cell', { name: model, exact: true }) })).toBeVisible();
   fs.mkdirSync('docs/screenshots', { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header belongs at the top of a full-page shot
@@ -105,7 +105,7 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   await form.getByRole('button', { name: 'Apply re-pricing' }).click();
   await expect(page.getByTestId('reprice-applied').getByRole('status')).toContainText(`Applied: ${formatCount(want.totals.changed)} of`);
   const after = (await (await page.request.get(`/api/v1/reports/summary?from=${from.toISOString()}&to=${to.toISOString()}`)).json()) as SummaryReport;
-  expect(after.totals.spendMicros).toBe(want.totals.newMicros);
+  expect(after.totals.spendUsd).toBe(want.totals.newUsd);
   const again = (await (await page.request.post('/api/v1/settings/reprice', { data: { from: from.toISOString(), to: to.toISOString(), apply: false }, headers: sameOrigin(page) })).json()) as RepriceResult;
   expect(again.totals.changed).toBe(0);
 });

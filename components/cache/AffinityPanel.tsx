@@ -3,7 +3,7 @@
 import type { CacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparison';
 import type { CacheFigures } from '@/lib/analytics/cache-figures';
 import { useAnalytics } from '@/lib/client/use-analytics';
-import { formatCount, formatPercent, formatTokens, formatUsd, formatUsdExact } from '../format';
+import { formatCount, formatPercent, formatTokens, formatUsd, formatUsdPrecise } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 
@@ -24,13 +24,13 @@ function Estimate({ data }: { data: CacheAffinityComparison }) {
   return (
     <div className="estimate" data-testid="missed-savings">
       <div className="small muted">Missed savings without affinity — ESTIMATE</div>
-      <div className="estimate-value" title={formatUsdExact(missed.estimateMicros)}>≈ {formatUsd(missed.estimateMicros)}</div>
+      <div className="estimate-value" title={formatUsdPrecise(missed.estimateMicros)}>≈ {formatUsd(missed.estimateMicros)}</div>
       <p className="small muted">
         Estimate = prompt tokens without affinity × max(0, hit rate with affinity − hit rate without) × observed savings per cached token
         {perToken !== null ? (
           <>
-            {' '}= {formatCount(n.promptTokens)} × max(0, {formatPercent(a.hitRate)} − {formatPercent(n.hitRate)}) × {formatUsdExact(Math.round(perToken * 1e6))} per 1M cached
-            tokens ≈ {formatCount(missed.extraCachedTokens)} more cached tokens, {formatUsdExact(missed.estimateMicros)}.
+            {' '}= {formatCount(n.promptTokens)} × max(0, {formatPercent(a.hitRate)} − {formatPercent(n.hitRate)}) × {formatUsdPrecise(Math.round(perToken * 1e6))} per 1M cached
+            tokens ≈ {formatCount(missed.extraCachedTokens)} more cached tokens, {formatUsdPrecise(missed.estimateMicros)}.
           </>
         ) : (
           '.'

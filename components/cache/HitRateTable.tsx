@@ -30,7 +30,7 @@ export function HitRateTable<R extends CacheFigures>({ rows, label, name, rowKey
               <td className="num muted">{formatPercent(r.perRequestHitRate)}</td>
               <td className="num" title={formatCount(r.promptTokens)}>{formatTokens(r.promptTokens)}</td>
               <td className="num" title={formatCount(r.cachedTokens)}>{formatTokens(r.cachedTokens)}</td>
-              <td className="num" title={formatUsdExact(r.savingsMicros)}>{formatUsd(r.savingsMicros)}</td>
+              <td className="num" title={formatUsdExact(r.savingsUsd)}>{formatUsd(r.savingsMicros)}</td>
             </tr>
           ))}
         </tbody>

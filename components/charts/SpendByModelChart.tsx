@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelSpendRow } from '@/lib/analytics/spend-by-model';
 import { SERVING_PATH_INFO, SERVING_PATHS } from '@/lib/pricing/serving-paths';
-import { formatModel, formatUsd, formatUsdExact, SERVING_PATH_COLORS } from '../format';
+import { formatModel, formatUsd, formatUsdPrecise, SERVING_PATH_COLORS } from '../format';
 
 const SHOWN = 12;
 
@@ -24,7 +24,7 @@ export function SpendByModelChart({ rows }: { rows: ModelSpendRow[] }) {
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" horizontal={false} />
         <XAxis type="number" tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} label={{ value: 'spend (USD)', position: 'insideBottom', offset: -8, fontSize: 11 }} />
         <YAxis type="category" dataKey="name" stroke="var(--muted)" fontSize={12} width={210} interval={0} />
-        <Tooltip formatter={(v) => formatUsdExact(Number(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
+        <Tooltip formatter={(v) => formatUsdPrecise(Number(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend verticalAlign="top" />
         {paths.map((p) => (
           <Bar key={p} dataKey={p} name={SERVING_PATH_INFO[p].label} stackId="spend" fill={SERVING_PATH_COLORS[p]} isAnimationActive={false} />

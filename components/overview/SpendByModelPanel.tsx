@@ -32,7 +32,7 @@ export function SpendByModelPanel() {
                       <td className="num" title={formatCount(r.promptTokens)}>{formatTokens(r.promptTokens)}</td>
                       <td className="num" title={formatCount(r.cachedTokens)}>{formatTokens(r.cachedTokens)}</td>
                       <td className="num" title={formatCount(r.completionTokens)}>{formatTokens(r.completionTokens)}</td>
-                      <td className="num" title={formatUsdExact(r.spendMicros)}>{formatSpend(r)}</td>
+                      <td className="num" title={formatUsdExact(r.spendUsd)}>{formatSpend(r)}</td>
                       <td className={r.unpricedRequests ? 'num unpriced' : 'num'}>{formatCount(r.unpricedRequests)}</td>
                     </tr>
                   ))}

@@ -17,8 +17,8 @@ function Figures({ f, testId }: { f: SummaryFigures; testId?: string }) {
       <td className="num" data-testid={id('prompt')}>{formatCount(f.promptTokens)}</td>
       <td className="num" data-testid={id('cached')}>{formatCount(f.cachedTokens)}</td>
       <td className="num" data-testid={id('completion')}>{formatCount(f.completionTokens)}</td>
-      <td className="num" data-testid={id('spend')}>{formatUsdExact(f.spendMicros)}</td>
-      <td className="num" data-testid={id('savings')}>{formatUsdExact(f.cacheSavingsMicros)}</td>
+      <td className="num" data-testid={id('spend')}>{formatUsdExact(f.spendUsd)}</td>
+      <td className="num" data-testid={id('savings')}>{formatUsdExact(f.cacheSavingsUsd)}</td>
       <td className="num" data-testid={id('unpriced')}>{formatCount(f.unpricedRequests)}</td>
     </>
   );

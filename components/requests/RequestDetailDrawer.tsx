@@ -5,11 +5,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import type { RequestDetail } from '@/lib/analytics/request-detail';
 import { fetchJson } from '@/lib/client/use-analytics';
-import { formatCount, formatDateTime, formatModel, formatMs, formatUsdExact } from '../format';
+import { formatCount, formatDateTime, formatModel, formatMs, formatPicoExact, formatUsdPerMtok } from '../format';
 import { QueryState } from '../QueryState';
 
 const n = (v: number | null) => (v === null ? '—' : formatCount(v));
-const usd = (v: number | null) => (v === null ? '—' : formatUsdExact(v));
+const usd = (pico: number | null) => (pico === null ? '—' : formatPicoExact(pico));
 
 function Section({ title, items }: { title: string; items: [string, ReactNode][] }) {
   return (
@@ -30,9 +30,9 @@ function Section({ title, items }: { title: string; items: [string, ReactNode][]
 function Detail({ detail }: { detail: RequestDetail }) {
   const r = detail.request;
   const p = detail.price;
-  const state = costState(r.promptTokens, r.costTotalMicros);
+  const state = costState(r.promptTokens, r.costTotalPico);
   const uncached = r.promptTokens === null ? null : r.promptTokens - (r.cachedPromptTokens ?? 0);
-  const premium = r.costTotalMicros !== null && r.standardCostMicros !== null ? r.costTotalMicros - r.standardCostMicros : null;
+  const premium = r.costTotalPico !== null && r.standardCostPico !== null ? r.costTotalPico - r.standardCostPico : null;
   return (
     <>
       <Section
@@ -74,12 +74,12 @@ function Detail({ detail }: { detail: RequestDetail }) {
             : state === 'usage_unknown'
               ? [['Total', `usage unknown: ${COST_STATE_REASONS.usage_unknown}`]]
               : [
-                  ['Input (uncached)', usd(r.costInputMicros)],
-                  ['Cached input', usd(r.costCachedInputMicros)],
-                  ['Output', usd(r.costOutputMicros)],
-                  ['Total', <strong key="t">{usd(r.costTotalMicros)}</strong>],
-                  ['Cache savings', usd(r.cacheSavingsMicros)],
-                  ['Same tokens on Standard', usd(r.standardCostMicros)],
+                  ['Input (uncached)', usd(r.costInputPico)],
+                  ['Cached input', usd(r.costCachedInputPico)],
+                  ['Output', usd(r.costOutputPico)],
+                  ['Total', <strong key="t">{usd(r.costTotalPico)}</strong>],
+                  ['Cache savings', usd(r.cacheSavingsPico)],
+                  ['Same tokens on Standard', usd(r.standardCostPico)],
                   ['Premium over Standard', usd(premium)],
                 ]
         }
@@ -121,9 +121,9 @@ function Detail({ detail }: { detail: RequestDetail }) {
           items={[
             ['Model', <span key="m" title={p.model}>{formatModel(p.model)}</span>],
             ['Serving path / region', `${p.servingPath} / ${p.region}`],
-            ['Input per 1M tokens', formatUsdExact(p.inputMicrosPerMtok)],
-            ['Cached input per 1M', formatUsdExact(p.cachedInputMicrosPerMtok)],
-            ['Output per 1M', formatUsdExact(p.outputMicrosPerMtok)],
+            ['Input per 1M tokens', formatUsdPerMtok(p.inputMicrosPerMtok)],
+            ['Cached input per 1M', formatUsdPerMtok(p.cachedInputMicrosPerMtok)],
+            ['Output per 1M', formatUsdPerMtok(p.outputMicrosPerMtok)],
             ['Effective from', p.effectiveFrom],
             ['Source', p.source],
           ]}

@@ -24,7 +24,7 @@ const tokens = (v: number | null) => (v === null ? '—' : formatCount(v));
 function Cost({ row }: { row: RequestLogRow }) {
   if (row.costState === 'unpriced') return <span className="unpriced" title={COST_STATE_REASONS.unpriced}>unpriced</span>;
   if (row.costState === 'usage_unknown') return <span className="muted" title={COST_STATE_REASONS.usage_unknown}>{COST_STATE_LABELS.usage_unknown}</span>;
-  return <>{formatUsdExact(row.costTotalMicros!)}</>;
+  return <>{formatUsdExact(row.costUsd!)}</>;
 }
 
 function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (id: number) => void; selected: number | null }) {

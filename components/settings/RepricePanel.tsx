@@ -13,7 +13,7 @@ import { formatCount, formatUsdExact } from '../format';
 import { Panel } from '../Panel';
 
 const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
-const signed = (micros: number) => (micros > 0 ? `+${formatUsdExact(micros)}` : formatUsdExact(micros));
+const signed = (usd: string) => (usd.startsWith('-') || /^[0.]+$/.test(usd) ? formatUsdExact(usd) : `+${formatUsdExact(usd)}`);
 
 interface Scope {
   from: string;
@@ -26,9 +26,9 @@ function FigureCells({ f }: { f: RepriceFigures }) {
     <>
       <td className="num">{formatCount(f.calls)}</td>
       <td className="num">{formatCount(f.changed)}</td>
-      <td className="num">{formatUsdExact(f.oldMicros)}</td>
-      <td className="num">{formatUsdExact(f.newMicros)}</td>
-      <td className="num">{signed(f.differenceMicros)}</td>
+      <td className="num">{formatUsdExact(f.oldUsd)}</td>
+      <td className="num">{formatUsdExact(f.newUsd)}</td>
+      <td className="num">{signed(f.differenceUsd)}</td>
       <td className="num">{formatCount(f.becomePriced)}</td>
       <td className="num">{formatCount(f.becomeUnpriced)}</td>
     </>
@@ -42,7 +42,7 @@ function Figures({ result }: { result: RepriceResult }) {
       <p className={result.applied ? 'notice small' : 'small'} role="status">
         {result.applied ? 'Applied: ' : 'Preview: '}
         {formatCount(t.changed)} of {formatCount(t.calls)} calls {result.applied ? 'were' : 'would be'} re-priced; total{' '}
-        {formatUsdExact(t.oldMicros)} → {formatUsdExact(t.newMicros)} ({signed(t.differenceMicros)}); {formatCount(t.becomePriced)} become
+        {formatUsdExact(t.oldUsd)} → {formatUsdExact(t.newUsd)} ({signed(t.differenceUsd)}); {formatCount(t.becomePriced)} become
         priced, {formatCount(t.becomeUnpriced)} become unpriced.
       </p>
       <div className="table-scroll">

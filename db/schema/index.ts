@@ -3,3 +3,4 @@ export * from './prices';
 export * from './api-keys';
 export * from './rollups';
 export * from './access';
+export * from './maintenance';

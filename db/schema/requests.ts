@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * One row per proxied inference call. Money columns are integer micro-dollars; a null
- * `cost_total_micros` means the request is unpriced (never read it as $0).
- * Prompt and completion text are never stored.
+ * One row per proxied inference call. Money columns are exact integer pico-dollars (1e-12 $,
+ * lib/money.ts); a null `cost_total_pico` means the request is unpriced or its usage unknown
+ * (never read it as $0). Prompt and completion text are never stored.
  */
 export const requests = sqliteTable(
   'requests',
@@ -58,12 +58,12 @@ export const requests = sqliteTable(
     cachedTokensDisagree: integer('cached_tokens_disagree'),
     usageJson: text('usage_json'),
     priceId: integer('price_id'),
-    costInputMicros: integer('cost_input_micros'),
-    costCachedInputMicros: integer('cost_cached_input_micros'),
-    costOutputMicros: integer('cost_output_micros'),
-    costTotalMicros: integer('cost_total_micros'),
-    cacheSavingsMicros: integer('cache_savings_micros'),
-    standardCostMicros: integer('standard_cost_micros'), // same tokens on Standard, for the premium figure
+    costInputPico: integer('cost_input_pico'),
+    costCachedInputPico: integer('cost_cached_input_pico'),
+    costOutputPico: integer('cost_output_pico'),
+    costTotalPico: integer('cost_total_pico'),
+    cacheSavingsPico: integer('cache_savings_pico'),
+    standardCostPico: integer('standard_cost_pico'), // same tokens on Standard, for the premium figure
   },
   (t) => [
     uniqueIndex('requests_record_id').on(t.recordId),

@@ -14,11 +14,17 @@ function usageMeasures() {
     promptTokens: integer('prompt_tokens').notNull(),
     cachedTokens: integer('cached_tokens').notNull(),
     completionTokens: integer('completion_tokens').notNull(),
+    // Each money measure is exact in two columns: Σ whole micro-dollars of each call, and Σ the
+    // pico-dollars below a micro-dollar (lib/money.ts), so no sum overflows below $9 trillion.
     costMicros: integer('cost_micros').notNull(),
+    costPicoRemainder: integer('cost_pico_remainder').notNull().default(0),
     savingsMicros: integer('savings_micros').notNull(),
-    // premium = premium_cost_micros − standard_cost_micros, over calls whose Standard price is known
+    savingsPicoRemainder: integer('savings_pico_remainder').notNull().default(0),
+    // premium = premium_cost − standard_cost, over calls whose Standard price is known
     standardCostMicros: integer('standard_cost_micros').notNull(),
+    standardCostPicoRemainder: integer('standard_cost_pico_remainder').notNull().default(0),
     premiumCostMicros: integer('premium_cost_micros').notNull(),
+    premiumCostPicoRemainder: integer('premium_cost_pico_remainder').notNull().default(0),
     hitRatePpmSum: integer('hit_rate_ppm_sum').notNull(), // Σ per-request cached/prompt, in ppm
     requestsWithPrompt: integer('requests_with_prompt').notNull(),
     cachedMismatch: integer('cached_mismatch').notNull().default(0), // calls whose cached-token counts disagree

@@ -25,7 +25,7 @@ export interface CacheAffinityComparison {
 
 const NONE: UsageTotals = {
   requests: 0, errors: 0, rateLimited: 0, overloaded: 0, paymentRequired: 0, cachedMismatch: 0, unpricedRequests: 0, usageUnknownRequests: 0, promptTokens: 0, cachedTokens: 0,
-  completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, premiumMicros: 0, hitRate: null, perRequestHitRate: null,
+  completionTokens: 0, spendMicros: 0, spendUsd: '0.000000', cacheSavingsMicros: 0, cacheSavingsUsd: '0.000000', premiumMicros: 0, premiumUsd: '0.000000', hitRate: null, perRequestHitRate: null,
 };
 
 /** Prompt caching for calls with a session-affinity key against calls without one, and what the difference may cost. */

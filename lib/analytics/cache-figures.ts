@@ -10,6 +10,8 @@ export interface CacheFigures {
   /** Mean of each request's own rate: short prompts count as much as long ones, so it is shown beside, never instead. */
   perRequestHitRate: number | null;
   savingsMicros: number;
+  /** Exact decimal dollars. */
+  savingsUsd: string;
 }
 
 export function cacheFigures(t: UsageTotals): CacheFigures {
@@ -20,6 +22,7 @@ export function cacheFigures(t: UsageTotals): CacheFigures {
     hitRate: t.hitRate,
     perRequestHitRate: t.perRequestHitRate,
     savingsMicros: t.cacheSavingsMicros,
+    savingsUsd: t.cacheSavingsUsd,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { picoToUsdString } from '@/lib/money';
 import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
 import type { Db } from '@/db/client';
 import { filterClause } from './facts';
@@ -58,7 +59,8 @@ export interface RequestLogRow {
   promptTokens: number | null;
   cachedPromptTokens: number | null;
   completionTokens: number | null;
-  costTotalMicros: number | null;
+  /** Exact decimal dollars; null unless priced. */
+  costUsd: string | null;
   /** Priced, unpriced (a price to add) or usage unknown (nothing to price); never $0 for the last two. */
   costState: CostState;
   durationMs: number;
@@ -97,13 +99,13 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
   }
   const wanted = input.limit + 1;
   const select = (search: string, searchParams: (string | number)[], limit: number) =>
-    query<Omit<RequestLogRow, 'stream'> & { stream: number }>(
+    query<Omit<RequestLogRow, 'stream' | 'costUsd'> & { stream: number; costTotalPico: number | null }>(
       db,
       `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
          error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
          upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
          team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
-         completion_tokens AS completionTokens, cost_total_micros AS costTotalMicros,
+         completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
          ${COST_STATE_CASE_SQL} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
        FROM requests WHERE ${where}${search} ORDER BY started_at DESC, id DESC LIMIT ?`,
       [...params, ...searchParams, limit],
@@ -128,7 +130,7 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
       newest = low - 1;
     }
   }
-  const rows = found.slice(0, input.limit).map((r) => ({ ...r, stream: r.stream === 1 }));
+  const rows = found.slice(0, input.limit).map(({ costTotalPico, ...r }) => ({ ...r, stream: r.stream === 1, costUsd: costTotalPico === null ? null : picoToUsdString(costTotalPico) }));
   const last = rows.at(-1);
   return { rows, nextCursor: found.length > input.limit && last ? encodeCursor(last) : null };
 }

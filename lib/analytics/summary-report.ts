@@ -1,18 +1,18 @@
 import type { Db } from '@/db/client';
-import { sumMicros } from '@/lib/money';
+import { picoFromParts, picoToUsdString } from '@/lib/money';
 import { z } from 'zod';
 import { filtersSchema, type Filters } from './filters';
 import { localDayFacts } from './local-day-facts';
 import { query } from './run';
 
-/** What finance sums: counts, tokens and money (integer micro-dollars). */
+/** What finance sums: counts, tokens and money (exact decimal dollars). */
 export interface SummaryFigures {
   requests: number;
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;
-  spendMicros: number;
-  cacheSavingsMicros: number;
+  spendUsd: string;
+  cacheSavingsUsd: string;
   unpricedRequests: number;
   usageUnknownRequests: number;
 }
@@ -40,18 +40,34 @@ export interface SummaryReport {
 export const summaryQuerySchema = filtersSchema.and(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }));
 export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
-const FIGURES = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'spendMicros', 'cacheSavingsMicros', 'unpricedRequests', 'usageUnknownRequests'] as const;
+const COUNTS = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'unpricedRequests', 'usageUnknownRequests'] as const;
+/** Each money figure as its two exact parts (see lib/rollups/definition.ts), summed apart. */
+const MONEY = { spendUsd: 'cost', cacheSavingsUsd: 'savings' } as const;
+const PARTS = Object.values(MONEY).flatMap((m) => [`${m}_micros`, `${m}_pico_remainder`]);
+type Count = (typeof COUNTS)[number];
+type Part = `${(typeof MONEY)[keyof typeof MONEY]}_${'micros' | 'pico_remainder'}`;
 
-const zero = (): SummaryFigures => ({ requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, spendMicros: 0, cacheSavingsMicros: 0, unpricedRequests: 0, usageUnknownRequests: 0 });
+// Every sum comes back as text: SQLite adds in 64-bit integers, a JS number is exact only to 2^53.
+type Sums = Record<Count | Part, string>;
+type Counted = Sums & { dayIndex: number; servingPath: string; model: string; apiKey: string; rowCount: number } & {
+  [F in Count | Part as `total_${F}`]: string;
+};
 
-type Counted = SummaryFigures & { dayIndex: number; servingPath: string; model: string; apiKey: string; rowCount: number } & {
-  [F in (typeof FIGURES)[number] as `total_${F}`]: number;
+function figures(sums: Record<Count | Part, string>): SummaryFigures {
+  const counts = Object.fromEntries(COUNTS.map((c) => [c, Number(sums[c])])) as Record<Count, number>;
+  const money = (m: (typeof MONEY)[keyof typeof MONEY]) => picoToUsdString(picoFromParts(sums[`${m}_micros`], sums[`${m}_pico_remainder`]));
+  return { ...counts, spendUsd: money(MONEY.spendUsd), cacheSavingsUsd: money(MONEY.cacheSavingsUsd) };
+}
+
+const SUMMED: Record<Count, string> = {
+  requests: 'requests', promptTokens: 'prompt_tokens', cachedTokens: 'cached_tokens', completionTokens: 'completion_tokens',
+  unpricedRequests: 'unpriced', usageUnknownRequests: 'usage_unknown',
 };
 
 /**
  * Usage per local day × serving path × model × API key, for finance. Read from the daily and hourly
  * rollups (raw rows only for partial hours), so its totals equal the request-level CSV of the same
- * range to the micro-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
+ * range to the pico-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
  * its first rows across to JavaScript.
  */
 export function summaryReport(db: Db, filters: Filters & { limit?: number }): SummaryReport {
@@ -60,28 +76,22 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number }): Su
     db,
     `WITH summary AS (
        SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
-         sum(sign * requests) AS requests, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
-         sum(sign * completion_tokens) AS completionTokens, sum(sign * cost_micros) AS spendMicros,
-         sum(sign * savings_micros) AS cacheSavingsMicros, sum(sign * unpriced) AS unpricedRequests,
-         sum(sign * usage_unknown) AS usageUnknownRequests
+         ${[...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ')}
        FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0
      )
-     SELECT *, count(*) OVER () AS rowCount, ${FIGURES.map((f) => `sum(${f}) OVER () AS total_${f}`).join(', ')}
-     FROM summary ORDER BY dayIndex, spendMicros DESC, requests DESC, model, servingPath, apiKey LIMIT ?`,
+     SELECT dayIndex, servingPath, model, apiKey, count(*) OVER () AS rowCount,
+       ${[...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ')}
+     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey LIMIT ?`,
     [...facts.params, filters.limit ?? -1],
   );
   const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
   const first = rows[0];
-  const totals = zero();
-  // SQLite sums in 64-bit integers; refuse rather than round if a total leaves JavaScript's exact range.
-  if (first) for (const f of FIGURES) totals[f] = sumMicros([first[`total_${f}`]]);
+  const totals = figures(Object.fromEntries([...COUNTS, ...PARTS].map((f) => [f, first?.[`total_${f}` as keyof Counted] ?? '0'])) as Sums);
   return {
     range: { from: filters.from.toISOString(), to: filters.to.toISOString(), tz: filters.tz },
     rows: rows.map((r): SummaryRow => ({
       day: facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
-      requests: r.requests, promptTokens: r.promptTokens, cachedTokens: r.cachedTokens, completionTokens: r.completionTokens,
-      spendMicros: r.spendMicros, cacheSavingsMicros: r.cacheSavingsMicros, unpricedRequests: r.unpricedRequests,
-      usageUnknownRequests: r.usageUnknownRequests,
+      ...figures(r),
     })),
     rowCount: first?.rowCount ?? 0,
     totals,

@@ -1,12 +1,17 @@
 import type { Db } from '@/db/client';
 import type { Dimension } from '@/lib/rollups/definition';
 import { factsFor } from './facts';
+import { amount, moneySum, moneySumSql, type MoneySumColumns } from './money-sums';
 
 export type { Dimension };
 import type { Filters } from './filters';
 import { query } from './run';
 
-/** The figures every breakdown shows. Money in integer micro-dollars; rates 0..1 or null when there were no prompt tokens. */
+/**
+ * The figures every breakdown shows. Money twice: `…Micros` rounded to whole micro-dollars (charts,
+ * sorting, cards) and `…Usd` the exact decimal dollars (tables, exports, reconciliation). Rates 0..1,
+ * or null when there were no prompt tokens.
+ */
 export interface UsageTotals {
   requests: number;
   errors: number;
@@ -22,9 +27,12 @@ export interface UsageTotals {
   cachedTokens: number;
   completionTokens: number;
   spendMicros: number;
+  spendUsd: string;
   cacheSavingsMicros: number;
+  cacheSavingsUsd: string;
   /** What Priority and Fast calls cost above the same tokens on Standard. */
   premiumMicros: number;
+  premiumUsd: string;
   /** Calls whose cached-token counts (usage, header, perf_metrics) disagree. */
   cachedMismatch: number;
   /** Token-weighted: cached / prompt tokens. */
@@ -38,16 +46,27 @@ export const TOTALS_SELECT = `
   coalesce(sum(rate_limited), 0) AS rateLimited, coalesce(sum(overloaded), 0) AS overloaded, coalesce(sum(payment_required), 0) AS paymentRequired,
   coalesce(sum(unpriced), 0) AS unpricedRequests, coalesce(sum(usage_unknown), 0) AS usageUnknownRequests, coalesce(sum(prompt_tokens), 0) AS promptTokens,
   coalesce(sum(cached_tokens), 0) AS cachedTokens, coalesce(sum(completion_tokens), 0) AS completionTokens,
-  coalesce(sum(cost_micros), 0) AS spendMicros, coalesce(sum(savings_micros), 0) AS cacheSavingsMicros,
-  coalesce(sum(premium_cost_micros), 0) - coalesce(sum(standard_cost_micros), 0) AS premiumMicros,
+  ${moneySumSql('cost', 'spend')}, ${moneySumSql('savings', 'savings')},
+  ${moneySumSql('premium_cost', 'premiumCost')}, ${moneySumSql('standard_cost', 'standardCost')},
   coalesce(sum(cached_mismatch), 0) AS cachedMismatch, coalesce(sum(hit_rate_ppm_sum), 0) AS hitRatePpmSum, coalesce(sum(requests_with_prompt), 0) AS requestsWithPrompt`;
 
-export type TotalsRow = Omit<UsageTotals, 'hitRate' | 'perRequestHitRate'> & { hitRatePpmSum: number; requestsWithPrompt: number };
+type Money = 'spendMicros' | 'spendUsd' | 'cacheSavingsMicros' | 'cacheSavingsUsd' | 'premiumMicros' | 'premiumUsd';
+export type TotalsRow = Omit<UsageTotals, 'hitRate' | 'perRequestHitRate' | Money> &
+  MoneySumColumns<'spend' | 'savings' | 'premiumCost' | 'standardCost'> & { hitRatePpmSum: number; requestsWithPrompt: number };
 
 export function toTotals(row: TotalsRow): UsageTotals {
-  const { hitRatePpmSum, requestsWithPrompt, ...sums } = row;
+  const {
+    hitRatePpmSum, requestsWithPrompt, spendWholeMicros: _a, spendRemainderPico: _b, savingsWholeMicros: _c, savingsRemainderPico: _d,
+    premiumCostWholeMicros: _e, premiumCostRemainderPico: _f, standardCostWholeMicros: _g, standardCostRemainderPico: _h, ...sums
+  } = row;
+  const spend = amount(moneySum(row, 'spend'));
+  const savings = amount(moneySum(row, 'savings'));
+  const premium = amount(moneySum(row, 'premiumCost') - moneySum(row, 'standardCost'));
   return {
     ...sums,
+    spendMicros: spend.micros, spendUsd: spend.usd,
+    cacheSavingsMicros: savings.micros, cacheSavingsUsd: savings.usd,
+    premiumMicros: premium.micros, premiumUsd: premium.usd,
     hitRate: row.promptTokens > 0 ? row.cachedTokens / row.promptTokens : null,
     perRequestHitRate: requestsWithPrompt > 0 ? hitRatePpmSum / 1e6 / requestsWithPrompt : null,
   };
@@ -59,7 +78,7 @@ export function totalsBy<D extends Dimension>(db: Db, filters: Filters, dimensio
   const facts = factsFor(filters, { series: false, dimensions });
   const dims = dimensions.join(', ');
   const sql = dimensions.length
-    ? `SELECT ${dims}, ${TOTALS_SELECT} FROM (${facts.sql}) GROUP BY ${dims} ORDER BY spendMicros DESC, requests DESC`
+    ? `SELECT ${dims}, ${TOTALS_SELECT} FROM (${facts.sql}) GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
     : `SELECT ${TOTALS_SELECT} FROM (${facts.sql})`;
   return query<TotalsRow & Record<D, string>>(db, sql, facts.params).map((row) => ({ ...row, ...toTotals(row) }));
 }

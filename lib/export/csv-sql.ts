@@ -39,9 +39,13 @@ export const textCellSql = (col: string) => quotedSql(inertSql(col), col);
 /** 'true' / 'false' by truthiness, as `x ? 'true' : 'false'` on the number better-sqlite3 returns. */
 export const booleanCellSql = (x: string) => `CASE WHEN ${x} THEN 'true' ELSE 'false' END`;
 
-/** microsToUsdString, NULL for NULL: integer arithmetic only, the sign written apart from the digits. */
-export function microsCellSql(col: string): string {
-  return `CASE WHEN ${col} < 0 THEN printf('-%d.%06d', -${col} / 1000000, -${col} % 1000000) WHEN ${col} >= 0 THEN printf('%d.%06d', ${col} / 1000000, ${col} % 1000000) END`;
+/**
+ * picoToUsdString, NULL for NULL: integer arithmetic only, the sign written apart from the digits;
+ * six decimals, then the sub-micro digits with their trailing zeros cut.
+ */
+export function picoCellSql(col: string): string {
+  const digits = (v: string) => `printf('%d.%06d', ${v} / 1000000000000, (${v} % 1000000000000) / 1000000) || rtrim(printf('%06d', ${v} % 1000000), '0')`;
+  return `CASE WHEN ${col} < 0 THEN '-' || ${digits(`-${col}`)} WHEN ${col} >= 0 THEN ${digits(col)} END`;
 }
 
 /**
@@ -58,7 +62,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * The values the renderings above match the JS for. Outside them JS differs or throws: toISOString
  * writes years past 9999 with a sign (and times before 1970 need floor division, which the integer
  * maths above does not do); better-sqlite3 turns integers past 2^53 into rounded doubles, and
- * microsToUsdString throws on those; a real or text value in an integer column prints differently.
+ * picoToUsdString throws on those; a real or text value in an integer column prints differently.
  * Written with CAST and comparisons rather than typeof(), a function call per value that would
  * cost as much as the rest of the guard. Not checked: a BLOB in a text column, which the app never
  * writes (better-sqlite3 would hand JS a Buffer).

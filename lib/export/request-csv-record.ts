@@ -1,6 +1,6 @@
 // The request CSV's row format in JS. SQLite writes nearly every line (request-csv-sql.ts mirrors
 // this); this stays the definition, and writes the pages SQLite leaves to JS.
-import { microsToUsdString } from '@/lib/money';
+import { picoToUsdString } from '@/lib/money';
 import { costState } from '@/lib/pricing/cost-state';
 import { textCell } from './csv-cells';
 
@@ -16,7 +16,7 @@ export function csvRecord(r: CsvSourceRow): (string | number)[] {
   return [
     textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
     stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
-    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false', costState(prompt, cost),
+    cost !== null ? picoToUsdString(cost) : '', savings !== null ? picoToUsdString(savings) : '', cost !== null ? 'true' : 'false', costState(prompt, cost),
     textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
     ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
   ];

@@ -1,13 +1,13 @@
 // The request CSV rendered by SQLite: an expression per CSV line, and keyset page statements that
 // concatenate a page of lines into one blob, so JS never touches a row.
 import {
-  booleanCellSql, containsAnySql, exactSql, inertSql, isoTimeCellSql, microsCellSql, QUOTED_CHARS, quotedSql, textCellSql,
+  booleanCellSql, containsAnySql, exactSql, inertSql, isoTimeCellSql, picoCellSql, QUOTED_CHARS, quotedSql, textCellSql,
 } from './csv-sql';
 import { COST_STATE_CASE_SQL } from '@/lib/pricing/cost-state';
 
 interface Cell {
   /** `text` gets textCell's formula guard, `plain` (values the app chooses) only quoting, as in csvRecord. */
-  kind: 'text' | 'plain' | 'integer' | 'boolean' | 'priced' | 'costState' | 'micros' | 'isoTime';
+  kind: 'text' | 'plain' | 'integer' | 'boolean' | 'priced' | 'costState' | 'pico' | 'isoTime';
   col: string;
 }
 
@@ -17,8 +17,8 @@ const CELLS: Cell[] = [
   { kind: 'text', col: 'model' }, { kind: 'plain', col: 'serving_path' }, { kind: 'plain', col: 'region' },
   { kind: 'plain', col: 'endpoint' }, { kind: 'boolean', col: 'stream' }, { kind: 'integer', col: 'status' },
   { kind: 'text', col: 'error_code' }, { kind: 'integer', col: 'prompt_tokens' }, { kind: 'integer', col: 'cached_prompt_tokens' },
-  { kind: 'integer', col: 'completion_tokens' }, { kind: 'micros', col: 'cost_total_micros' }, { kind: 'micros', col: 'cache_savings_micros' },
-  { kind: 'priced', col: 'cost_total_micros' }, { kind: 'costState', col: 'prompt_tokens' }, { kind: 'text', col: 'session_affinity' }, { kind: 'text', col: '"user"' },
+  { kind: 'integer', col: 'completion_tokens' }, { kind: 'pico', col: 'cost_total_pico' }, { kind: 'pico', col: 'cache_savings_pico' },
+  { kind: 'priced', col: 'cost_total_pico' }, { kind: 'costState', col: 'prompt_tokens' }, { kind: 'text', col: 'session_affinity' }, { kind: 'text', col: '"user"' },
   { kind: 'text', col: 'tags' }, { kind: 'text', col: 'team' }, { kind: 'text', col: 'project' }, { kind: 'text', col: 'environment' },
   { kind: 'integer', col: 'duration_ms' }, { kind: 'integer', col: 'ttft_ms' }, { kind: 'text', col: 'upstream_request_id' },
   { kind: 'integer', col: 'price_id' },
@@ -27,7 +27,7 @@ const CELLS: Cell[] = [
 /** The columns csvRecord (the JS formatter) reads after the id, in its order. */
 export const SOURCE_COLUMNS = [
   'started_at', 'upstream_id', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status', 'error_code',
-  'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens', 'cost_total_micros', 'cache_savings_micros', 'session_affinity',
+  'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens', 'cost_total_pico', 'cache_savings_pico', 'session_affinity',
   '"user"', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms', 'upstream_request_id', 'price_id',
 ] as const;
 
@@ -51,8 +51,8 @@ function cellSql(cell: Cell, perCell: boolean): string {
       return booleanCellSql(`${cell.col} IS NOT NULL`);
     case 'costState':
       return COST_STATE_CASE_SQL; // one of three fixed words: nothing to quote
-    case 'micros':
-      return microsCellSql(cell.col);
+    case 'pico':
+      return picoCellSql(cell.col);
     case 'isoTime':
       return isoTimeCellSql(cell.col);
   }

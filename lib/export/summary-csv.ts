@@ -1,7 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import type { SummaryReport } from '@/lib/analytics/summary-report';
-import { microsToUsdString } from '@/lib/money';
 import { csvRecords, textCell } from './csv-cells';
 
 export const SUMMARY_CSV_COLUMNS = [
@@ -9,12 +8,12 @@ export const SUMMARY_CSV_COLUMNS = [
   'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests', 'usage_unknown_requests',
 ] as const;
 
-/** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, fixed 6-decimal dollars. */
+/** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, exact dollars (6 decimals, more when a sum has them). */
 export function summaryCsv(report: SummaryReport): string {
   const records = report.rows.map((r) => [
     r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), r.requests,
-    r.promptTokens, r.cachedTokens, r.completionTokens, microsToUsdString(r.spendMicros),
-    microsToUsdString(r.cacheSavingsMicros), r.unpricedRequests, r.usageUnknownRequests,
+    r.promptTokens, r.cachedTokens, r.completionTokens, r.spendUsd,
+    r.cacheSavingsUsd, r.unpricedRequests, r.usageUnknownRequests,
   ]);
   return csvRecords([SUMMARY_CSV_COLUMNS, ...records]);
 }

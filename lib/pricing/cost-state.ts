@@ -20,15 +20,15 @@ export const COST_STATE_REASONS: Record<Exclude<CostState, 'priced'>, string> = 
   usage_unknown: 'the call ended without a usage report (hang-up, error or cut stream), so there is nothing to price',
 };
 
-export function costState(promptTokens: number | null, costTotalMicros: number | null): CostState {
+export function costState(promptTokens: number | null, costTotalPico: number | null): CostState {
   if (promptTokens === null) return 'usage_unknown';
-  return costTotalMicros === null ? 'unpriced' : 'priced';
+  return costTotalPico === null ? 'unpriced' : 'priced';
 }
 
 /** The same rule over a `requests` row in SQL, one predicate per state. */
 export const COST_STATE_SQL: Record<CostState, string> = {
-  priced: '(prompt_tokens IS NOT NULL AND cost_total_micros IS NOT NULL)',
-  unpriced: '(prompt_tokens IS NOT NULL AND cost_total_micros IS NULL)',
+  priced: '(prompt_tokens IS NOT NULL AND cost_total_pico IS NOT NULL)',
+  unpriced: '(prompt_tokens IS NOT NULL AND cost_total_pico IS NULL)',
   usage_unknown: '(prompt_tokens IS NULL)',
 };
 

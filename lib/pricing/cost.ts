@@ -4,17 +4,8 @@ import type { Cost, PriceRow, ServingPath, TokenCounts } from './types';
  * Exact cost arithmetic.
  *
  * Rates are integer micro-dollars per 1M tokens, so tokens × rate is the exact cost in
- * pico-dollars (1e-12 $). Everything is computed in BigInt (no overflow, no float error) and
- * rounded once, half up, from pico- to micro-dollars.
+ * pico-dollars (1e-12 $): computed in BigInt and stored as is, never rounded (see lib/money.ts).
  */
-
-const PICO_PER_MICRO = 1_000_000n;
-
-/** Round half up (towards +infinity on .5) from pico- to micro-dollars; works for negatives too. */
-function picoToMicros(pico: bigint): number {
-  const q = pico >= 0n ? (pico + PICO_PER_MICRO / 2n) / PICO_PER_MICRO : -((-pico + PICO_PER_MICRO / 2n - 1n) / PICO_PER_MICRO);
-  return Number(q);
-}
 
 function tokenCount(name: string, v: number): bigint {
   if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
@@ -26,10 +17,16 @@ function rate(name: string, v: number): bigint {
   return BigInt(v);
 }
 
+/** A per-call amount as a JS number; above 2^53 pico-dollars (about $9,007 for one call) it could not stay exact. */
+function exact(name: string, pico: bigint): number {
+  if (pico > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${name} of one call exceeds $9,007: not a believable usage report`);
+  return Number(pico);
+}
+
 /**
- * Cost of one request. `promptTokens` INCLUDES cached tokens; cached is clamped to [0, prompt].
- * Components are each rounded; `totalMicros` is the rounded exact sum (so it can differ from the
- * sum of the rounded components by ±1). `cacheSavingsMicros` = cached × (input − cached rate).
+ * Cost of one request, in exact pico-dollars. `promptTokens` INCLUDES cached tokens; cached is
+ * clamped to [0, prompt]. The components sum to the total exactly.
+ * `cacheSavingsPico` = cached × (input − cached rate).
  */
 export function computeCost(tokens: TokenCounts, price: PriceRow): Cost {
   const prompt = tokenCount('promptTokens', tokens.promptTokens);
@@ -47,11 +44,11 @@ export function computeCost(tokens: TokenCounts, price: PriceRow): Cost {
   const cachedPico = cached * cachedRate;
   const outputPico = completion * outRate;
   return {
-    inputMicros: picoToMicros(inputPico),
-    cachedInputMicros: picoToMicros(cachedPico),
-    outputMicros: picoToMicros(outputPico),
-    totalMicros: picoToMicros(inputPico + cachedPico + outputPico),
-    cacheSavingsMicros: picoToMicros(cached * (inRate - cachedRate)),
+    inputPico: exact('input cost', inputPico),
+    cachedInputPico: exact('cached input cost', cachedPico),
+    outputPico: exact('output cost', outputPico),
+    totalPico: exact('cost', inputPico + cachedPico + outputPico),
+    cacheSavingsPico: exact('cache savings', cached * (inRate - cachedRate)),
   };
 }
 

@@ -168,7 +168,7 @@ export function standardBaseModel(row: Pick<PriceRow, 'model' | 'servingPath'>):
 
 /**
  * What the same tokens would have cost on the Standard row of the base model, same region, at `at`
- * — for the "Priority and Fast premium" figure (premium = actual − standardMicros).
+ * — for the "Priority and Fast premium" figure (premium = actual − standardPico).
  * Undefined when that Standard row does not exist (e.g. GLM 5.2 Fast US: there is no GLM 5.2 US row).
  */
 export function premiumOverStandard(
@@ -176,10 +176,10 @@ export function premiumOverStandard(
   row: PriceRow,
   rows: PriceRow[],
   at: Date,
-): { standardMicros: number } | undefined {
+): { standardPico: number } | undefined {
   const base = standardBaseModel(row);
   if (!base) return undefined;
   const std = findPrice(rows, { model: base, servingPath: 'standard', region: row.region, at });
   if (!std) return undefined;
-  return { standardMicros: computeCost(tokens, std).totalMicros };
+  return { standardPico: computeCost(tokens, std).totalPico };
 }

@@ -11,10 +11,11 @@ export type PricedRow = PriceRow & { id: number };
 export interface Pricing {
   priceId: number | null;
   cost: Cost | null; // null = unpriced
-  standardCostMicros: number | null;
+  /** The same tokens on Standard, exact pico-dollars (premium paths and Standard itself only). */
+  standardCostPico: number | null;
 }
 
-export const UNPRICED: Pricing = { priceId: null, cost: null, standardCostMicros: null };
+export const UNPRICED: Pricing = { priceId: null, cost: null, standardCostPico: null };
 
 export function toPriceRow(record: PriceRecord): PricedRow {
   return { ...record, servingPath: record.servingPath as ServingPath, region: record.region as Region };
@@ -28,10 +29,16 @@ export function priceCall(
   row = findPrice(rows, q) as PricedRow | undefined,
 ): Pricing {
   if (!tokens || !row) return UNPRICED;
-  const cost = computeCost(tokens, row);
-  // The premium figure compares premium paths with Standard; discounted paths (Spot, Flex, Batch) stay out of it.
-  const standard = q.servingPath === 'standard' ? { standardMicros: cost.totalMicros } : PREMIUM_PATHS.has(q.servingPath) ? premiumOverStandard(tokens, row, rows, q.at) : undefined;
-  return { priceId: row.id, cost, standardCostMicros: standard?.standardMicros ?? null };
+  try {
+    const cost = computeCost(tokens, row);
+    // The premium figure compares premium paths with Standard; discounted paths (Spot, Flex, Batch) stay out of it.
+    const standard = q.servingPath === 'standard' ? { standardPico: cost.totalPico } : PREMIUM_PATHS.has(q.servingPath) ? premiumOverStandard(tokens, row, rows, q.at) : undefined;
+    return { priceId: row.id, cost, standardCostPico: standard?.standardPico ?? null };
+  } catch (error) {
+    // a single call costing thousands of dollars is a broken usage report, not a bill to show
+    if (error instanceof RangeError) return UNPRICED;
+    throw error;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices } from '@/db/schema';
+import { picoToUsdString } from '@/lib/money';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 import { priceCall, toPriceRow, type PricedRow, type Pricing } from './price-book';
 import type { Region, ServingPath } from './types';
@@ -18,10 +19,10 @@ export interface RepriceFigures {
   calls: number;
   /** Calls whose price row or any cost figure changes. */
   changed: number;
-  /** Σ cost of priced calls before and after, micro-dollars. */
-  oldMicros: number;
-  newMicros: number;
-  differenceMicros: number;
+  /** Σ cost of priced calls before and after, exact decimal dollars. */
+  oldUsd: string;
+  newUsd: string;
+  differenceUsd: string;
   becomePriced: number;
   becomeUnpriced: number;
 }
@@ -44,35 +45,35 @@ interface CallRow {
   cachedPromptTokens: number | null;
   completionTokens: number | null;
   priceId: number | null;
-  costInputMicros: number | null;
-  costCachedInputMicros: number | null;
-  costOutputMicros: number | null;
-  costTotalMicros: number | null;
-  cacheSavingsMicros: number | null;
-  standardCostMicros: number | null;
+  costInputPico: number | null;
+  costCachedInputPico: number | null;
+  costOutputPico: number | null;
+  costTotalPico: number | null;
+  cacheSavingsPico: number | null;
+  standardCostPico: number | null;
 }
 
 const PAGE = `
   SELECT id, started_at AS startedAt, model, serving_path AS servingPath, region, prompt_tokens AS promptTokens,
     cached_prompt_tokens AS cachedPromptTokens, completion_tokens AS completionTokens, price_id AS priceId,
-    cost_input_micros AS costInputMicros, cost_cached_input_micros AS costCachedInputMicros, cost_output_micros AS costOutputMicros,
-    cost_total_micros AS costTotalMicros, cache_savings_micros AS cacheSavingsMicros, standard_cost_micros AS standardCostMicros
+    cost_input_pico AS costInputPico, cost_cached_input_pico AS costCachedInputPico, cost_output_pico AS costOutputPico,
+    cost_total_pico AS costTotalPico, cache_savings_pico AS cacheSavingsPico, standard_cost_pico AS standardCostPico
   FROM requests
   WHERE started_at >= ? AND started_at < ? AND (started_at > ? OR (started_at = ? AND id > ?)) AND (? IS NULL OR model = ?)
   ORDER BY started_at, id LIMIT ?`;
 
 const UPDATE = `
-  UPDATE requests SET price_id = ?, cost_input_micros = ?, cost_cached_input_micros = ?, cost_output_micros = ?,
-    cost_total_micros = ?, cache_savings_micros = ?, standard_cost_micros = ? WHERE id = ?`;
+  UPDATE requests SET price_id = ?, cost_input_pico = ?, cost_cached_input_pico = ?, cost_output_pico = ?,
+    cost_total_pico = ?, cache_savings_pico = ?, standard_cost_pico = ? WHERE id = ?`;
 
 /** The cost columns a pricing writes, in UPDATE order. */
 function columns(p: Pricing): (number | null)[] {
   const c = p.cost;
-  return [p.priceId, c?.inputMicros ?? null, c?.cachedInputMicros ?? null, c?.outputMicros ?? null, c?.totalMicros ?? null, c?.cacheSavingsMicros ?? null, p.standardCostMicros];
+  return [p.priceId, c?.inputPico ?? null, c?.cachedInputPico ?? null, c?.outputPico ?? null, c?.totalPico ?? null, c?.cacheSavingsPico ?? null, p.standardCostPico];
 }
 
 function current(r: CallRow): (number | null)[] {
-  return [r.priceId, r.costInputMicros, r.costCachedInputMicros, r.costOutputMicros, r.costTotalMicros, r.cacheSavingsMicros, r.standardCostMicros];
+  return [r.priceId, r.costInputPico, r.costCachedInputPico, r.costOutputPico, r.costTotalPico, r.cacheSavingsPico, r.standardCostPico];
 }
 
 /** The same pricing the proxy does at ingest, from the row's stored tokens (usage unknown → unpriced). */
@@ -82,17 +83,25 @@ function repriceCall(rows: PricedRow[], r: CallRow): Pricing {
   return priceCall(rows, { model: r.model, servingPath: r.servingPath, region: r.region, at: new Date(r.startedAt) }, tokens);
 }
 
-const empty = (): RepriceFigures => ({ calls: 0, changed: 0, oldMicros: 0, newMicros: 0, differenceMicros: 0, becomePriced: 0, becomeUnpriced: 0 });
+/** Figures being counted: the sums stay BigInt pico-dollars until the result is written. */
+type Tally = Omit<RepriceFigures, 'oldUsd' | 'newUsd' | 'differenceUsd'> & { oldPico: bigint; newPico: bigint };
 
-function count(f: RepriceFigures, before: number | null, after: number | null, changed: boolean): void {
+const empty = (): Tally => ({ calls: 0, changed: 0, oldPico: 0n, newPico: 0n, becomePriced: 0, becomeUnpriced: 0 });
+
+function count(f: Tally, before: number | null, after: number | null, changed: boolean): void {
   f.calls++;
   if (changed) f.changed++;
-  f.oldMicros += before ?? 0;
-  f.newMicros += after ?? 0;
-  f.differenceMicros = f.newMicros - f.oldMicros;
+  f.oldPico += BigInt(before ?? 0);
+  f.newPico += BigInt(after ?? 0);
   if (before === null && after !== null) f.becomePriced++;
   if (before !== null && after === null) f.becomeUnpriced++;
 }
+
+function figures({ oldPico, newPico, ...counts }: Tally): RepriceFigures {
+  return { ...counts, oldUsd: picoToUsdString(oldPico), newUsd: picoToUsdString(newPico), differenceUsd: picoToUsdString(newPico - oldPico) };
+}
+
+const sizeOfChange = (f: Tally) => (f.newPico > f.oldPico ? f.newPico - f.oldPico : f.oldPico - f.newPico);
 
 let applying = false;
 
@@ -120,7 +129,7 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
     const page = sqlite.prepare(PAGE);
     const update = sqlite.prepare(UPDATE);
     const totals = empty();
-    const byModel = new Map<string, RepriceFigures>();
+    const byModel = new Map<string, Tally>();
     const model = request.model ?? null;
     let after = { startedAt: request.from.getTime(), id: -1 };
 
@@ -134,8 +143,8 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
         if (changed) changes.push({ id: call.id, values });
         const perModel = byModel.get(call.model) ?? empty();
         byModel.set(call.model, perModel);
-        count(perModel, call.costTotalMicros, values[4] ?? null, changed);
-        count(totals, call.costTotalMicros, values[4] ?? null, changed);
+        count(perModel, call.costTotalPico, values[4] ?? null, changed);
+        count(totals, call.costTotalPico, values[4] ?? null, changed);
       }
       if (request.apply && changes.length) {
         const ids = changes.map((c) => c.id);
@@ -154,8 +163,10 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
       applied: request.apply,
       range: { from: request.from.toISOString(), to: request.to.toISOString() },
       model,
-      totals,
-      byModel: [...byModel.entries()].map(([m, f]) => ({ model: m, ...f })).sort((a, b) => Math.abs(b.differenceMicros) - Math.abs(a.differenceMicros) || a.model.localeCompare(b.model)),
+      totals: figures(totals),
+      byModel: [...byModel.entries()]
+        .sort(([ma, a], [mb, b]) => (sizeOfChange(b) > sizeOfChange(a) ? 1 : sizeOfChange(b) < sizeOfChange(a) ? -1 : ma.localeCompare(mb)))
+        .map(([m, f]) => ({ model: m, ...figures(f) })),
     };
   } finally {
     if (request.apply) applying = false;

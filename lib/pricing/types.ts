@@ -23,10 +23,11 @@ export interface TokenCounts {
   completionTokens: number;
 }
 
+/** Exact pico-dollars (1e-12 $), never rounded: see lib/money.ts. */
 export interface Cost {
-  inputMicros: number;
-  cachedInputMicros: number;
-  outputMicros: number;
-  totalMicros: number;
-  cacheSavingsMicros: number;
+  inputPico: number;
+  cachedInputPico: number;
+  outputPico: number;
+  totalPico: number;
+  cacheSavingsPico: number;
 }

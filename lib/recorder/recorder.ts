@@ -250,10 +250,27 @@ function lastMark(entries: Entry[]): JournalPosition | undefined {
   return undefined;
 }
 
+/** Journal lines written before costs were exact carry micro-dollars; lib/pricing/exact-money-backfill.ts re-prices them. */
+const LEGACY_MONEY: Record<string, keyof NewRequestRow> = {
+  costInputMicros: 'costInputPico', costCachedInputMicros: 'costCachedInputPico', costOutputMicros: 'costOutputPico',
+  costTotalMicros: 'costTotalPico', cacheSavingsMicros: 'cacheSavingsPico', standardCostMicros: 'standardCostPico',
+};
+
+function fromLegacyMoney(row: Record<string, unknown>): void {
+  for (const [old, key] of Object.entries(LEGACY_MONEY)) {
+    const micros = row[old];
+    if (old in row) delete row[old];
+    if (typeof micros === 'number' && Number.isSafeInteger(micros * 1e6)) row[key] = micros * 1e6;
+  }
+}
+
 function parseRow(text: string): NewRequestRow | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && typeof (value as NewRequestRow).recordId === 'string') return value as NewRequestRow;
+    if (value && typeof value === 'object' && typeof (value as NewRequestRow).recordId === 'string') {
+      fromLegacyMoney(value as Record<string, unknown>);
+      return value as NewRequestRow;
+    }
   } catch {
     /* unparseable: quarantined by the caller */
   }

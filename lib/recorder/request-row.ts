@@ -50,11 +50,11 @@ export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow
     cachedTokensDisagree: toFlag(cachedTokensDisagree(usage?.cachedPromptTokens, headers?.headerCachedPromptTokens, perf?.cachedPromptTokens)),
     usageJson: call.rawUsage === undefined ? null : JSON.stringify(call.rawUsage),
     priceId: pricing.priceId,
-    costInputMicros: pricing.cost?.inputMicros ?? null,
-    costCachedInputMicros: pricing.cost?.cachedInputMicros ?? null,
-    costOutputMicros: pricing.cost?.outputMicros ?? null,
-    costTotalMicros: pricing.cost?.totalMicros ?? null,
-    cacheSavingsMicros: pricing.cost?.cacheSavingsMicros ?? null,
-    standardCostMicros: pricing.standardCostMicros,
+    costInputPico: pricing.cost?.inputPico ?? null,
+    costCachedInputPico: pricing.cost?.cachedInputPico ?? null,
+    costOutputPico: pricing.cost?.outputPico ?? null,
+    costTotalPico: pricing.cost?.totalPico ?? null,
+    cacheSavingsPico: pricing.cost?.cacheSavingsPico ?? null,
+    standardCostPico: pricing.standardCostPico,
   };
 }

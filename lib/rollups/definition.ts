@@ -32,12 +32,40 @@ export interface UsageRollup {
   dimensions: readonly Dimension[];
 }
 
+/**
+ * The money measures and the raw rows' exact pico-dollars each sums. A rollup keeps each in two
+ * columns, `<name>_micros` (Σ whole micro-dollars per call) and `<name>_pico_remainder` (Σ the
+ * pico-dollars below them), so sums stay exact in 64-bit integers far past $10 billion.
+ */
+const MONEY_MEASURES = {
+  cost: 'cost_total_pico',
+  savings: 'cache_savings_pico',
+  standard_cost: 'CASE WHEN standard_cost_pico IS NOT NULL THEN standard_cost_pico END',
+  premium_cost: 'CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END',
+} as const;
+export type MoneyMeasure = keyof typeof MONEY_MEASURES;
+
+const moneyColumns = (Object.keys(MONEY_MEASURES) as MoneyMeasure[]).flatMap((m) => [`${m}_micros`, `${m}_pico_remainder`] as const);
+
 export const MEASURES = [
   'requests', 'errors', 'rate_limited', 'overloaded', 'payment_required', 'unpriced', 'usage_unknown', 'prompt_tokens', 'cached_tokens', 'completion_tokens',
-  'cost_micros', 'savings_micros', 'standard_cost_micros', 'premium_cost_micros', 'hit_rate_ppm_sum', 'requests_with_prompt', 'cached_mismatch',
+  ...moneyColumns, 'hit_rate_ppm_sum', 'requests_with_prompt', 'cached_mismatch',
 ] as const;
 
 export type Measure = (typeof MEASURES)[number];
+
+/**
+ * A money measure summed over facts (raw or rollup rows), exact, as `<alias>WholeMicros` and
+ * `<alias>RemainderPico` text columns (text: a JS number is exact only to about $9 billion in
+ * micro-dollars). lib/analytics/money-sums.ts reads them back.
+ */
+export function moneySumSql(measure: MoneyMeasure, alias: string, sign = ''): string {
+  return `CAST(coalesce(sum(${sign}${measure}_micros), 0) AS TEXT) AS ${alias}WholeMicros, CAST(coalesce(sum(${sign}${measure}_pico_remainder), 0) AS TEXT) AS ${alias}RemainderPico`;
+}
+
+const rawMoneySelect = (Object.entries(MONEY_MEASURES) as [MoneyMeasure, string][])
+  .map(([m, pico]) => `coalesce(sum((${pico}) / 1000000), 0) AS ${m}_micros, coalesce(sum((${pico}) % 1000000), 0) AS ${m}_pico_remainder`)
+  .join(',\n    ');
 
 /** A raw row's dimensions, as the rollups store them (nulls as ''). */
 export function rawDimensionsSelect(dimensions: readonly Dimension[] = DIMENSIONS): string {
@@ -56,10 +84,7 @@ export const RAW_MEASURES_SELECT = `
     coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
     coalesce(sum(cached_prompt_tokens), 0) AS cached_tokens,
     coalesce(sum(completion_tokens), 0) AS completion_tokens,
-    coalesce(sum(cost_total_micros), 0) AS cost_micros,
-    coalesce(sum(cache_savings_micros), 0) AS savings_micros,
-    coalesce(sum(CASE WHEN standard_cost_micros IS NOT NULL THEN standard_cost_micros END), 0) AS standard_cost_micros,
-    coalesce(sum(CASE WHEN standard_cost_micros IS NOT NULL THEN cost_total_micros END), 0) AS premium_cost_micros,
+    ${rawMoneySelect},
     coalesce(sum(CASE WHEN prompt_tokens > 0 THEN (coalesce(cached_prompt_tokens, 0) * 1000000) / prompt_tokens END), 0) AS hit_rate_ppm_sum,
     coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt,
     coalesce(sum(cached_tokens_disagree = 1), 0) AS cached_mismatch`;

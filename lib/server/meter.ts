@@ -12,6 +12,7 @@ import { answerAfterBody, declaresTooLarge } from '@/lib/http/body';
 import { sendJson } from '@/lib/http/respond';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
+import { runExactMoneyBackfill } from '@/lib/pricing/exact-money-backfill';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
 import { CallJournal } from '@/lib/recorder/journal';
@@ -59,6 +60,9 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   const journal = withoutJournal ? undefined : new CallJournal(`${dbFile}.calls`, { fsyncMs: config.JOURNAL_FSYNC_MS });
   const recorder = new Recorder(db, { journal, queueLimit: config.RECORDER_QUEUE_LIMIT });
   warnAboutLegacySpills(dataDir);
+  runExactMoneyBackfill(db, { isReplaying: () => recorder.replaying, log }).catch((error: unknown) => {
+    if (db.$client.open) log(`Exact re-pricing of stored calls stopped (${String(error)}); it runs again at the next start.`);
+  });
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
   const tokens: RoleTokens = { admin: admin.token, viewer: config.METER_VIEWER_TOKEN };

@@ -36,7 +36,7 @@ async function assertMetered(ids: string[], client: string) {
     if (rows.length >= ids.length || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const complete = rows.filter((r) => r.status === 200 && r.prompt_tokens! > 0 && r.completion_tokens! > 0 && r.cost_total_micros !== null);
+  const complete = rows.filter((r) => r.status === 200 && r.prompt_tokens! > 0 && r.completion_tokens! > 0 && r.cost_total_pico !== null);
   console.log(`${client}: ${ids.length} streams completed, ${complete.length} metered with tokens and cost`);
   assert.equal(complete.length, ids.length, `${client}: ${JSON.stringify(rows.map((r) => [r.status, r.error_code]))}`);
 }
@@ -96,6 +96,6 @@ describe('streams through the real clients are metered when they stop reading at
     const row = await rowWhere(meter.dbFile, (r) => r.upstream_id === id, id);
     assert.equal(row.status, 499);
     assert.equal(row.prompt_tokens, null);
-    assert.equal(row.cost_total_micros, null);
+    assert.equal(row.cost_total_pico, null);
   });
 });

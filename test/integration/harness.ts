@@ -58,7 +58,7 @@ export interface RecordedRow {
   prompt_tokens: number | null;
   cached_prompt_tokens: number | null;
   completion_tokens: number | null;
-  cost_total_micros: number | null;
+  cost_total_pico: number | null;
 }
 
 /** Reads the rows the server wrote, waiting (bounded) until at least `atLeast` are there. */

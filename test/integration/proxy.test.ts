@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseUsdToPico, sumPico } from '@/lib/money';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
@@ -53,7 +54,7 @@ function rawRequest(path: string, body: unknown, headers: Record<string, string>
 function expectedCost(row: RecordedRow): number | undefined {
   const price = findPrice(catalog, { model: String(row.model), servingPath: row.serving_path as 'standard', region: row.region as 'global', at: new Date(Number(row.started_at)) });
   if (!price || row.prompt_tokens === null) return undefined;
-  return computeCost({ promptTokens: row.prompt_tokens, cachedPromptTokens: row.cached_prompt_tokens ?? 0, completionTokens: row.completion_tokens ?? 0 }, price).totalMicros;
+  return computeCost({ promptTokens: row.prompt_tokens, cachedPromptTokens: row.cached_prompt_tokens ?? 0, completionTokens: row.completion_tokens ?? 0 }, price).totalPico;
 }
 
 describe('proxy with the openai SDK', () => {
@@ -75,8 +76,8 @@ describe('proxy with the openai SDK', () => {
     assert.equal(row.header_prompt_tokens, json.usage.prompt_tokens);
     assert.ok(Number(row.limit_generated_tpm) > 0);
     assert.match(String(row.api_key), /^[0-9a-f]{8}…1234$/);
-    assert.equal(row.cost_total_micros, expectedCost(row));
-    assert.ok(row.cost_total_micros! > 0);
+    assert.equal(row.cost_total_pico, expectedCost(row));
+    assert.ok(row.cost_total_pico! > 0);
     assert.ok(!JSON.stringify(row).includes('Hello'), 'no prompt text stored');
     assert.ok(!JSON.stringify(row).includes(KEY), 'no API key stored');
   });
@@ -90,7 +91,7 @@ describe('proxy with the openai SDK', () => {
     const row = await rowFor(chunks[0]!.id);
     assert.ok(row.prompt_tokens! > 0 && row.completion_tokens! > 0);
     assert.equal(row.stream, 1);
-    assert.equal(row.cost_total_micros, expectedCost(row));
+    assert.equal(row.cost_total_pico, expectedCost(row));
     assert.ok(Number(row.ttft_ms) >= 0);
   });
 
@@ -112,7 +113,7 @@ describe('proxy with the openai SDK', () => {
     const id = /"id":"([^"]+)"/.exec(res.body.toString())![1]!;
     const row = await rowFor(id);
     assert.ok(row.prompt_tokens! > 0);
-    assert.equal(row.cost_total_micros, expectedCost(row));
+    assert.equal(row.cost_total_pico, expectedCost(row));
   });
 
   it('delivers SSE event by event as it arrives, not buffered', async () => {
@@ -138,7 +139,7 @@ describe('proxy with the openai SDK', () => {
     const embRow = await rowWhere((r) => r.endpoint === 'embeddings', 'embeddings');
     assert.equal(embRow.prompt_tokens, emb.usage.prompt_tokens);
     assert.equal(embRow.completion_tokens, 0);
-    assert.equal(embRow.cost_total_micros, expectedCost(embRow));
+    assert.equal(embRow.cost_total_pico, expectedCost(embRow));
   });
 
   it('classifies Priority from the body and Fast from the router id', async () => {
@@ -148,16 +149,16 @@ describe('proxy with the openai SDK', () => {
     const f = await rowFor(fast.id);
     assert.equal(p.serving_path, 'priority');
     assert.equal(f.serving_path, 'fast');
-    assert.equal(p.cost_total_micros, expectedCost(p));
-    assert.ok(Number(p.standard_cost_micros) < Number(p.cost_total_micros), 'priority premium over standard');
-    assert.ok(Number(f.standard_cost_micros) < Number(f.cost_total_micros), 'fast premium over standard');
+    assert.equal(p.cost_total_pico, expectedCost(p));
+    assert.ok(Number(p.standard_cost_pico) < Number(p.cost_total_pico), 'priority premium over standard');
+    assert.ok(Number(f.standard_cost_pico) < Number(f.cost_total_pico), 'fast premium over standard');
   });
 
   it('records an unknown-priced model as unpriced, never $0', async () => {
     const r = await openai.chat.completions.create({ model: 'accounts/fireworks/models/some-unlisted-model', messages: [{ role: 'user', content: 'x' }] });
     const row = await rowFor(r.id);
     assert.ok(row.prompt_tokens! > 0);
-    assert.equal(row.cost_total_micros, null);
+    assert.equal(row.cost_total_pico, null);
   });
 });
 
@@ -172,8 +173,8 @@ describe('proxy with the Anthropic SDK', () => {
     const row = await rowFor(second.id);
     assert.equal(row.prompt_tokens, second.usage.input_tokens + (second.usage.cache_read_input_tokens ?? 0));
     assert.equal(row.cached_prompt_tokens, second.usage.cache_read_input_tokens);
-    assert.equal(row.cost_total_micros, expectedCost(row));
-    assert.ok(Number(row.cache_savings_micros) > 0);
+    assert.equal(row.cost_total_pico, expectedCost(row));
+    assert.ok(Number(row.cache_savings_pico) > 0);
     assert.ok(first.id !== second.id);
 
     const stream = anthropic.messages.stream(params, { headers: { 'x-session-affinity': 'anth-1' } });
@@ -202,7 +203,7 @@ describe('errors', () => {
       const row = await rowWhere((r) => r.upstream_request_id === res.headers['x-request-id'], `${name} error`);
       assert.equal(row.status, status);
       assert.ok(row.error_code);
-      assert.equal(row.cost_total_micros, null);
+      assert.equal(row.cost_total_pico, null);
     });
   }
 
@@ -236,7 +237,7 @@ describe('errors', () => {
     const rows = await recordedRows(meter.dbFile, before + 1);
     const row = rows.at(-1)!;
     assert.equal(row.status, 499);
-    assert.equal(row.cost_total_micros, null);
+    assert.equal(row.cost_total_pico, null);
     assert.equal(row.prompt_tokens, null);
     // the upstream call was cancelled too: Fireworks never finished the stream
     await new Promise((r) => setTimeout(r, 600));
@@ -258,17 +259,17 @@ describe('request CSV', () => {
     const header = lines[0]!.split(',');
     assert.equal(lines.length - 1, rows.length);
     const col = (name: string) => header.indexOf(name);
-    let micros = 0;
+    let pico = 0n;
     for (const row of rows.filter((r) => r.status === 200 && r.upstream_id)) {
       const line = lines.find((l) => l.startsWith(`${row.upstream_id},`));
       assert.ok(line, `row ${row.upstream_id} in CSV`);
       const cells = line.split(',');
       assert.equal(cells[col('prompt_tokens')], String(row.prompt_tokens));
-      assert.equal(cells[col('priced')], row.cost_total_micros === null ? 'false' : 'true');
-      if (row.cost_total_micros !== null) micros += Math.round(Number(cells[col('cost_usd')]) * 1e6);
+      assert.equal(cells[col('priced')], row.cost_total_pico === null ? 'false' : 'true');
+      if (row.cost_total_pico !== null) pico += parseUsdToPico(cells[col('cost_usd')]!)!;
     }
-    const recorded = rows.filter((r) => r.status === 200 && r.upstream_id).reduce((s, r) => s + Number(r.cost_total_micros ?? 0), 0);
-    assert.equal(micros, recorded);
+    const recorded = sumPico(rows.filter((r) => r.status === 200 && r.upstream_id).map((r) => r.cost_total_pico));
+    assert.equal(pico, recorded, 'the CSV holds every recorded cost exactly');
   });
 
   it('answers bad ranges with 400 and the reason, and refuses callers without the admin token', async () => {

@@ -12,7 +12,7 @@ import { Recorder } from '@/lib/recorder/recorder';
 const call = (i: number): NewRequestRow => ({
   startedAt: Date.UTC(2026, 10, 1) + i * 1000, durationMs: 5, endpoint: 'chat/completions', model: 'm/a', servingPath: 'standard',
   region: 'global', stream: false, status: 200, apiKey: 'k1', upstreamId: `id-${i}`, sessionAffinity: `s-${i % 50}`,
-  promptTokens: 100, cachedPromptTokens: 10, completionTokens: 5, costTotalMicros: 3, cacheSavingsMicros: 1,
+  promptTokens: 100, cachedPromptTokens: 10, completionTokens: 5, costTotalPico: 3, cacheSavingsPico: 1,
 });
 
 describe('background checkpoints', () => {

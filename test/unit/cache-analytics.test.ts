@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseUsdToPico, picoToUsdString, sumPico } from '@/lib/money';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +52,7 @@ function row(c: Call): NewRequestRow {
     startedAt: c.at, durationMs: 100, endpoint: 'chat/completions', model: c.model, servingPath: 'standard', region: 'global',
     stream: false, status: c.status ?? 200, apiKey: c.key, sessionAffinity: c.session ?? null,
     promptTokens: ok ? c.prompt! : null, cachedPromptTokens: ok ? c.cached! : null, completionTokens: ok ? 10 : null,
-    costTotalMicros: priced ? (c.cost ?? 1000) : null, cacheSavingsMicros: priced ? c.savings! : null,
+    costTotalPico: priced ? (c.cost ?? 1000) * 1e6 : null, cacheSavingsPico: priced ? c.savings! * 1e6 : null,
   };
 }
 
@@ -75,8 +76,8 @@ before(() => {
       servingPath: pick(['standard', 'priority', 'fast']), region: 'global', stream: false, status, apiKey: pick(['r1', 'r2', 'r3']),
       team: pick(['search', 'support', null]), project: pick(['ranker', null]), environment: pick(['prod', 'staging', null]),
       sessionAffinity: pick(['a', 'b', null]), promptTokens: ok ? prompt : null, cachedPromptTokens: ok ? Math.floor(prompt * r()) : null,
-      completionTokens: ok ? 50 : null, costTotalMicros: priced ? Math.floor(r() * 40_000) : null,
-      cacheSavingsMicros: priced ? Math.floor(r() * 500) : null, standardCostMicros: priced && r() > 0.5 ? Math.floor(r() * 30_000) : null,
+      completionTokens: ok ? 50 : null, costTotalPico: priced ? Math.floor(r() * 40_000_000_000) : null,
+      cacheSavingsPico: priced ? Math.floor(r() * 500_000_000) : null, standardCostPico: priced && r() > 0.5 ? Math.floor(r() * 30_000_000_000) : null,
     });
     if (i % 500 === 0) recorder.flush();
   }
@@ -185,8 +186,11 @@ describe('prompt-cache questions on a hand-made fixture', () => {
 });
 
 describe('spend breakdowns add up to the overview totals', () => {
-  const SUMMED = ['requests', 'unpricedRequests', 'promptTokens', 'cachedTokens', 'completionTokens', 'spendMicros', 'cacheSavingsMicros', 'premiumMicros'] as const;
+  const SUMMED = ['requests', 'unpricedRequests', 'promptTokens', 'cachedTokens', 'completionTokens'] as const;
   const sum = (rows: UsageTotals[], k: (typeof SUMMED)[number]) => rows.reduce((s, r) => s + r[k], 0);
+  // money adds up exactly, in the exact amounts (the rounded micro-dollars of each row need not)
+  const EXACT = ['spendUsd', 'cacheSavingsUsd', 'premiumUsd'] as const;
+  const sumExact = (rows: UsageTotals[], k: (typeof EXACT)[number]) => picoToUsdString(sumPico(rows.map((r) => parseUsdToPico(r[k])!)));
 
   it('by model and serving path, by API key and by tag, over ranges cutting hours, with filters', () => {
     const ranges: [number, number, Record<string, string | string[]>][] = [
@@ -201,6 +205,7 @@ describe('spend breakdowns add up to the overview totals', () => {
       assert.ok(total.requests > 0);
       for (const [name, rows] of [['model', spendByModel(db, f).rows], ['api key', spendByApiKey(db, f).rows], ['tag', spendByTag(db, f).rows]] as const) {
         for (const k of SUMMED) assert.equal(sum(rows, k), total[k], `${k} by ${name} for ${new Date(from).toISOString()}`);
+        for (const k of EXACT) assert.equal(sumExact(rows, k), total[k], `${k} by ${name} for ${new Date(from).toISOString()}`);
       }
     }
   });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import { requests, type NewRequestRow } from '@/db/schema';
 import { requestsCsvStream, requestsInRange, type ExportFilters } from '@/lib/export/requests-csv';
-import { microsToUsdString } from '@/lib/money';
+import { picoToUsdString } from '@/lib/money';
 
 // ---- the reference: the export's JS formatter before the SQL rendering ----
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -38,7 +38,7 @@ function csvRecord(r: Row): (string | number)[] {
   return [
     textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
     stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
-    cost !== null ? microsToUsdString(cost) : '', savings !== null ? microsToUsdString(savings) : '', cost !== null ? 'true' : 'false', prompt === null ? 'usage_unknown' : cost === null ? 'unpriced' : 'priced',
+    cost !== null ? picoToUsdString(cost) : '', savings !== null ? picoToUsdString(savings) : '', cost !== null ? 'true' : 'false', prompt === null ? 'usage_unknown' : cost === null ? 'unpriced' : 'priced',
     textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
     ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
   ];
@@ -58,7 +58,7 @@ function referenceCsv(db: Db, from: Date, to: Date, filters: ExportFilters = {})
   }
   const rows = db.$client
     .prepare(`SELECT id, started_at, upstream_id, api_key, model, serving_path, region, endpoint, stream, status, error_code, prompt_tokens,
-      cached_prompt_tokens, completion_tokens, cost_total_micros, cache_savings_micros, session_affinity, "user", tags, team, project,
+      cached_prompt_tokens, completion_tokens, cost_total_pico, cache_savings_pico, session_affinity, "user", tags, team, project,
       environment, duration_ms, ttft_ms, upstream_request_id, price_id FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at, id`)
     .raw()
     .all(...params) as Row[];
@@ -90,14 +90,14 @@ function base(i: number, extra: Partial<NewRequestRow> = {}): NewRequestRow {
     startedAt: T + i, durationMs: 10, endpoint: 'chat/completions', model: 'accounts/fireworks/models/kimi-k3', servingPath: 'standard',
     region: 'global', stream: i % 2 === 0, status: 200, apiKey: 'abcd1234…wxyz', upstreamId: `id-${i}`, upstreamRequestId: `req-${i}`,
     sessionAffinity: `s-${i}`, team: 'growth', project: 'copywriter', environment: 'prod', tags: 'team=growth,project=copywriter',
-    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalMicros: 1000 + i, cacheSavingsMicros: 5, ttftMs: 3, priceId: 7,
+    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalPico: 1000 + i, cacheSavingsPico: 5, ttftMs: 3, priceId: 7,
     ...extra,
   };
 }
 
 const NULLS: Partial<NewRequestRow> = {
   upstreamId: null, upstreamRequestId: null, errorCode: null, user: null, sessionAffinity: null, team: null, project: null, environment: null,
-  tags: null, promptTokens: null, cachedPromptTokens: null, completionTokens: null, costTotalMicros: null, cacheSavingsMicros: null,
+  tags: null, promptTokens: null, cachedPromptTokens: null, completionTokens: null, costTotalPico: null, cacheSavingsPico: null,
   ttftMs: null, priceId: null,
 };
 
@@ -109,7 +109,10 @@ const TRICKY_TEXT = [
 const NUL_TEXT = ['nul\0,x', '\0=', 'a\0"'];
 const TEXT_KEYS = ['upstreamId', 'upstreamRequestId', 'errorCode', 'user', 'sessionAffinity', 'team', 'project', 'environment', 'tags', 'apiKey', 'model'] as const;
 const PLAIN_KEYS = ['servingPath', 'region', 'endpoint'] as const;
-const MICROS = [0, -1, 1, 5, -5, 999_999, 1_000_000, -1_000_000, 1_234_567, -1_234_567, 33_000, 9_007_199_254_740_991, -9_007_199_254_740_991];
+const PICO = [
+  0, -1, 1, 5, -5, 10, 40_000, 999_999, 1_000_000, -1_000_000, 1_000_001, 1_234_567, -1_234_567, 7_537_000, 33_000_000_000, 999_999_999_999,
+  1_000_000_000_000, -1_000_000_000_010, 9_007_199_254_740_991, -9_007_199_254_740_991,
+];
 const TIMES = [
   0, 5, 999, 1000, Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2000, 0, 1), Date.UTC(2024, 1, 29, 1, 2, 3, 4), Date.UTC(2038, 0, 19, 3, 14, 8),
   Date.UTC(2099, 11, 31, 23, 59, 59, 5), Date.UTC(2101, 2, 1, 0, 0, 0, 50), Date.UTC(9999, 11, 31, 23, 59, 59, 999),
@@ -123,7 +126,7 @@ function trickyRows(texts = TRICKY_TEXT): NewRequestRow[] {
     for (const key of PLAIN_KEYS) rows.push(base(i++, { [key]: text }));
     rows.push(base(i++, Object.fromEntries(TEXT_KEYS.map((k) => [k, text]))));
   }
-  for (const m of MICROS) rows.push(base(i++, { costTotalMicros: m, cacheSavingsMicros: -m }), base(i++, { costTotalMicros: null, cacheSavingsMicros: m }));
+  for (const m of PICO) rows.push(base(i++, { costTotalPico: m, cacheSavingsPico: -m }), base(i++, { costTotalPico: null, cacheSavingsPico: m }));
   for (const ms of TIMES) rows.push(base(i++, { startedAt: ms }));
   for (let ms = 0; ms < 1000; ms++) rows.push(base(i++, { startedAt: Date.UTC(2026, 0, 1, 0, 0, 59) + ms, stream: ms % 3 === 0 }));
   rows.push(base(i++, { status: 0, durationMs: 0, promptTokens: 0, ttftMs: 0, priceId: 0 }));
@@ -157,7 +160,7 @@ describe('request CSV written by SQLite', () => {
   });
 
   it('matches it where values are outside what the SQL renders, by formatting those pages in JS', async () => {
-    const columns = 'started_at, duration_ms, endpoint, model, serving_path, region, stream, status, api_key, prompt_tokens, ttft_ms, cost_total_micros';
+    const columns = 'started_at, duration_ms, endpoint, model, serving_path, region, stream, status, api_key, prompt_tokens, ttft_ms, cost_total_pico';
     const ok: unknown[] = [T + 10, 1, 'e', 'm', 'standard', 'global', 1, 200, 'k', 5, 6, 7];
     // one value per case that the app never writes but a hand-edited database may hold
     const cases: [string, number, unknown][] = [
@@ -180,8 +183,8 @@ describe('request CSV written by SQLite', () => {
   it('fails like the JS formatter on money it cannot write exactly', async () => {
     const db = tempDb();
     db.insert(requests).values([base(0)]).run();
-    for (const [column, micros] of [['cost_total_micros', 2n ** 53n + 1n], ['cache_savings_micros', -(2n ** 63n)], ['cost_total_micros', 1.5]] as const) {
-      db.$client.prepare(`UPDATE requests SET cost_total_micros = 1, cache_savings_micros = 1, ${column} = ?`).run(micros);
+    for (const [column, pico] of [['cost_total_pico', 2n ** 53n + 1n], ['cache_savings_pico', -(2n ** 63n)], ['cost_total_pico', 1.5]] as const) {
+      db.$client.prepare(`UPDATE requests SET cost_total_pico = 1, cache_savings_pico = 1, ${column} = ?`).run(pico);
       assert.throws(() => referenceCsv(db, ...ALL), RangeError);
       await assert.rejects(exported(requestsCsvStream(db, ...ALL)), RangeError);
     }

@@ -20,7 +20,7 @@ function row(i: number, extra: Partial<NewRequestRow> = {}): NewRequestRow {
   return {
     startedAt: Date.UTC(2026, 10, 1) + i * 1000, durationMs: 10, endpoint: 'chat/completions', model: 'accounts/fireworks/models/kimi-k3',
     servingPath: 'standard', region: 'global', stream: false, status: 200, apiKey: 'abcd1234…wxyz', upstreamId: `id-${i}`,
-    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalMicros: 1000 + i, cacheSavingsMicros: 5, ...extra,
+    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalPico: 1000 + i, cacheSavingsPico: 5, ...extra,
   };
 }
 
@@ -80,7 +80,7 @@ describe('call journal', () => {
     again.drain();
     again.close();
     assert.equal(await count(db), 166);
-    assert.equal((db.$client.prepare("SELECT sum(cost_total_micros) AS c FROM requests").get() as { c: number }).c, Array.from({ length: 166 }, (_, i) => 1000 + i).reduce((a, b) => a + b));
+    assert.equal((db.$client.prepare("SELECT sum(cost_total_pico) AS c FROM requests").get() as { c: number }).c, Array.from({ length: 166 }, (_, i) => 1000 + i).reduce((a, b) => a + b));
     assertRollupsMatchRaw(db);
   });
 

@@ -12,6 +12,7 @@ import {
   loadCatalog,
   parseUsdToMicros,
 } from '../../lib/pricing/catalog';
+import { picoToUsdString, sumPico } from '../../lib/money';
 import { batchPrice, computeCost } from '../../lib/pricing/cost';
 import { classifyServingPath, DEFAULT_SERVING_PATH_SETTINGS, findPrice, premiumOverStandard, standardBaseModel } from '../../lib/pricing/lookup';
 import type { PriceRow, Region, ServingPath } from '../../lib/pricing/types';
@@ -66,27 +67,27 @@ describe('worked examples', () => {
     assert.equal(row.effectiveFrom, '2026-09-01');
     const c = computeCost({ promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 }, row);
     assert.deepEqual(c, {
-      inputMicros: 15_000,
-      cachedInputMicros: 15_000,
-      outputMicros: 3_000,
-      totalMicros: 33_000,
-      cacheSavingsMicros: 135_000, // 50,000 × ($3.00 − $0.30) / 1M = $0.135
+      inputPico: 15_000_000_000,
+      cachedInputPico: 15_000_000_000,
+      outputPico: 3_000_000_000,
+      totalPico: 33_000_000_000,
+      cacheSavingsPico: 135_000_000_000, // 50,000 × ($3.00 − $0.30) / 1M = $0.135
     });
-    assert.equal(c.totalMicros * 1000, 33_000_000); // $33.00
+    assert.equal(c.totalPico, 33_000_000_000); // $0.033 per request, $33.00 per 1,000
   });
 
   // kimi-k2p6 G3 standard: $0.95 / $0.16 / $4.00 per 1M.
-  //   uncached 1200 − 1024 = 176 × 950,000 = 167,200,000 pico$ = 167.2 µ$ → 167
-  //   cached 1024 × 160,000 = 163,840,000 pico$ = 163.84 µ$ → 164
+  //   uncached 1200 − 1024 = 176 × 950,000 = 167,200,000 pico$ = 167.2 µ$
+  //   cached 1024 × 160,000 = 163,840,000 pico$ = 163.84 µ$
   //   output 20 × 4,000,000 = 80,000,000 pico$ = 80 µ$
-  //   total 411,040,000 pico$ = 411.04 µ$ → 411 ($0.000411)
-  //   savings 1024 × (950,000 − 160,000) = 808,960,000 pico$ → 809 µ$
+  //   total 411,040,000 pico$ = $0.00041104, kept exactly (rounding per call said $0.000411)
+  //   savings 1024 × (950,000 − 160,000) = 808,960,000 pico$
   const k2p6Expected = {
-    inputMicros: 167,
-    cachedInputMicros: 164,
-    outputMicros: 80,
-    totalMicros: 411,
-    cacheSavingsMicros: 809,
+    inputPico: 167_200_000,
+    cachedInputPico: 163_840_000,
+    outputPico: 80_000_000,
+    totalPico: 411_040_000,
+    cacheSavingsPico: 808_960_000,
   };
 
   test('§3a usage example on kimi-k2p6 (1200 prompt incl. 1024 cached, 20 completion)', () => {
@@ -96,7 +97,7 @@ describe('worked examples', () => {
     assert.deepEqual(computeCost(tokens!, price(`${M}kimi-k2p6`)), k2p6Expected);
     // Not double-counted / not priced at the full input rate (peer pitfalls):
     const naive = computeCost({ promptTokens: 1200, cachedPromptTokens: 0, completionTokens: 20 }, price(`${M}kimi-k2p6`));
-    assert.equal(naive.totalMicros, 1220); // 1200 × 0.95 + 80
+    assert.equal(naive.totalPico, 1_220_000_000); // 1200 × 0.95 + 80
   });
 
   test('§3d Anthropic example: input 176 + cache_read 1024 + output 20 = same cost', () => {
@@ -106,33 +107,41 @@ describe('worked examples', () => {
     assert.deepEqual(computeCost(byHand, price(`${M}kimi-k2p6`)), k2p6Expected);
   });
 
-  test('tiny price row: DeepSeek V4 Flash (0731) G3, cached $0.007 — rounding', () => {
+  test('tiny price row: DeepSeek V4 Flash (0731) G3, cached $0.007: exact, no rounding per call', () => {
     const row = price(`${M}deepseek-v4-flash-0731`);
     assert.equal(row.cachedInputMicrosPerMtok, 7000);
-    // uncached 29 × 220,000 = 6,380,000 pico → 6.38 → 6
-    // cached 71 × 7,000 = 497,000 pico → 0.497 → 0
-    // output 1 × 660,000 = 660,000 pico → 0.66 → 1
-    // total exact 7,537,000 pico → 7.537 → 8 (not 6 + 0 + 1 = 7: rounded once from the exact sum)
+    // uncached 29 × 220,000 = 6,380,000 pico; cached 71 × 7,000 = 497,000; output 1 × 660,000 = 660,000
+    // total 7,537,000 pico = $0.000007537 (rounded per call it was $0.000008)
     const c = computeCost({ promptTokens: 100, cachedPromptTokens: 71, completionTokens: 1 }, row);
-    assert.deepEqual(c, { inputMicros: 6, cachedInputMicros: 0, outputMicros: 1, totalMicros: 8, cacheSavingsMicros: 15 });
-    // 71 × (220,000 − 7,000) = 15,123,000 pico → 15
-    // Half up: 500 cached × 7,000 = 3,500,000 pico = 3.5 µ$ → 4; 499 → 3.493 → 3.
-    assert.equal(computeCost({ promptTokens: 500, cachedPromptTokens: 500, completionTokens: 0 }, row).cachedInputMicros, 4);
-    assert.equal(computeCost({ promptTokens: 499, cachedPromptTokens: 499, completionTokens: 0 }, row).cachedInputMicros, 3);
-    // Priority cached $0.00875: 400 × 8,750 = 3,500,000 pico → 4.
+    assert.deepEqual(c, { inputPico: 6_380_000, cachedInputPico: 497_000, outputPico: 660_000, totalPico: 7_537_000, cacheSavingsPico: 15_123_000 });
+    assert.equal(picoToUsdString(c.totalPico), '0.000007537');
+    // Priority cached $0.00875: 400 × 8,750 = 3,500,000 pico = $0.0000035.
     const prio = price(`${M}deepseek-v4-flash-0731`, 'priority');
     assert.equal(prio.cachedInputMicrosPerMtok, 8750);
-    assert.equal(computeCost({ promptTokens: 400, cachedPromptTokens: 400, completionTokens: 0 }, prio).totalMicros, 4);
+    assert.equal(computeCost({ promptTokens: 400, cachedPromptTokens: 400, completionTokens: 0 }, prio).totalPico, 3_500_000);
+  });
+
+  test('the worked examples of the exact-money issue', () => {
+    // A 5-token nomic-embed-text-v1.5 call ($0.008 / 1M): $0.00000004, where rounding per call stored $0.000000.
+    const nomic = price('nomic-ai/nomic-embed-text-v1.5');
+    assert.equal(nomic.inputMicrosPerMtok, 8000);
+    const five = computeCost({ promptTokens: 5, cachedPromptTokens: 0, completionTokens: 0 }, nomic);
+    assert.equal(five.totalPico, 40_000);
+    assert.equal(picoToUsdString(five.totalPico), '0.00000004');
+    // 300 tokens: $0.0000024, where rounding stored $0.000002 (17% under).
+    assert.equal(picoToUsdString(computeCost({ promptTokens: 300, cachedPromptTokens: 0, completionTokens: 0 }, nomic).totalPico), '0.0000024');
+    // A million 5-token calls sum to exactly $0.04.
+    assert.equal(picoToUsdString(sumPico(Array.from({ length: 1_000_000 }, () => five.totalPico))), '0.040000');
   });
 
   test('cached tokens are clamped to [0, prompt]; bad counts throw', () => {
     const row = price(`${M}kimi-k2p6`);
     const over = computeCost({ promptTokens: 100, cachedPromptTokens: 500, completionTokens: 0 }, row);
-    assert.equal(over.cachedInputMicros, 16); // 100 × 160,000 pico = 16 µ$
-    assert.equal(over.inputMicros, 0);
+    assert.equal(over.cachedInputPico, 16_000_000); // 100 × 160,000 pico = 16 µ$
+    assert.equal(over.inputPico, 0);
     const neg = computeCost({ promptTokens: 100, cachedPromptTokens: -5, completionTokens: 0 }, row);
-    assert.equal(neg.inputMicros, 95);
-    assert.equal(neg.cachedInputMicros, 0);
+    assert.equal(neg.inputPico, 95_000_000);
+    assert.equal(neg.cachedInputPico, 0);
     assert.throws(() => computeCost({ promptTokens: -1, cachedPromptTokens: 0, completionTokens: 0 }, row), RangeError);
     assert.throws(() => computeCost({ promptTokens: 1.5, cachedPromptTokens: 0, completionTokens: 0 }, row), RangeError);
     assert.throws(() => computeCost({ promptTokens: 1, cachedPromptTokens: 0, completionTokens: Number.NaN }, row), RangeError);
@@ -140,9 +149,11 @@ describe('worked examples', () => {
 
   test('large counts stay exact (BigInt internally)', () => {
     const row = price(`${R}kimi-k3-us`, 'priority', 'us');
-    const c = computeCost({ promptTokens: 400_000_000, cachedPromptTokens: 100_000_000, completionTokens: 300_000_000 }, row);
-    // 300M × $5.625 + 100M × $0.5625 + 300M × $28.125 = 1687.5 + 56.25 + 8437.5 = $10,181.25
-    assert.equal(c.totalMicros, 10_181_250_000);
+    const c = computeCost({ promptTokens: 40_000_000, cachedPromptTokens: 10_000_000, completionTokens: 30_000_000 }, row);
+    // 30M × $5.625 + 10M × $0.5625 + 30M × $28.125 = 168.75 + 5.625 + 843.75 = $1,018.125
+    assert.equal(c.totalPico, 1_018_125_000_000_000);
+    // One call past 2^53 pico-dollars (about $9,007) is a broken usage report: refused, not rounded.
+    assert.throws(() => computeCost({ promptTokens: 400_000_000, cachedPromptTokens: 0, completionTokens: 300_000_000 }, row), RangeError);
   });
 
   test('batch = 50% of every rate, exact', () => {
@@ -155,7 +166,7 @@ describe('worked examples', () => {
     assert.equal(b.outputMicrosPerMtok, 7_500_000);
     assert.deepEqual(batchPrice(std), b);
     // Reserved Throughput tokens at batch rates: exactly half of 33,000.
-    assert.equal(computeCost({ promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 }, b).totalMicros, 16_500);
+    assert.equal(computeCost({ promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 }, b).totalPico, 16_500_000_000);
     // Tiny rate halves exactly: $0.007 → $0.0035.
     const dsb = findPrice(rows, { model: `${M}deepseek-v4-flash-0731`, servingPath: 'batch', region: 'global', at: G3 });
     assert.equal(dsb?.cachedInputMicrosPerMtok, 3500);
@@ -195,7 +206,7 @@ describe('worked examples', () => {
     assert.equal(price(`${M}kimi-k3`, 'priority', 'us', G2).outputMicrosPerMtok, 20_625_000);
     // Same 1,000 requests: US G3 = 1.5 × $33.00 = $49.50.
     const t = { promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 };
-    assert.equal(computeCost(t, price(`${R}kimi-k3-us`, 'standard', 'us')).totalMicros, 49_500);
+    assert.equal(computeCost(t, price(`${R}kimi-k3-us`, 'standard', 'us')).totalPico, 49_500_000_000);
   });
 
   test('G2 → G3 repricing of deepseek-v4-flash-0731 by date (UTC)', () => {
@@ -243,11 +254,11 @@ describe('worked examples', () => {
     assert.deepEqual([row.inputMicrosPerMtok, row.cachedInputMicrosPerMtok, row.outputMicrosPerMtok], [200_000, 100_000, 200_000]);
     // 1000 prompt (400 cached) + 100 completion: 600 × 0.20 + 400 × 0.10 + 100 × 0.20 = 120 + 40 + 20 = 180 µ$
     assert.deepEqual(computeCost({ promptTokens: 1000, cachedPromptTokens: 400, completionTokens: 100 }, row), {
-      inputMicros: 120,
-      cachedInputMicros: 40,
-      outputMicros: 20,
-      totalMicros: 180,
-      cacheSavingsMicros: 40,
+      inputPico: 120_000_000,
+      cachedInputPico: 40_000_000,
+      outputPico: 20_000_000,
+      totalPico: 180_000_000,
+      cacheSavingsPico: 40_000_000,
     });
     const expected: Record<string, number> = {
       'llama-v3p2-3b-instruct': 100_000,
@@ -283,16 +294,16 @@ describe('worked examples', () => {
     assert.deepEqual([nomic.inputMicrosPerMtok, nomic.cachedInputMicrosPerMtok, nomic.outputMicrosPerMtok], [8000, 8000, 0]);
     // 1,000 tokens × $0.008 / 1M = $0.000008
     assert.deepEqual(computeCost({ promptTokens: 1000, cachedPromptTokens: 0, completionTokens: 0 }, nomic), {
-      inputMicros: 8,
-      cachedInputMicros: 0,
-      outputMicros: 0,
-      totalMicros: 8,
-      cacheSavingsMicros: 0,
+      inputPico: 8_000_000,
+      cachedInputPico: 0,
+      outputPico: 0,
+      totalPico: 8_000_000,
+      cacheSavingsPico: 0,
     });
     assert.equal(price('fireworks/qwen3-embedding-8b').inputMicrosPerMtok, 100_000);
     assert.equal(price('thenlper/gte-large').inputMicrosPerMtok, 16_000);
     // 2.5M tokens on qwen3-embedding-8b = $0.25; a stray completion count costs nothing.
-    assert.equal(computeCost({ promptTokens: 2_500_000, cachedPromptTokens: 0, completionTokens: 7 }, price('fireworks/qwen3-embedding-8b')).totalMicros, 250_000);
+    assert.equal(computeCost({ promptTokens: 2_500_000, cachedPromptTokens: 0, completionTokens: 7 }, price('fireworks/qwen3-embedding-8b')).totalPico, 250_000_000_000);
   });
 });
 
@@ -403,19 +414,19 @@ describe('premiumOverStandard', () => {
   const t = { promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 };
   test('priority vs same model standard', () => {
     const prio = price(`${M}kimi-k3`, 'priority');
-    assert.equal(computeCost(t, prio).totalMicros, 41_250); // 1.25 × 33,000
-    assert.deepEqual(premiumOverStandard(t, prio, rows, G3), { standardMicros: 33_000 });
+    assert.equal(computeCost(t, prio).totalPico, 41_250_000_000); // 1.25 × 33,000
+    assert.deepEqual(premiumOverStandard(t, prio, rows, G3), { standardPico: 33_000_000_000 });
     const usPrio = price(`${R}kimi-k3-us`, 'priority', 'us');
-    assert.deepEqual(premiumOverStandard(t, usPrio, rows, G3), { standardMicros: 49_500 }); // US standard row
+    assert.deepEqual(premiumOverStandard(t, usPrio, rows, G3), { standardPico: 49_500_000_000 }); // US standard row
   });
   test('fast vs base model standard', () => {
     const fast = price(`${R}kimi-k3-fast`, 'fast');
-    assert.equal(computeCost(t, fast).totalMicros, 49_500);
-    assert.deepEqual(premiumOverStandard(t, fast, rows, G3), { standardMicros: 33_000 });
+    assert.equal(computeCost(t, fast).totalPico, 49_500_000_000);
+    assert.deepEqual(premiumOverStandard(t, fast, rows, G3), { standardPico: 33_000_000_000 });
     const turbo = price(`${R}kimi-k2p6-turbo`, 'fast', 'global', G1);
     assert.equal(standardBaseModel(turbo), `${M}kimi-k2p6`);
     // kimi-k2p6 G1: 5000 × 0.95 + 50,000 × 0.16 + 200 × 4 = 4750 + 8000 + 800
-    assert.deepEqual(premiumOverStandard(t, turbo, rows, G1), { standardMicros: 13_550 });
+    assert.deepEqual(premiumOverStandard(t, turbo, rows, G1), { standardPico: 13_550_000_000 });
     assert.equal(standardBaseModel({ model: `${R}kimi-k2p7-code-fast`, servingPath: 'fast' }), `${M}kimi-k2p7-code`);
     assert.equal(standardBaseModel({ model: `${R}glm-fast-latest`, servingPath: 'fast' }), undefined);
   });

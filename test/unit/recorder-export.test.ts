@@ -7,7 +7,7 @@ import { openDatabase } from '@/db/client';
 import { requests, type NewRequestRow } from '@/db/schema';
 import { textCell } from '@/lib/export/csv-cells';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
-import { microsToUsdString } from '@/lib/money';
+import { parseUsdToPico, picoToMicros, picoToUsdString } from '@/lib/money';
 import { Recorder } from '@/lib/recorder/recorder';
 
 function tempDb() {
@@ -19,7 +19,7 @@ function row(i: number, extra: Partial<NewRequestRow> = {}): NewRequestRow {
   return {
     startedAt: Date.UTC(2026, 10, 1) + i * 1000, durationMs: 10, endpoint: 'chat/completions', model: 'accounts/fireworks/models/kimi-k3',
     servingPath: 'standard', region: 'global', stream: false, status: 200, apiKey: 'abcd1234…wxyz', upstreamId: `id-${i}`,
-    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalMicros: 1000 + i, cacheSavingsMicros: 5, ...extra,
+    promptTokens: 100, cachedPromptTokens: 50, completionTokens: 10, costTotalPico: (1000 + i) * 1e6, cacheSavingsPico: 5e6, ...extra,
   };
 }
 
@@ -47,17 +47,34 @@ describe('request CSV', () => {
     assert.equal(textCell(null), '');
   });
 
-  it('formats micro-dollars exactly', () => {
-    assert.equal(microsToUsdString(33000), '0.033000');
-    assert.equal(microsToUsdString(1), '0.000001');
-    assert.equal(microsToUsdString(123456789012), '123456.789012');
+  it('formats pico-dollars exactly: six decimals, more only when the amount has them', () => {
+    assert.equal(picoToUsdString(33_000_000_000), '0.033000');
+    assert.equal(picoToUsdString(1_000_000), '0.000001');
+    assert.equal(picoToUsdString(40_000), '0.00000004');
+    assert.equal(picoToUsdString(1), '0.000000000001');
+    assert.equal(picoToUsdString(-7_537_000), '-0.000007537');
+    assert.equal(picoToUsdString(123_456_789_012n * 1_000_000n), '123456.789012');
+    assert.equal(picoToUsdString(10_000_000_000n * 1_000_000_000_000n + 1n), '10000000000.000000000001', '$10 billion and a pico-dollar');
+    assert.equal(parseUsdToPico('0.00000004'), 40_000n);
+    assert.equal(parseUsdToPico('1e-8'), null);
+    assert.equal(picoToMicros(1_500_000n), 2);
+    assert.equal(picoToMicros(1_499_999n), 1);
+  });
+
+  it('writes the sub-micro digits of a cost in the CSV, in SQL and in JS alike', async () => {
+    const { db } = tempDb();
+    db.insert(requests).values([row(0, { costTotalPico: 40_000, cacheSavingsPico: 7_537_000 }), row(1, { costTotalPico: 33_000_000_000, cacheSavingsPico: 0 })]).run();
+    const from = new Date(Date.UTC(2026, 10, 1));
+    const csv = await text(requestsCsvStream(db, from, new Date(from.getTime() + 3600_000)));
+    assert.ok(csv.includes(',0.00000004,0.000007537,true,priced,'), csv);
+    assert.ok(csv.includes(',0.033000,0.000000,true,priced,'), csv);
   });
 
   it('streams rows in range with a header, RFC 4180 quoting, unpriced rows left blank', async () => {
     const { db } = tempDb();
     db.insert(requests).values([
       row(0, { user: 'has "quotes", commas\nand newline', tags: 'team=a,project=b' }),
-      row(1, { costTotalMicros: null, cacheSavingsMicros: null, sessionAffinity: '=cmd()' }),
+      row(1, { costTotalPico: null, cacheSavingsPico: null, sessionAffinity: '=cmd()' }),
       row(5000),
     ]).run();
     const from = new Date(Date.UTC(2026, 10, 1));

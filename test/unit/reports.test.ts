@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseUsdToPico, picoToUsdString, sumPico } from '@/lib/money';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ before(() => {
       model: pick(['m/a', 'm/b', '=HYPERLINK("x")']), servingPath: pick(['standard', 'priority', 'fast']), region: 'global',
       stream: false, status, apiKey: pick(['k1', 'k2', '+k3']), team: pick(['search', null]), upstreamId: `id-${i}`,
       promptTokens: ok ? prompt : null, cachedPromptTokens: ok ? Math.floor(prompt * r()) : null, completionTokens: ok ? Math.floor(r() * 400) : null,
-      costTotalMicros: priced ? Math.floor(r() * 80_000) : null, cacheSavingsMicros: priced ? Math.floor(r() * 2000) : null,
+      costTotalPico: priced ? Math.floor(r() * 80_000_000_000) : null, cacheSavingsPico: priced ? Math.floor(r() * 2_000_000_000) : null,
     };
     recorder.record(row);
     if (i % 600 === 0) recorder.flush();
@@ -54,18 +55,19 @@ function filters(from: number, to: number, over: Record<string, string | string[
 
 const parseCsv = (text: string): string[][] => parse(text);
 
-const usdToMicros = (s: string) => (s === '' ? 0 : Number(s.replace('.', '')));
+const usdToPico = (s: string) => (s === '' ? 0n : parseUsdToPico(s)!);
+const usd = (pico: bigint) => picoToUsdString(pico);
 
 async function requestCsvSums(f: Filters) {
   const { from, to, tz: _tz, ...rest } = f;
   const [header, ...lines] = parseCsv(await new Response(requestsCsvStream(db, from, to, rest)).text());
   const col = (name: string) => header!.indexOf(name);
-  const sum = (name: string) => lines.reduce((s, l) => s + usdToMicros(l[col(name)]!), 0);
-  return { requests: lines.length, spendMicros: sum('cost_usd'), cacheSavingsMicros: sum('cache_savings_usd') };
+  const sum = (name: string) => usd(sumPico(lines.map((l) => usdToPico(l[col(name)]!))));
+  return { requests: lines.length, spendUsd: sum('cost_usd'), cacheSavingsUsd: sum('cache_savings_usd') };
 }
 
 describe('summary report', () => {
-  it('totals equal the request CSV to the micro-dollar for ranges that cut hours, with and without filters', async () => {
+  it('totals equal the request CSV to the pico-dollar for ranges that cut hours, with and without filters', async () => {
     const r = rng(17);
     for (let i = 0; i < 12; i++) {
       const a = T0 + Math.floor(r() * (SPAN - 86_400_000));
@@ -77,9 +79,9 @@ describe('summary report', () => {
       const report = summaryReport(db, f);
       const csv = await requestCsvSums(f);
       assert.equal(report.totals.requests, csv.requests, `requests, range ${i}`);
-      assert.equal(report.totals.spendMicros, csv.spendMicros, `spend, range ${i}`);
-      assert.equal(report.totals.cacheSavingsMicros, csv.cacheSavingsMicros, `savings, range ${i}`);
-      assert.equal(report.rows.reduce((s, row) => s + row.spendMicros, 0), report.totals.spendMicros);
+      assert.equal(report.totals.spendUsd, csv.spendUsd, `spend, range ${i}`);
+      assert.equal(report.totals.cacheSavingsUsd, csv.cacheSavingsUsd, `savings, range ${i}`);
+      assert.equal(usd(sumPico(report.rows.map((row) => parseUsdToPico(row.spendUsd)!))), report.totals.spendUsd);
     }
   });
 
@@ -87,15 +89,15 @@ describe('summary report', () => {
     it(`groups calls by calendar day in ${tz}, every row on its own local day`, () => {
       const f = filters(T0 + 1_111_111, T0 + 9 * 86_400_000 + 2_222_222, { tz });
       const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-      const want = new Map<string, { requests: number; spendMicros: number; unpricedRequests: number; promptTokens: number }>();
+      const want = new Map<string, { requests: number; spendPico: bigint; unpricedRequests: number; promptTokens: number }>();
       for (const row of raw) {
         if (row.startedAt < f.from.getTime() || row.startedAt >= f.to.getTime()) continue;
         const key = [dayOf.format(row.startedAt), row.servingPath, row.model, row.apiKey].join('|');
-        const w = want.get(key) ?? { requests: 0, spendMicros: 0, unpricedRequests: 0, promptTokens: 0 };
+        const w = want.get(key) ?? { requests: 0, spendPico: 0n, unpricedRequests: 0, promptTokens: 0 };
         w.requests++;
-        w.spendMicros += row.costTotalMicros ?? 0;
+        w.spendPico += BigInt(row.costTotalPico ?? 0);
         w.promptTokens += row.promptTokens ?? 0;
-        if (row.promptTokens !== null && row.costTotalMicros === null) w.unpricedRequests++;
+        if (row.promptTokens !== null && row.costTotalPico === null) w.unpricedRequests++;
         want.set(key, w);
       }
       const report = summaryReport(db, f);
@@ -104,8 +106,8 @@ describe('summary report', () => {
         const w = want.get([row.day, row.servingPath, row.model, row.apiKey].join('|'));
         assert.ok(w, `unexpected row ${row.day} ${row.model}`);
         assert.deepEqual(
-          { requests: row.requests, spendMicros: row.spendMicros, unpricedRequests: row.unpricedRequests, promptTokens: row.promptTokens },
-          w,
+          { requests: row.requests, spend: row.spendUsd, unpricedRequests: row.unpricedRequests, promptTokens: row.promptTokens },
+          { requests: w.requests, spend: usd(w.spendPico), unpricedRequests: w.unpricedRequests, promptTokens: w.promptTokens },
         );
       }
       assert.equal(report.range.tz, tz);
@@ -120,16 +122,16 @@ describe('summary report', () => {
     const call = (startedAt: number, model: string): NewRequestRow => ({
       startedAt, durationMs: 5, endpoint: 'chat/completions', model, servingPath: 'standard', region: 'global', stream: false,
       status: 200, apiKey: 'k1', upstreamId: `${model}-${startedAt}`, promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1,
-      costTotalMicros: 7, cacheSavingsMicros: 0,
+      costTotalPico: 7_000_040, cacheSavingsPico: 0,
     });
     // 2 Nov 2026 (UTC+1 in Berlin): 23:30 UTC is already 3 Nov locally; noon is 2 Nov.
     recorder.record(call(Date.UTC(2026, 10, 2, 23, 30), 'm/late'));
     recorder.record(call(Date.UTC(2026, 10, 2, 12), 'm/noon'));
     recorder.close();
     const report = summaryReport(edgeDb, filters(Date.UTC(2026, 10, 1, 23), Date.UTC(2026, 10, 4, 23), { tz: 'Europe/Berlin' }));
-    assert.deepEqual(report.rows.map((r) => [r.day, r.model, r.requests, r.spendMicros]), [
-      ['2026-11-02', 'm/noon', 1, 7],
-      ['2026-11-03', 'm/late', 1, 7],
+    assert.deepEqual(report.rows.map((r) => [r.day, r.model, r.requests, r.spendUsd]), [
+      ['2026-11-02', 'm/noon', 1, '0.00000700004'],
+      ['2026-11-03', 'm/late', 1, '0.00000700004'],
     ]);
     edgeDb.$client.close();
   });
@@ -178,8 +180,8 @@ describe('summary CSV', () => {
     const [header, ...lines] = parseCsv(text.trimEnd() + '\r\n');
     assert.equal(lines.length, report.rows.length);
     const spend = header!.indexOf('spend_usd');
-    for (const line of lines) assert.match(line[spend]!, /^\d+\.\d{6}$/);
-    assert.equal(lines.reduce((s, l) => s + usdToMicros(l[spend]!), 0), report.totals.spendMicros);
+    for (const line of lines) assert.match(line[spend]!, /^\d+\.\d{6,12}$/);
+    assert.equal(usd(sumPico(lines.map((l) => usdToPico(l[spend]!)))), report.totals.spendUsd);
     assert.match(lines[0]![0]!, /^2026-10-2\d$/);
   });
 
@@ -199,6 +201,6 @@ describe('request CSV with page filters', () => {
     const sums = await requestCsvSums(f);
     const want = raw.filter((r) => r.model === 'm/a' && r.apiKey === 'k2');
     assert.equal(sums.requests, want.length);
-    assert.equal(sums.spendMicros, want.reduce((s, r) => s + (r.costTotalMicros ?? 0), 0));
+    assert.equal(sums.spendUsd, usd(sumPico(want.map((r) => r.costTotalPico))));
   });
 });

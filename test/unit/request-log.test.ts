@@ -36,9 +36,9 @@ before(() => {
       upstreamRequestId: `req-${i}`, sessionAffinity: `sess-${i % 10}`, user: i % 50 === 0 ? 'alice' : null,
       promptTokens: ok ? 1000 : null, cachedPromptTokens: ok ? 400 : null, completionTokens: ok ? 50 : null,
       usageJson: ok ? JSON.stringify({ prompt_tokens: 1000, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 400 } }) : null,
-      priceId: priced ? priceId : null, costInputMicros: priced ? 540 : null, costCachedInputMicros: priced ? 180 : null,
-      costOutputMicros: priced ? 45 : null, costTotalMicros: priced ? 765 : null, cacheSavingsMicros: priced ? 180 : null,
-      standardCostMicros: priced ? 765 : null, limitPromptTpm: ok ? 3_600_000 : null, overLimit: ok ? 'no' : null,
+      priceId: priced ? priceId : null, costInputPico: priced ? 540_000_000 : null, costCachedInputPico: priced ? 180_000_040 : null,
+      costOutputPico: priced ? 45_000_000 : null, costTotalPico: priced ? 765_000_040 : null, cacheSavingsPico: priced ? 180_000_000 : null,
+      standardCostPico: priced ? 765_000_040 : null, limitPromptTpm: ok ? 3_600_000 : null, overLimit: ok ? 'no' : null,
     };
     recorder.record(row);
     if (i % 90 === 0) recorder.flush();
@@ -116,8 +116,8 @@ describe('request log', () => {
     const byId = new Map(raw.map((r) => [r.id, r]));
     for (const row of rows) {
       const r = byId.get(row.id)!;
-      assert.equal(row.costTotalMicros, r.costTotalMicros);
-      assert.equal(row.costState, r.promptTokens === null ? 'usage_unknown' : r.costTotalMicros === null ? 'unpriced' : 'priced');
+      assert.equal(row.costUsd, r.costTotalPico === null ? null : '0.00076500004');
+      assert.equal(row.costState, r.promptTokens === null ? 'usage_unknown' : r.costTotalPico === null ? 'unpriced' : 'priced');
       assert.equal(row.stream, r.stream);
       assert.equal(row.apiKeyLabel, r.apiKey === 'k1' ? 'Search prod' : null);
     }
@@ -177,7 +177,7 @@ describe('request detail', () => {
     const priced = raw.find((r) => r.priceId !== null)!;
     const detail = requestDetail(db, priced.id)!;
     assert.equal(detail.request.id, priced.id);
-    assert.equal(detail.request.costTotalMicros, 765);
+    assert.equal(detail.request.costTotalPico, 765_000_040);
     assert.equal('usageJson' in detail.request, false);
     assert.deepEqual(detail.usage, { prompt_tokens: 1000, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 400 } });
     assert.equal(detail.price?.id, priceId);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parseUsdToPico, picoToUsdString, sumPico } from '@/lib/money';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { assertRollupsMatchRaw } from '../support/rollups';
 import fs from 'node:fs';
@@ -52,15 +53,15 @@ function fill(db: Db, dir: string) {
       startedAt, durationMs: 10, endpoint: 'chat/completions', model: q.model, servingPath: q.servingPath, region: q.region, stream: false,
       status: ok ? 200 : 499, apiKey: pick(['k1', 'k2']), sessionAffinity: pick(['s', null]),
       promptTokens: tokens?.promptTokens ?? null, cachedPromptTokens: tokens?.cachedPromptTokens ?? null, completionTokens: tokens?.completionTokens ?? null,
-      priceId: p.priceId, costInputMicros: p.cost?.inputMicros ?? null, costCachedInputMicros: p.cost?.cachedInputMicros ?? null,
-      costOutputMicros: p.cost?.outputMicros ?? null, costTotalMicros: p.cost?.totalMicros ?? null, cacheSavingsMicros: p.cost?.cacheSavingsMicros ?? null,
-      standardCostMicros: p.standardCostMicros,
+      priceId: p.priceId, costInputPico: p.cost?.inputPico ?? null, costCachedInputPico: p.cost?.cachedInputPico ?? null,
+      costOutputPico: p.cost?.outputPico ?? null, costTotalPico: p.cost?.totalPico ?? null, cacheSavingsPico: p.cost?.cacheSavingsPico ?? null,
+      standardCostPico: p.standardCostPico,
     };
     recorder.record(row);
     if (i % 500 === 0) recorder.flush();
   }
   // a call priced by a row that has since gone (an old import): re-pricing makes it unpriced
-  recorder.record({ startedAt: T0 + 12 * DAY, durationMs: 1, endpoint: 'chat/completions', model: 'm/gone', servingPath: 'standard', region: 'global', stream: false, status: 200, apiKey: 'k1', promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1, costTotalMicros: 77, cacheSavingsMicros: 0, priceId: 999 });
+  recorder.record({ startedAt: T0 + 12 * DAY, durationMs: 1, endpoint: 'chat/completions', model: 'm/gone', servingPath: 'standard', region: 'global', stream: false, status: 200, apiKey: 'k1', promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1, costTotalPico: 77_000_001, cacheSavingsPico: 0, priceId: 999 });
   recorder.close();
 }
 
@@ -132,31 +133,34 @@ describe('re-pricing', () => {
     addPrice(db, priceInput({ model: 'm/new', inputUsdPerMtok: '3', cachedInputUsdPerMtok: '0.3', outputUsdPerMtok: '6', effectiveFrom: '2026-10-01' }));
     const table = db.select().from(prices).all().map(toPriceRow);
     const inRange = db.select().from(requests).all().filter((r) => r.startedAt >= Date.parse(from) && r.startedAt < Date.parse(to));
-    const want = { calls: inRange.length, oldMicros: 0, newMicros: 0, becomePriced: 0, becomeUnpriced: 0 };
+    const want = { calls: inRange.length, oldPico: 0n, newPico: 0n, becomePriced: 0, becomeUnpriced: 0 };
     let unpricedAfter = 0;
     for (const r of inRange) {
       const tokens = r.promptTokens === null ? undefined : { promptTokens: r.promptTokens, cachedPromptTokens: r.cachedPromptTokens ?? 0, completionTokens: r.completionTokens ?? 0 };
-      const after = priceCall(table, { model: r.model, servingPath: r.servingPath as ServingPath, region: r.region as Region, at: new Date(r.startedAt) }, tokens).cost?.totalMicros ?? null;
-      want.oldMicros += r.costTotalMicros ?? 0;
-      want.newMicros += after ?? 0;
+      const after = priceCall(table, { model: r.model, servingPath: r.servingPath as ServingPath, region: r.region as Region, at: new Date(r.startedAt) }, tokens).cost?.totalPico ?? null;
+      want.oldPico += BigInt(r.costTotalPico ?? 0);
+      want.newPico += BigInt(after ?? 0);
       if (after === null && r.promptTokens !== null) unpricedAfter++; // a call without usage is usage unknown, not unpriced
-      if (r.costTotalMicros === null && after !== null) want.becomePriced++;
-      if (r.costTotalMicros !== null && after === null) want.becomeUnpriced++;
+      if (r.costTotalPico === null && after !== null) want.becomePriced++;
+      if (r.costTotalPico !== null && after === null) want.becomeUnpriced++;
     }
+    const wantOld = picoToUsdString(want.oldPico);
+    const wantNew = picoToUsdString(want.newPico);
+    const exact = (usd: string) => parseUsdToPico(usd)!;
 
     const preview = await reprice(db, repriceSchema.parse({ from, to, apply: false }), { pageSize: 97 });
     assert.equal(preview.applied, false);
     assert.deepEqual(
-      { calls: preview.totals.calls, oldMicros: preview.totals.oldMicros, newMicros: preview.totals.newMicros, becomePriced: preview.totals.becomePriced, becomeUnpriced: preview.totals.becomeUnpriced },
+      { calls: preview.totals.calls, oldPico: exact(preview.totals.oldUsd), newPico: exact(preview.totals.newUsd), becomePriced: preview.totals.becomePriced, becomeUnpriced: preview.totals.becomeUnpriced },
       want,
     );
-    assert.equal(preview.totals.differenceMicros, want.newMicros - want.oldMicros);
-    assert.ok(preview.totals.becomePriced > 100 && preview.totals.differenceMicros !== 0);
-    assert.equal(preview.byModel.find((m) => m.model === 'm/new')!.oldMicros, 0);
+    assert.equal(preview.totals.differenceUsd, picoToUsdString(want.newPico - want.oldPico));
+    assert.ok(preview.totals.becomePriced > 100 && exact(preview.totals.differenceUsd) !== 0n);
+    assert.equal(preview.byModel.find((m) => m.model === 'm/new')!.oldUsd, '0.000000');
     assert.equal(preview.byModel.find((m) => m.model === 'm/b')!.changed, 0, 'm/b prices did not change');
-    assert.equal(preview.byModel.reduce((s, m) => s + m.differenceMicros, 0), preview.totals.differenceMicros);
+    assert.equal(picoToUsdString(sumPico(preview.byModel.map((m) => exact(m.differenceUsd)))), preview.totals.differenceUsd);
     const f = filtersSchema.parse({ from, to });
-    assert.equal(totalsBy(db, f, [])[0]!.spendMicros, want.oldMicros, 'a preview changes nothing');
+    assert.equal(totalsBy(db, f, [])[0]!.spendUsd, wantOld, 'a preview changes nothing');
 
     const onlyA = await reprice(db, repriceSchema.parse({ from, to, model: 'm/a', apply: false }));
     assert.deepEqual(onlyA.byModel.map((m) => m.model), ['m/a']);
@@ -165,15 +169,15 @@ describe('re-pricing', () => {
     assert.equal(applied.applied, true);
     assert.deepEqual(applied.totals, preview.totals);
     const totals = totalsBy(db, f, [])[0]!;
-    assert.equal(totals.spendMicros, want.newMicros);
+    assert.equal(totals.spendUsd, wantNew);
     assert.equal(totals.unpricedRequests, unpricedAfter);
     rollupMatchesRaw(db);
     const outside = db.select().from(requests).all().filter((r) => r.model === 'm/new' && (r.startedAt < Date.parse(from) || r.startedAt >= Date.parse(to)));
-    assert.ok(outside.length > 0 && outside.every((r) => r.costTotalMicros === null), 'calls outside the range are untouched');
+    assert.ok(outside.length > 0 && outside.every((r) => r.costTotalPico === null), 'calls outside the range are untouched');
 
     const again = await reprice(db, repriceSchema.parse({ from, to, apply: false }));
     assert.equal(again.totals.changed, 0, 'applying twice changes nothing more');
-    assert.equal(again.totals.oldMicros, want.newMicros);
+    assert.equal(again.totals.oldUsd, wantNew);
   });
 
   it('rejects a request without apply or with a reversed range', () => {

@@ -14,8 +14,8 @@ export async function POST(request: Request) {
   try {
     const result = await reprice(db, body.data);
     if (result.applied) {
-      const { oldMicros, newMicros, calls, changed } = result.totals;
-      recordChange(db, actor, { action: 'history.reprice', target: `${result.range.from} – ${result.range.to}${result.model ? ` ${result.model}` : ''}`, before: { costMicros: oldMicros, calls }, after: { costMicros: newMicros, changed } });
+      const { oldUsd, newUsd, calls, changed } = result.totals;
+      recordChange(db, actor, { action: 'history.reprice', target: `${result.range.from} – ${result.range.to}${result.model ? ` ${result.model}` : ''}`, before: { costUsd: oldUsd, calls }, after: { costUsd: newUsd, changed } });
     }
     return Response.json(result);
   } catch (error) {

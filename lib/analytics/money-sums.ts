@@ -1,0 +1,18 @@
+import { picoFromParts, picoToMicros, picoToUsdString } from '@/lib/money';
+import type { MoneyMeasure } from '@/lib/rollups/definition';
+import { moneySumSql } from '@/lib/rollups/definition';
+
+export { moneySumSql, type MoneyMeasure };
+
+/** The two text columns `moneySumSql(…, alias)` selects. */
+export type MoneySumColumns<A extends string> = Record<`${A}WholeMicros` | `${A}RemainderPico`, string>;
+
+/** The exact sum `moneySumSql(…, alias)` selected, in pico-dollars. */
+export function moneySum<A extends string>(row: MoneySumColumns<A>, alias: A): bigint {
+  return picoFromParts(row[`${alias}WholeMicros`], row[`${alias}RemainderPico`]);
+}
+
+/** How the API gives an amount: rounded micro-dollars for charts and sorting, and the exact decimal dollars. */
+export function amount(pico: bigint): { micros: number; usd: string } {
+  return { micros: picoToMicros(pico), usd: picoToUsdString(pico) };
+}
