@@ -6,6 +6,7 @@ import type { CacheHitRateByModel } from '../lib/analytics/cache-hit-rate-by-mod
 import type { CacheHitRateOverTime } from '../lib/analytics/cache-hit-rate-over-time';
 import type { OverviewTotals } from '../lib/analytics/overview-totals';
 import type { SessionsWithWorstHitRate } from '../lib/analytics/sessions-with-worst-hit-rate';
+import { exactSum } from './money';
 import { E2E_ADMIN_TOKEN } from './token';
 
 /** Opens the Cache page logged in and returns the API query string its panels use. */
@@ -50,12 +51,12 @@ test('Cache: token-weighted rates lead, and every panel shows the API figures', 
   expect(await column(page, 'cache-by-model', 1)).toEqual(byModel.rows.map((r) => formatPercent(r.hitRate)));
   expect(await column(page, 'cache-by-model', 5)).toEqual(byModel.rows.map((r) => formatUsd(r.savingsMicros)));
   const byKey = await api<CacheHitRateByApiKey>(page, 'cache/by-api-key', search);
-  expect(byKey.rows.reduce((s, r) => s + r.savingsMicros, 0)).toBe(totals.cacheSavingsMicros);
+  expect(exactSum(byKey.rows.map((r) => r.savingsUsd))).toBe(totals.cacheSavingsUsd);
   expect(await column(page, 'cache-by-api-key', 1)).toEqual(byKey.rows.map((r) => formatPercent(r.hitRate)));
 
   const affinity = await api<CacheAffinityComparison>(page, 'cache/affinity', search);
   expect(affinity.withAffinity.requests + affinity.withoutAffinity.requests).toBe(totals.requests);
-  expect(affinity.withAffinity.savingsMicros + affinity.withoutAffinity.savingsMicros).toBe(totals.cacheSavingsMicros);
+  expect(exactSum([affinity.withAffinity.savingsUsd, affinity.withoutAffinity.savingsUsd])).toBe(totals.cacheSavingsUsd);
   const affinityTable = page.getByTestId('affinity');
   await expect(affinityTable.getByRole('row', { name: /^Requests/ })).toHaveText(`Requests${formatCount(affinity.withAffinity.requests)}${formatCount(affinity.withoutAffinity.requests)}`);
   await expect(affinityTable.getByRole('row', { name: /Hit rate \(token-weighted\)/ })).toHaveText(

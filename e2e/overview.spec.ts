@@ -1,19 +1,17 @@
 import { expect, test, type Page } from '@playwright/test';
-import { formatCount, formatSpend, formatUsd } from '../components/format';
+import { formatCount, formatPercent, formatSpend, formatUsd } from '../components/format';
+import type { SpotEffectiveDiscount } from '../lib/analytics/spot-effective-discount';
 import type { OverviewTotals } from '../lib/analytics/overview-totals';
 import type { SpendByApiKey } from '../lib/analytics/spend-by-api-key';
 import type { SpendByModel } from '../lib/analytics/spend-by-model';
 import type { SpendByTag } from '../lib/analytics/spend-by-tag';
+import { parseUsdToPico, picoToMicros } from '../lib/money';
+import { exactSum } from './money';
 import { E2E_ADMIN_TOKEN } from './token';
 import { parse } from 'csv-parse/sync';
 
 const parseCsv = (text: string): string[][] => parse(text);
 
-/** "12.345678" dollars to integer micro-dollars without floating point. */
-function usdToMicros(s: string): number {
-  const [whole, frac = ''] = s.split('.');
-  return Number(whole) * 1_000_000 + Number(frac.padEnd(6, '0'));
-}
 
 /** Opens the Overview logged in and returns the API query string the page used (all panels share it). */
 async function openOverview(page: Page, path = '/'): Promise<string> {
@@ -39,19 +37,19 @@ test('Overview: spend equals the CSV export, and the breakdowns match the API an
   const [header, ...records] = parseCsv(await csv.text());
   const cost = header!.indexOf('cost_usd');
   expect(records.length).toBeGreaterThan(100);
-  const csvMicros = records.reduce((s, r) => s + (r[cost] ? usdToMicros(r[cost]!) : 0), 0);
-  expect(csvMicros).toBeGreaterThan(0);
-  await expect(spendStat(page)).toHaveText(formatUsd(csvMicros));
+  const csvSpend = exactSum(records.map((r) => r[cost]!));
+  expect(parseUsdToPico(csvSpend)).toBeGreaterThan(0n);
+  await expect(spendStat(page)).toHaveText(formatUsd(picoToMicros(parseUsdToPico(csvSpend)!)));
 
   const overview = await api<OverviewTotals>(page, 'overview', search);
-  expect(overview.current.spendMicros).toBe(csvMicros);
+  expect(overview.current.spendUsd).toBe(csvSpend);
   expect(overview.current.requests).toBe(records.length);
 
   const byModel = await api<SpendByModel>(page, 'spend/by-model', search);
   const byKey = await api<SpendByApiKey>(page, 'spend/by-api-key', search);
   const byTag = await api<SpendByTag>(page, 'spend/by-tag', search);
   for (const rows of [byModel.rows, byKey.rows, byTag.rows]) {
-    expect(rows.reduce((s, r) => s + r.spendMicros, 0)).toBe(csvMicros);
+    expect(exactSum(rows.map((r) => r.spendUsd))).toBe(csvSpend);
     expect(rows.reduce((s, r) => s + r.requests, 0)).toBe(overview.current.requests);
     expect(rows.reduce((s, r) => s + r.unpricedRequests, 0)).toBe(overview.current.unpricedRequests);
   }
@@ -69,6 +67,10 @@ test('Overview: spend equals the CSV export, and the breakdowns match the API an
     expect(shown).toEqual(rows.map((r) => [formatSpend(r), formatCount(r.requests)]));
   }
   await expect(page.locator('.recharts-surface').first()).toBeVisible();
+
+  const spot = await api<SpotEffectiveDiscount>(page, 'spot/effective-discount', search);
+  expect(spot.spotCalls).toBeGreaterThan(0);
+  await expect(page.getByTestId('spot-effective')).toHaveText(formatPercent(spot.effectiveDiscount));
 
   await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
 });
@@ -94,7 +96,7 @@ test('Overview: a model filter goes into the URL and changes every figure to the
 
 test('Overview: a bad query string shows the error state in every panel', async ({ page }) => {
   await openOverview(page, '/?servingPath=turbo');
-  await expect(page.locator('.state.error')).toHaveCount(5);
+  await expect(page.locator('.state.error')).toHaveCount(6);
   await expect(page.locator('.state.error').first()).toContainText('Could not load');
   await expect(page.locator('.state.error').first()).toContainText('servingPath');
 });

@@ -4,7 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
 import type { SummaryReport } from '../lib/analytics/summary-report';
 import { formatCount, formatUsdExact } from '../components/format';
-import { parseUsdToPico, picoToUsdString, sumPico } from '../lib/money';
+import { exactSum } from './money';
 import { E2E_ADMIN_TOKEN } from './token';
 import { parse } from 'csv-parse/sync';
 
@@ -46,7 +46,6 @@ async function download(page: Page, testId: string): Promise<{ download: Downloa
   return { download: file, text: fs.readFileSync((await file.path())!, 'utf8') };
 }
 
-const exactSum = (cells: string[]) => picoToUsdString(sumPico(cells.map((usd) => (usd === '' ? 0n : parseUsdToPico(usd)!))));
 
 const parseCsv = (text: string): string[][] => parse(text);
 

@@ -20,7 +20,7 @@ export function usesOptInStreamUsage(model: string): boolean {
 }
 
 export function isFastRouter(model: string): boolean {
-  return model.startsWith('accounts/fireworks/routers/') && /-(fast|turbo)$|fast-latest$/.test(model);
+  return model.startsWith('accounts/fireworks/routers/') && /-(fast|turbo|ultrafast)$|fast-latest$/.test(model);
 }
 
 /** Item shape of GET /inference/v1/models (spec §10). */
@@ -47,6 +47,9 @@ export function modelList(): unknown {
       chat('accounts/fireworks/routers/kimi-k3-fast', 262144),
       chat('accounts/fireworks/routers/glm-5p2-fast', 202752),
       chat('accounts/fireworks/routers/kimi-k3-us', 262144),
+      chat('accounts/fireworks/models/kimi-k3-spot', 262144),
+      chat('accounts/fireworks/models/deepseek-v4p1-flash-spot', 163840),
+      chat('accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast', 163840),
     ],
   };
 }

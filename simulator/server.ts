@@ -31,6 +31,13 @@ export interface SimulatorOptions {
   seed?: number;
   /** Starting adaptive limits in tokens per minute; defaults to the documented 3.6M / 900k / 36k. */
   startingLimits?: Meters;
+  /**
+   * Spot (model ids ending `-spot`, spec §11) is best effort: this share of Spot calls finds
+   * capacity, the rest answer 503. Default 1. Spot's 429 and 503 carry Retry-After.
+   */
+  spotCapacity?: number;
+  /** Retry-After on Spot refusals, in seconds. Default 2. */
+  spotRetryAfterS?: number;
 }
 
 export interface Simulator {
@@ -57,6 +64,7 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const seed = opts.seed ?? 1;
   const routingRng = createRng(seed);
+  const spotRng = createRng(seed ^ 0x5907);
   const log = new SentLog(5000);
   const cache = new PromptCache();
   const limiter = new RateLimiter(opts.rateLimitHeaderUnit ?? 'tpm', opts.startingLimits ?? STARTING_LIMITS);
@@ -100,10 +108,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if ('error' in request) return reply('bad_request', {}, request.error, anthropic);
 
     const forced = SIMULATED_STATUS[String(req.headers['x-simulate-status'] ?? '')];
+    const spot = model.endsWith('-spot');
+    const retryAfter: Record<string, string> = spot ? { 'retry-after': String(opts.spotRetryAfterS ?? 2) } : {};
     if (forced === 'rate_limited' || (!forced && !limiter.allows(apiKey, model))) {
-      return reply('rate_limited', limiter.headers(apiKey, model), undefined, anthropic);
+      return reply('rate_limited', { ...limiter.headers(apiKey, model), ...retryAfter }, undefined, anthropic);
     }
-    if (forced) return reply(forced, {}, undefined, anthropic);
+    if (forced) return reply(forced, forced === 'overloaded' ? retryAfter : {}, undefined, anthropic);
+    if (spot && spotRng() >= (opts.spotCapacity ?? 1)) return reply('overloaded', retryAfter, undefined, anthropic);
 
     const tokens = tokenize(request.segments);
     const cachedTokens = endpoint.promptCache === false ? 0 : cache.lookupAndStore(cacheStore(req, body, apiKey, model), tokens, maxCacheLen(body));

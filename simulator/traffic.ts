@@ -30,6 +30,7 @@ const R = 'accounts/fireworks/routers/';
 const STANDARD = [`${M}kimi-k3`, `${M}glm-5p2`, `${M}deepseek-v4p1-flash`, `${M}gpt-oss-120b`];
 const FAST = [`${R}kimi-k3-fast`, `${R}glm-5p2-fast`];
 const US = [`${R}kimi-k3-us`];
+const SPOT = [`${M}kimi-k3-spot`];
 const EMBEDDING_MODEL = 'nomic-ai/nomic-embed-text-v1.5';
 const MISSING_MODEL = `${M}missing-model-v0`;
 
@@ -63,8 +64,9 @@ function annotations(team: Team, key: string): Record<string, string> {
 function chatModel(rng: Rng): { model: string; priority: boolean } {
   const roll = rng();
   if (roll < 0.6) return { model: pick(rng, STANDARD), priority: rng() < 0.25 };
-  if (roll < 0.85) return { model: pick(rng, FAST), priority: false };
-  return { model: pick(rng, US), priority: rng() < 0.2 };
+  if (roll < 0.82) return { model: pick(rng, FAST), priority: false };
+  if (roll < 0.94) return { model: pick(rng, US), priority: rng() < 0.2 };
+  return { model: pick(rng, SPOT), priority: false };
 }
 
 /** A multi-turn chat: a long system prompt plus a growing conversation, mostly with session affinity. */

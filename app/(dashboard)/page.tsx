@@ -3,6 +3,7 @@ import { SpendByApiKeyPanel } from '@/components/overview/SpendByApiKeyPanel';
 import { SpendByModelPanel } from '@/components/overview/SpendByModelPanel';
 import { SpendByTagPanel } from '@/components/overview/SpendByTagPanel';
 import { SpendOverTimePanel } from '@/components/overview/SpendOverTimePanel';
+import { SpotDiscountPanel } from '@/components/overview/SpotDiscountPanel';
 
 export default function OverviewPage() {
   return (
@@ -14,6 +15,7 @@ export default function OverviewPage() {
         <SpendByModelPanel />
         <SpendByApiKeyPanel />
         <SpendByTagPanel />
+        <SpotDiscountPanel />
       </div>
     </>
   );

@@ -16,3 +16,8 @@ export function moneySum<A extends string>(row: MoneySumColumns<A>, alias: A): b
 export function amount(pico: bigint): { micros: number; usd: string } {
   return { micros: picoToMicros(pico), usd: picoToUsdString(pico) };
 }
+
+/** The same two columns as `moneySumSql`, summed straight from raw rows' exact pico-dollars. */
+export function rawMoneySumSql(picoExpression: string, alias: string): string {
+  return `CAST(coalesce(sum((${picoExpression}) / 1000000), 0) AS TEXT) AS ${alias}WholeMicros, CAST(coalesce(sum((${picoExpression}) % 1000000), 0) AS TEXT) AS ${alias}RemainderPico`;
+}

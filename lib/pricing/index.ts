@@ -10,4 +10,4 @@ export {
   type LoadCatalogOptions,
 } from './catalog';
 export { batchPrice, computeCost } from './cost';
-export { classifyServingPath, findPrice, modelIdCandidates, premiumOverStandard, standardBaseModel } from './lookup';
+export { classifyServingPath, findPrice, modelIdCandidates, standardEquivalent, standardBaseModel } from './lookup';

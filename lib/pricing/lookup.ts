@@ -167,11 +167,11 @@ export function standardBaseModel(row: Pick<PriceRow, 'model' | 'servingPath'>):
 }
 
 /**
- * What the same tokens would have cost on the Standard row of the base model, same region, at `at`
- * — for the "Priority and Fast premium" figure (premium = actual − standardPico).
+ * What the same tokens would have cost on the Standard row of the base model, same region, at `at`:
+ * the "Priority and Fast premium" (actual − standard) and Spot's effective discount compare with it.
  * Undefined when that Standard row does not exist (e.g. GLM 5.2 Fast US: there is no GLM 5.2 US row).
  */
-export function premiumOverStandard(
+export function standardEquivalent(
   tokens: TokenCounts,
   row: PriceRow,
   rows: PriceRow[],

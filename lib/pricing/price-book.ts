@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
 import { computeCost } from './cost';
-import { findPrice, premiumOverStandard } from './lookup';
-import { PREMIUM_PATHS } from './serving-paths';
+import { findPrice, standardEquivalent } from './lookup';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
 
 export type PricedRow = PriceRow & { id: number };
@@ -11,7 +10,7 @@ export type PricedRow = PriceRow & { id: number };
 export interface Pricing {
   priceId: number | null;
   cost: Cost | null; // null = unpriced
-  /** The same tokens on Standard, exact pico-dollars (premium paths and Standard itself only). */
+  /** The same tokens on the Standard row of the base model, exact pico-dollars; null when there is none. */
   standardCostPico: number | null;
 }
 
@@ -31,8 +30,8 @@ export function priceCall(
   if (!tokens || !row) return UNPRICED;
   try {
     const cost = computeCost(tokens, row);
-    // The premium figure compares premium paths with Standard; discounted paths (Spot, Flex, Batch) stay out of it.
-    const standard = q.servingPath === 'standard' ? { standardPico: cost.totalPico } : PREMIUM_PATHS.has(q.servingPath) ? premiumOverStandard(tokens, row, rows, q.at) : undefined;
+    // Premium paths count in "what Priority and Fast cost above Standard"; discounted ones (Spot) in Spot's effective discount.
+    const standard = q.servingPath === 'standard' ? { standardPico: cost.totalPico } : standardEquivalent(tokens, row, rows, q.at);
     return { priceId: row.id, cost, standardCostPico: standard?.standardPico ?? null };
   } catch (error) {
     // a single call costing thousands of dollars is a broken usage report, not a bill to show

@@ -25,6 +25,8 @@ export const SERVING_PATHS = SERVING_PATH_LIST.map((p) => p.id) as [ServingPath,
 /** Paths with price rows of their own in the catalog and the Settings form. */
 export const CATALOG_PATHS = SERVING_PATH_LIST.filter((p) => p.price === 'catalog').map((p) => p.id) as [ServingPath, ...ServingPath[]];
 export const PREMIUM_PATHS: ReadonlySet<ServingPath> = new Set(SERVING_PATH_LIST.filter((p) => p.premium).map((p) => p.id));
+/** Paths billed at a share of Standard (Spot, Flex, Batch): their Standard equivalent is a saving, not a premium. */
+export const DISCOUNTED_PATHS = SERVING_PATH_LIST.filter((p) => p.price !== 'catalog').map((p) => p.id);
 
 export const SERVING_PATH_INFO = Object.fromEntries(SERVING_PATH_LIST.map((p) => [p.id, p])) as {
   [K in ServingPath]: Extract<(typeof SERVING_PATH_LIST)[number], { id: K }>;

@@ -1,4 +1,5 @@
 import { COST_STATE_SQL } from '@/lib/pricing/cost-state';
+import { DISCOUNTED_PATHS } from '@/lib/pricing/serving-paths';
 
 /**
  * How a raw request row counts in the usage rollups, written once in SQL and used both to maintain
@@ -37,11 +38,13 @@ export interface UsageRollup {
  * columns, `<name>_micros` (Σ whole micro-dollars per call) and `<name>_pico_remainder` (Σ the
  * pico-dollars below them), so sums stay exact in 64-bit integers far past $10 billion.
  */
+const PREMIUM_COMPARED = `standard_cost_pico IS NOT NULL AND serving_path NOT IN (${DISCOUNTED_PATHS.map((p) => `'${p}'`).join(', ')})`;
 const MONEY_MEASURES = {
   cost: 'cost_total_pico',
   savings: 'cache_savings_pico',
-  standard_cost: 'CASE WHEN standard_cost_pico IS NOT NULL THEN standard_cost_pico END',
-  premium_cost: 'CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END',
+  // premium = premium_cost − standard_cost over Standard and premium calls (Standard adds the same to both)
+  standard_cost: `CASE WHEN ${PREMIUM_COMPARED} THEN standard_cost_pico END`,
+  premium_cost: `CASE WHEN ${PREMIUM_COMPARED} THEN cost_total_pico END`,
 } as const;
 export type MoneyMeasure = keyof typeof MONEY_MEASURES;
 

@@ -14,7 +14,7 @@ import {
 } from '../../lib/pricing/catalog';
 import { picoToUsdString, sumPico } from '../../lib/money';
 import { batchPrice, computeCost } from '../../lib/pricing/cost';
-import { classifyServingPath, DEFAULT_SERVING_PATH_SETTINGS, findPrice, premiumOverStandard, standardBaseModel } from '../../lib/pricing/lookup';
+import { classifyServingPath, DEFAULT_SERVING_PATH_SETTINGS, findPrice, standardEquivalent, standardBaseModel } from '../../lib/pricing/lookup';
 import type { PriceRow, Region, ServingPath } from '../../lib/pricing/types';
 import { normalizeAnthropicUsage, normalizeOpenAIUsage } from '../../lib/usage/usage';
 
@@ -410,30 +410,35 @@ describe('classifyServingPath', () => {
   });
 });
 
-describe('premiumOverStandard', () => {
+describe('standardEquivalent', () => {
   const t = { promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 };
   test('priority vs same model standard', () => {
     const prio = price(`${M}kimi-k3`, 'priority');
     assert.equal(computeCost(t, prio).totalPico, 41_250_000_000); // 1.25 × 33,000
-    assert.deepEqual(premiumOverStandard(t, prio, rows, G3), { standardPico: 33_000_000_000 });
+    assert.deepEqual(standardEquivalent(t, prio, rows, G3), { standardPico: 33_000_000_000 });
     const usPrio = price(`${R}kimi-k3-us`, 'priority', 'us');
-    assert.deepEqual(premiumOverStandard(t, usPrio, rows, G3), { standardPico: 49_500_000_000 }); // US standard row
+    assert.deepEqual(standardEquivalent(t, usPrio, rows, G3), { standardPico: 49_500_000_000 }); // US standard row
   });
   test('fast vs base model standard', () => {
     const fast = price(`${R}kimi-k3-fast`, 'fast');
     assert.equal(computeCost(t, fast).totalPico, 49_500_000_000);
-    assert.deepEqual(premiumOverStandard(t, fast, rows, G3), { standardPico: 33_000_000_000 });
+    assert.deepEqual(standardEquivalent(t, fast, rows, G3), { standardPico: 33_000_000_000 });
     const turbo = price(`${R}kimi-k2p6-turbo`, 'fast', 'global', G1);
     assert.equal(standardBaseModel(turbo), `${M}kimi-k2p6`);
     // kimi-k2p6 G1: 5000 × 0.95 + 50,000 × 0.16 + 200 × 4 = 4750 + 8000 + 800
-    assert.deepEqual(premiumOverStandard(t, turbo, rows, G1), { standardPico: 13_550_000_000 });
+    assert.deepEqual(standardEquivalent(t, turbo, rows, G1), { standardPico: 13_550_000_000 });
     assert.equal(standardBaseModel({ model: `${R}kimi-k2p7-code-fast`, servingPath: 'fast' }), `${M}kimi-k2p7-code`);
     assert.equal(standardBaseModel({ model: `${R}glm-fast-latest`, servingPath: 'fast' }), undefined);
+  });
+  test('Spot: the same tokens on Standard, what its effective discount is measured against', () => {
+    const spotRow = findPrice(rows, { model: `${M}kimi-k3-spot`, servingPath: 'spot', region: 'global', at: G3 })!;
+    assert.equal(computeCost(t, spotRow).totalPico, 23_100_000_000); // 70% of 33,000 micro-dollars
+    assert.deepEqual(standardEquivalent(t, spotRow, rows, G3), { standardPico: 33_000_000_000 });
   });
   test('no standard counterpart → undefined', () => {
     // GLM 5.2 Fast US: there is no GLM 5.2 US standard row.
     const fastUs = price(`${R}glm-5p2-fast-us`, 'fast', 'us');
-    assert.equal(premiumOverStandard(t, fastUs, rows, G3), undefined);
+    assert.equal(standardEquivalent(t, fastUs, rows, G3), undefined);
   });
 });
 
