@@ -9,6 +9,7 @@ const PAGES = [
   { href: '/rate-limits', label: 'Rate limits' },
   { href: '/requests', label: 'Requests' },
   { href: '/reports', label: 'Reports' },
+  { href: '/budgets', label: 'Budgets' },
   { href: '/settings', label: 'Settings' },
 ];
 

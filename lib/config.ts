@@ -35,6 +35,15 @@ const configSchema = z.object({
   SIZE_BASED_CACHED_RATIO_BP: z.coerce.number().int().min(0).max(10000).default(5000),
   UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  /** Signs budget webhooks: `x-meter-signature: sha256=<hex HMAC-SHA256 of the body>`. */
+  METER_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Where budget email goes out, e.g. smtps://user:pass@mail.example.com:465 (query keys are nodemailer options). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  ALERT_EMAIL_FROM: z.string().default('Fireworks Meter <meter@localhost>'),
+  /** The dashboard's address as people open it, for the links in alerts (default: the listening address). */
+  METER_PUBLIC_URL: z.url().optional(),
+  /** Moves Meter's clock (tests and demos of budget periods only). */
+  METER_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   /** Raw rows older than this many days may be dropped; 0 keeps everything. */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });

@@ -1,4 +1,5 @@
 import type { Db } from '@/db/client';
+import type { BudgetMonitor } from '@/lib/budgets/monitor';
 import type { MeterConfig } from '@/lib/config';
 
 /**
@@ -8,6 +9,8 @@ import type { MeterConfig } from '@/lib/config';
 export interface MeterRuntime {
   config: MeterConfig;
   db: Db;
+  /** Budgets' live state and enforcement (lib/budgets/monitor.ts). */
+  budgets: BudgetMonitor;
 }
 
 const RUNTIME = Symbol.for('fireworks-meter.runtime');

@@ -4,3 +4,4 @@ export * from './api-keys';
 export * from './rollups';
 export * from './access';
 export * from './maintenance';
+export * from './budgets';

@@ -64,9 +64,11 @@ export const requests = sqliteTable(
     costTotalPico: integer('cost_total_pico'),
     cacheSavingsPico: integer('cache_savings_pico'),
     standardCostPico: integer('standard_cost_pico'), // same tokens on Standard, for the premium figure
+    budgetId: integer('budget_id'), // the budget that refused the call (status 402, error budget_exceeded)
   },
   (t) => [
     uniqueIndex('requests_record_id').on(t.recordId),
+    index('requests_budget_started_at').on(t.budgetId, t.startedAt).where(sql`${t.budgetId} IS NOT NULL`),
     index('requests_started_at').on(t.startedAt),
     index('requests_api_key_started_at').on(t.apiKey, t.startedAt),
     index('requests_model_started_at').on(t.model, t.startedAt),

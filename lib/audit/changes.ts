@@ -6,6 +6,10 @@ export const AUDITED_CHANGES = {
   'price.add': 'Price row added',
   'history.reprice': 'History re-priced',
   'session.revoke': 'Session revoked',
+  'budget.create': 'Budget created',
+  'budget.replace': 'Budget changed',
+  'budget.delete': 'Budget deleted',
+  'alerts.default_channels': 'Default alert channels',
 } as const;
 export type AuditedChange = keyof typeof AUDITED_CHANGES;
 

@@ -96,6 +96,9 @@ const channelSchema = z.discriminatedUnion(
   { error: 'each channel needs a type of webhook, slack or email' },
 );
 
+/** A list of alert channels (a budget's own, or the account's defaults in Settings). */
+export const channelsSchema = z.array(channelSchema, 'channels must be a list').max(10, 'at most 10 channels');
+
 /** A validated budget without its database identity. */
 export interface BudgetFields {
   name: string;
@@ -123,7 +126,7 @@ export const budgetInputSchema = z
       amountUsd: amountSchema,
       thresholds: thresholdsSchema,
       action: z.enum(['alert', 'block'], 'action must be alert or block').default('alert'),
-      channels: z.array(channelSchema, 'channels must be a list').max(10, 'at most 10 channels').default([]),
+      channels: channelsSchema.default([]),
     },
     { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown budget field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}` : undefined) },
   )

@@ -1,6 +1,12 @@
 import { createTransport } from 'nodemailer';
 import type { BudgetChannel } from './budget-schema';
-import { emailMessage, signBody, slackMessage, type MeterEventBody } from './payload';
+import { createHmac } from 'node:crypto';
+import { emailMessage, slackMessage, type MeterEventBody } from './payload';
+
+/** `x-meter-signature`: HMAC-SHA256 of the exact bytes sent, so receivers must verify before parsing. */
+export function signBody(body: string | Uint8Array, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
 
 export interface DeliveryOptions {
   /** Signs webhook bodies as `x-meter-signature`; Slack gets none (its URL is its secret). */

@@ -1,8 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { parseUsdToPico, picoToUsdString } from '@/lib/money';
 import type { Budget, BudgetAction, BudgetScope } from './budget-schema';
 import type { Period } from './period';
 import { spentFraction, type BudgetEvent, type BudgetEventType } from './thresholds';
+
+// Client-safe (the Budgets page words its inbox with eventSentence): signing lives in delivery.ts.
 
 /**
  * What receivers get. Every event shares `id` (stable: drop repeats, delivery is at-least-once),
@@ -88,11 +89,6 @@ export function watchEventBody(event: WatchEvent, baseUrl: string): WatchEventBo
     summary: event.summary,
     details: event.details ?? {},
   };
-}
-
-/** `x-meter-signature`: HMAC-SHA256 of the exact bytes sent, so receivers must verify before parsing. */
-export function signBody(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 const isBudgetEvent = (e: MeterEventBody): e is BudgetEventBody => e.type.startsWith('budget.');

@@ -16,6 +16,8 @@ export interface CompletedCall {
   rawUsage: unknown;
   headers: FireworksHeaderFacts | undefined;
   perfMetrics?: PerfMetrics;
+  /** The budget that refused the call before it reached Fireworks (status 402). */
+  budgetId?: number;
 }
 
 /** Client closed the connection before the response was complete (nginx's convention). */

@@ -28,6 +28,22 @@ export interface ProxyOptions {
    * its response can rely on the call being in the journal.
    */
   onCompleted: (call: CompletedCall) => void;
+  /**
+   * Asked before a recorded call goes upstream: a reply here (a budget used up) is sent instead,
+   * and the call recorded with it. Must not touch the database: it runs on every call.
+   */
+  refuse?: (facts: RequestFacts, at: Date) => Refusal | null;
+  /** The clock calls are stamped with (lib/clock.ts). */
+  now?: () => number;
+}
+
+/** A reply Meter gives itself instead of calling Fireworks. */
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  errorCode: string;
+  budgetId: number;
 }
 
 const SHUTDOWN = Symbol('meter shutdown');
@@ -41,7 +57,7 @@ interface PreparedRequest {
 }
 
 export async function proxyRequest(req: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
-  const startedAt = Date.now();
+  const startedAt = options.now?.() ?? Date.now();
   const t0 = performance.now();
   const target = upstreamTarget(req.url ?? '', options.upstreamBase);
   if (!target) return sendGatewayError(res, 'bad_request_path', 'Path is not a Fireworks inference path.');
@@ -84,6 +100,14 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
       ...fields,
     });
   };
+
+  const refusal = facts && options.refuse?.(facts, new Date(startedAt));
+  if (refusal) {
+    res.writeHead(refusal.status, { ...refusal.headers, 'content-length': Buffer.byteLength(refusal.body) });
+    call({ status: refusal.status, errorCode: refusal.errorCode, budgetId: refusal.budgetId });
+    res.end(refusal.body);
+    return;
+  }
 
   const headerOverrides: Record<string, string | undefined> = {};
   if (Buffer.isBuffer(prepared.body)) {

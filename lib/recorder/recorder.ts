@@ -38,6 +38,8 @@ export interface RecorderOptions {
   queueLimit?: number;
   flushIntervalMs?: number;
   log?: (message: string) => void;
+  /** Told of the rows each committed batch added (never a replayed row already there): budgets count spend from it. */
+  onWritten?: (rows: readonly NewRequestRow[]) => void;
 }
 
 interface Entry {
@@ -76,6 +78,8 @@ export class Recorder {
   private droppedBefore = -1;
   written = 0;
   quarantined = 0;
+  /** See RecorderOptions.onWritten; may be set after construction. */
+  onWritten: ((rows: readonly NewRequestRow[]) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -84,6 +88,7 @@ export class Recorder {
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.queueLimit = options.queueLimit ?? 10_000;
     this.journal = options.journal;
+    this.onWritten = options.onWritten;
     this.insert = db.$client.prepare(INSERT_SQL);
     this.lastId = db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests');
     this.saveMark = db.$client.prepare(MARK_SQL);
@@ -198,15 +203,18 @@ export class Recorder {
     // up quickly and retry later (the rows are safe in the journal meanwhile).
     sqlite.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
     try {
+      const added: NewRequestRow[] = [];
       const inserted = sqlite.transaction(() => {
+        added.length = 0; // a retried transaction starts over
         const before = (this.lastId.get() as { id: number }).id;
-        for (const { row } of entries) this.insert.run(driverValues(row));
+        for (const { row } of entries) if (this.insert.run(driverValues(row)).changes > 0) added.push(row);
         const after = (this.lastId.get() as { id: number }).id;
         if (after > before) applyRollups(sqlite, before + 1, after);
         if (mark && this.journal) this.saveMark.run(this.journal.name, mark.segment, mark.offset, Date.now());
         return after - before;
       })();
       this.written += inserted;
+      if (added.length) this.tellWritten(added);
     } catch (error) {
       if (isTransient(error)) throw error;
       // Refused for what is in it: find the row by halves, set it aside, write the others.
@@ -221,6 +229,14 @@ export class Recorder {
       this.write({ entries: entries.slice(half), mark });
     } finally {
       sqlite.pragma(`busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  private tellWritten(rows: NewRequestRow[]): void {
+    try {
+      this.onWritten?.(rows);
+    } catch (error) {
+      this.log(`recorder: a listener failed on written rows: ${String(error)}`);
     }
   }
 

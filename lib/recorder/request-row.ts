@@ -56,5 +56,6 @@ export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow
     costTotalPico: pricing.cost?.totalPico ?? null,
     cacheSavingsPico: pricing.cost?.cacheSavingsPico ?? null,
     standardCostPico: pricing.standardCostPico,
+    budgetId: call.budgetId ?? null,
   };
 }

@@ -12,6 +12,8 @@ import { answerAfterBody, declaresTooLarge } from '@/lib/http/body';
 import { sendJson } from '@/lib/http/respond';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
+import { BudgetMonitor } from '@/lib/budgets/monitor';
+import { meterClock } from '@/lib/clock';
 import { runExactMoneyBackfill } from '@/lib/pricing/exact-money-backfill';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
@@ -66,7 +68,16 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
   const tokens: RoleTokens = { admin: admin.token, viewer: config.METER_VIEWER_TOKEN };
-  const runtime: MeterRuntime = { config, db };
+  let origin = config.METER_PUBLIC_URL ?? '';
+  const now = meterClock(config);
+  const budgets = new BudgetMonitor(db, {
+    now,
+    baseUrl: () => config.METER_PUBLIC_URL ?? origin,
+    delivery: { webhookSecret: config.METER_WEBHOOK_SECRET, smtpUrl: config.SMTP_URL, emailFrom: config.ALERT_EMAIL_FROM },
+    log,
+  });
+  recorder.onWritten = budgets.onWritten;
+  const runtime: MeterRuntime = { config, db, budgets };
   setRuntime(runtime);
   const login: LoginContext = { db, tokens, throttle: new LoginThrottle(), sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000, trustedProxies: config.TRUSTED_PROXIES };
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
@@ -86,6 +97,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
         rateLimitUnit: config.RATE_LIMIT_HEADER_UNIT,
         maxBodyBytes: config.MAX_REQUEST_BODY_BYTES,
         shutdown: shutdown.signal,
+        refuse: budgets.refuse,
+        now,
         onCompleted: (call) => {
           const at = new Date(call.startedAt);
           const { model, servingPath, region } = call.facts;
@@ -164,7 +177,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const origin = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  origin = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  budgets.start();
 
   return {
     origin,
@@ -189,6 +203,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
       clearInterval(sweep);
       await Promise.race([closed, sleep(1000)]);
       clearInterval(retention);
+      budgets.stop();
       recorder.close(Math.max(deadline, Date.now()) + 1000);
       await Promise.race([dispatcher.close(), sleep(500)]).then(() => dispatcher.destroy()).catch(() => undefined);
       db.$client.close();

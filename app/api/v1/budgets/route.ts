@@ -1,0 +1,18 @@
+import { getDb } from '@/db/client';
+import { noActor, requestActor } from '@/lib/api/actor';
+import { parseJsonBody } from '@/lib/api/body';
+import { addBudget, monitor } from '@/lib/budgets/budget-api';
+import { budgetInputSchema } from '@/lib/budgets/budget-schema';
+import { budgetViews } from '@/lib/budgets/budget-view';
+
+export function GET() {
+  return Response.json({ budgets: budgetViews(getDb(), monitor()) });
+}
+
+export async function POST(request: Request) {
+  const actor = requestActor(request);
+  if (!actor) return noActor();
+  const body = await parseJsonBody(budgetInputSchema, request);
+  if (!body.ok) return body.response;
+  return Response.json({ budget: addBudget(getDb(), actor, body.data) }, { status: 201 });
+}

@@ -1,0 +1,51 @@
+import { and, count, eq, gte, lt } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { requests } from '@/db/schema';
+import { picoToUsdString } from '@/lib/money';
+import { budgetJson, type Budget } from './budget-schema';
+import type { BudgetMonitor } from './monitor';
+import type { PeriodRange } from './period';
+import { spentFraction } from './thresholds';
+
+export type BudgetStatus = 'ok' | 'warning' | 'exceeded';
+
+/** A budget as the API and the Budgets page show it: its fields and where it stands this period. */
+export type BudgetView = ReturnType<typeof budgetJson> & {
+  periodStart: string;
+  periodEnd: string;
+  spentUsd: string;
+  fraction: number;
+  forecastUsd: string;
+  forecastMethod: string;
+  status: BudgetStatus;
+  /** Calls this budget refused with 402 this period. */
+  blockedCalls: number;
+};
+
+function blockedCalls(db: Db, budgetId: number, period: PeriodRange): number {
+  const where = and(eq(requests.budgetId, budgetId), gte(requests.startedAt, period.start.getTime()), lt(requests.startedAt, period.end.getTime()));
+  return db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
+}
+
+/** Exceeded at the amount; a warning once the first alert threshold or the forecast reaches it. */
+function status(budget: Budget, spent: bigint, forecast: bigint): BudgetStatus {
+  if (spent >= budget.amountPico) return 'exceeded';
+  const first = budget.thresholds.find((t) => t < 1);
+  const warned = first !== undefined && spent * 1_000_000n >= BigInt(Math.round(first * 1e6)) * budget.amountPico;
+  return warned || forecast >= budget.amountPico ? 'warning' : 'ok';
+}
+
+/** Every budget (or one) with its live state, from the monitor's memory and the database. */
+export function budgetViews(db: Db, monitor: BudgetMonitor, id?: number): BudgetView[] {
+  return monitor.state(id).map(({ budget, period, spentPico, forecast }) => ({
+    ...budgetJson(budget),
+    periodStart: period.start.toISOString(),
+    periodEnd: period.end.toISOString(),
+    spentUsd: picoToUsdString(spentPico),
+    fraction: spentFraction(spentPico, budget.amountPico),
+    forecastUsd: picoToUsdString(forecast.forecastPico),
+    forecastMethod: forecast.method,
+    status: status(budget, spentPico, forecast.forecastPico),
+    blockedCalls: blockedCalls(db, budget.id, period),
+  }));
+}

@@ -1,0 +1,153 @@
+import type { Db } from '@/db/client';
+import type { NewRequestRow } from '@/db/schema';
+import type { Refusal } from '@/lib/proxy/handler';
+import type { RequestFacts } from '@/lib/usage/request-facts';
+import type { Budget } from './budget-schema';
+import type { DeliveryOptions } from './delivery';
+import { forecastPeriodTotal, type Forecast } from './forecast';
+import { defaultChannels, deliverDue, raiseEvent, raisedIds } from './outbox';
+import { budgetEventBody } from './payload';
+import { budgetPeriod } from './period';
+import { BudgetIndex, blockedResponse, type CallDimensions } from './scope';
+import { dailyHistory, spendInRange } from './spend';
+import { listBudgets } from './store';
+import { eventsToFire } from './thresholds';
+
+export const BUDGET_EXCEEDED = 'budget_exceeded';
+
+export interface MonitorOptions {
+  now: () => number;
+  /** The dashboard's address, for the links in alerts. */
+  baseUrl: () => string;
+  delivery: DeliveryOptions;
+  log?: (message: string) => void;
+  /** How often spend is read again from the database (re-pricing, other writers); calls add to it in between. */
+  resyncMs?: number;
+  /** How often forecasts are recomputed (each reads four weeks of daily spend per budget). */
+  forecastMs?: number;
+  deliverMs?: number;
+}
+
+const dimensions = (row: Pick<NewRequestRow, 'team' | 'project' | 'environment' | 'apiKey' | 'model' | 'servingPath'>): CallDimensions => ({
+  team: row.team ?? null, project: row.project ?? null, environment: row.environment ?? null, apiKey: row.apiKey, model: row.model, servingPath: row.servingPath,
+});
+
+/**
+ * Budgets at run time: each budget's spend this period in memory (so the proxy can refuse a call
+ * without reading the database), kept current from the rows the recorder commits, checked against
+ * the thresholds after each batch, and alerts delivered from the outbox in the background.
+ */
+export class BudgetMonitor {
+  private readonly index = new BudgetIndex();
+  private budgets: Budget[] = [];
+  private readonly forecasts = new Map<number, Forecast>();
+  private raised = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private delivering = false;
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: MonitorOptions,
+  ) {
+    this.log = options.log ?? console.log;
+    this.reload();
+  }
+
+  /** Budgets and their spend this period, read again. Synchronous, so no committed batch falls between the read and the state. */
+  reload(): void {
+    const now = new Date(this.options.now());
+    this.budgets = listBudgets(this.db);
+    const spend = new Map(this.budgets.map((b) => [b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, now))]));
+    this.index.setBudgets(this.budgets, spend, now);
+    this.raised = raisedIds(this.db);
+    for (const id of this.forecasts.keys()) if (!this.budgets.some((b) => b.id === id)) this.forecasts.delete(id);
+  }
+
+  /** The proxy's question before each call: a 402 reply when a `block` budget covering it is used up. */
+  refuse = (facts: RequestFacts, at: Date): Refusal | null => {
+    const budget = this.index.blockingBudget(dimensions(facts), at);
+    if (!budget) return null;
+    return { ...blockedResponse(budget, at), errorCode: BUDGET_EXCEEDED, budgetId: budget.id };
+  };
+
+  /** The recorder's report of committed rows: their cost counts at once, then the thresholds are checked. */
+  onWritten = (rows: readonly NewRequestRow[]): void => {
+    if (!this.budgets.length) return;
+    let priced = false;
+    for (const row of rows) {
+      if (row.costTotalPico == null || row.costTotalPico === 0) continue;
+      this.index.addSpend(dimensions(row), BigInt(row.costTotalPico), new Date(row.startedAt));
+      priced = true;
+    }
+    if (priced) this.check();
+  };
+
+  /** The live state of every budget, forecasts included. */
+  state(id?: number) {
+    const now = new Date(this.options.now());
+    return this.index.spend(now).filter((s) => id === undefined || s.budget.id === id).map((s) => ({ ...s, forecast: this.forecast(s.budget, s.spentPico, now) }));
+  }
+
+  /** Raises the threshold, exceeded and forecast events now due (each once per budget and period). */
+  check(): void {
+    const now = new Date(this.options.now());
+    for (const { budget, period, spentPico } of this.index.spend(now)) {
+      const forecast = this.forecasts.get(budget.id);
+      const events = eventsToFire({ budget, period, spentPico, forecastPico: forecast?.forecastPico ?? null, fired: this.raised, now });
+      const channels = budget.channels.length ? budget.channels : defaultChannels(this.db);
+      for (const event of events) {
+        this.raised.add(event.id);
+        raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, now.getTime());
+      }
+    }
+    if (this.budgets.length) void this.deliver();
+  }
+
+  private forecast(budget: Budget, spentPico: bigint, now: Date): Forecast {
+    const cached = this.forecasts.get(budget.id);
+    if (cached) return cached;
+    const period = budgetPeriod(budget.period, budget.timeZone, now);
+    const forecast = forecastPeriodTotal({ spentSoFarPico: spentPico, periodStart: period.start, periodEnd: period.end, now, dailyHistory: dailyHistory(this.db, budget, now), timeZone: budget.timeZone });
+    this.forecasts.set(budget.id, forecast);
+    return forecast;
+  }
+
+  private refreshForecasts(): void {
+    this.forecasts.clear();
+    const now = new Date(this.options.now());
+    for (const s of this.index.spend(now)) this.forecast(s.budget, s.spentPico, now);
+    this.check();
+  }
+
+  async deliver(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while ((await deliverDue(this.db, this.options.delivery, Date.now())) > 0 && this.timers.length) {
+        // keep going while whole pages were due
+      }
+    } catch (error) {
+      if (this.db.$client.open) this.log(`budgets: delivering alerts failed (${String(error)}); retrying`);
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  start(): void {
+    const every = (ms: number, run: () => void) => {
+      const t = setInterval(run, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.resyncMs ?? 5 * 60_000, () => this.reload());
+    every(this.options.forecastMs ?? 60_000, () => this.refreshForecasts());
+    every(this.options.deliverMs ?? 1000, () => void this.deliver());
+    this.refreshForecasts();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+}

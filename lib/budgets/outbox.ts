@@ -1,0 +1,105 @@
+import { and, asc, desc, eq, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { alertDeliveries, alertEvents, settings } from '@/db/schema';
+import type { BudgetChannel } from './budget-schema';
+import { afterAttempt, deliver, type DeliveryOptions } from './delivery';
+import type { MeterEventBody } from './payload';
+
+const DEFAULT_CHANNELS_KEY = 'alerts.defaultChannels';
+
+/** The account's default channels (Settings), used by budgets that name none. */
+export function defaultChannels(db: Db): BudgetChannel[] {
+  const row = db.select().from(settings).where(eq(settings.key, DEFAULT_CHANNELS_KEY)).get();
+  return row ? (JSON.parse(row.valueJson) as BudgetChannel[]) : [];
+}
+
+export function setDefaultChannels(db: Db, channels: BudgetChannel[], now = Date.now()): void {
+  const valueJson = JSON.stringify(channels);
+  db.insert(settings).values({ key: DEFAULT_CHANNELS_KEY, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } }).run();
+}
+
+/**
+ * Raises an event once: it goes into the inbox and, in the same transaction, one delivery per
+ * channel, due now. Raising an id again changes nothing, so a restart or a second check never
+ * alerts twice. Returns whether the event is new.
+ */
+export function raiseEvent(db: Db, body: MeterEventBody, budgetId: number | null, channels: readonly BudgetChannel[], now = Date.now()): boolean {
+  return db.transaction((tx) => {
+    const added = tx.insert(alertEvents).values({ id: body.id, type: body.type, budgetId, at: Date.parse(body.at), bodyJson: JSON.stringify(body) }).onConflictDoNothing().run().changes > 0;
+    if (added && channels.length) {
+      tx.insert(alertDeliveries).values(channels.map((c) => ({ eventId: body.id, channelJson: JSON.stringify(c), nextAttemptAt: now }))).onConflictDoNothing().run();
+    }
+    return added;
+  });
+}
+
+/** The ids already raised for these budgets, so a check can skip them without a query per event. */
+export function raisedIds(db: Db): Set<string> {
+  return new Set(db.select({ id: alertEvents.id }).from(alertEvents).where(isNotNull(alertEvents.budgetId)).all().map((r) => r.id));
+}
+
+/**
+ * Makes every delivery that is due, one attempt each, and schedules the next attempt of those
+ * that failed (lib/budgets/delivery.ts: backoff up to 5 minutes, then given up). At least once: a
+ * delivery is marked done only after the receiver said yes.
+ */
+export async function deliverDue(db: Db, options: DeliveryOptions, now = Date.now(), limit = 20): Promise<number> {
+  const due = db
+    .select({ d: alertDeliveries, body: alertEvents.bodyJson })
+    .from(alertDeliveries)
+    .innerJoin(alertEvents, eq(alertEvents.id, alertDeliveries.eventId))
+    .where(and(isNotNull(alertDeliveries.nextAttemptAt), lte(alertDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(alertDeliveries.nextAttemptAt))
+    .limit(limit)
+    .all();
+  await Promise.all(
+    due.map(async ({ d, body }) => {
+      const result = await deliver(JSON.parse(body) as MeterEventBody, JSON.parse(d.channelJson) as BudgetChannel, options);
+      const attempts = d.attempts + 1;
+      const next = afterAttempt(attempts, result, new Date());
+      const key = and(eq(alertDeliveries.eventId, d.eventId), eq(alertDeliveries.channelJson, d.channelJson));
+      if (next.state === 'delivered') db.update(alertDeliveries).set({ attempts, nextAttemptAt: null, deliveredAt: Date.now(), lastError: null }).where(key).run();
+      else db.update(alertDeliveries).set({ attempts, nextAttemptAt: next.state === 'retry' ? next.nextAttemptAt.getTime() : null, lastError: next.error }).where(key).run();
+    }),
+  );
+  return due.length;
+}
+
+export interface InboxEntry {
+  id: string;
+  type: string;
+  at: string;
+  budgetId: number | null;
+  acknowledged: boolean;
+  body: MeterEventBody;
+  deliveries: { channel: BudgetChannel; attempts: number; delivered: boolean; lastError: string | null; nextAttemptAt: string | null }[];
+}
+
+/** The newest events first, optionally of some types, with how their deliveries went. */
+export function inbox(db: Db, { types = [], limit = 100 }: { types?: readonly string[]; limit?: number } = {}): InboxEntry[] {
+  const where: SQL | undefined = types.length ? inArray(alertEvents.type, [...types]) : undefined;
+  const events = db.select().from(alertEvents).where(where).orderBy(desc(alertEvents.at), desc(alertEvents.id)).limit(limit).all();
+  const ids = events.map((e) => e.id);
+  const deliveries = ids.length ? db.select().from(alertDeliveries).where(inArray(alertDeliveries.eventId, ids)).all() : [];
+  return events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    at: new Date(e.at).toISOString(),
+    budgetId: e.budgetId,
+    acknowledged: e.acknowledgedAt !== null,
+    body: JSON.parse(e.bodyJson) as MeterEventBody,
+    deliveries: deliveries
+      .filter((d) => d.eventId === e.id)
+      .map((d) => ({
+        channel: JSON.parse(d.channelJson) as BudgetChannel,
+        attempts: d.attempts,
+        delivered: d.deliveredAt !== null,
+        lastError: d.lastError,
+        nextAttemptAt: d.nextAttemptAt === null ? null : new Date(d.nextAttemptAt).toISOString(),
+      })),
+  }));
+}
+
+export function acknowledge(db: Db, id: string, now = Date.now()): boolean {
+  return db.update(alertEvents).set({ acknowledgedAt: now }).where(eq(alertEvents.id, id)).run().changes > 0;
+}
