@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { requests } from '@/db/schema';
 import { picoToUsdString } from '@/lib/money';
 import { budgetJson, type Budget } from './budget-schema';
+import type { Forecast } from './forecast';
 import type { BudgetMonitor } from './monitor';
 import type { PeriodRange } from './period';
 import { spentFraction } from './thresholds';
@@ -27,12 +28,12 @@ function blockedCalls(db: Db, budgetId: number, period: PeriodRange): number {
   return db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
 }
 
-/** Exceeded at the amount; a warning once the first alert threshold or the forecast reaches it. */
-function status(budget: Budget, spent: bigint, forecast: bigint): BudgetStatus {
+/** Exceeded at the amount; a warning once the first alert threshold, or a forecast from recent days, reaches it. */
+function status(budget: Budget, spent: bigint, forecast: Forecast): BudgetStatus {
   if (spent >= budget.amountPico) return 'exceeded';
   const first = budget.thresholds.find((t) => t < 1);
   const warned = first !== undefined && spent * 1_000_000n >= BigInt(Math.round(first * 1e6)) * budget.amountPico;
-  return warned || forecast >= budget.amountPico ? 'warning' : 'ok';
+  return warned || (forecast.fromHistory && forecast.forecastPico >= budget.amountPico) ? 'warning' : 'ok';
 }
 
 /** Every budget (or one) with its live state, from the monitor's memory and the database. */
@@ -45,7 +46,7 @@ export function budgetViews(db: Db, monitor: BudgetMonitor, id?: number): Budget
     fraction: spentFraction(spentPico, budget.amountPico),
     forecastUsd: picoToUsdString(forecast.forecastPico),
     forecastMethod: forecast.method,
-    status: status(budget, spentPico, forecast.forecastPico),
+    status: status(budget, spentPico, forecast),
     blockedCalls: blockedCalls(db, budget.id, period),
   }));
 }

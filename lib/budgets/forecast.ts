@@ -22,6 +22,8 @@ export interface Forecast {
   forecastPico: bigint;
   /** How the figure was reached, for the page to show beside it. */
   method: string;
+  /** From recent days' spend, not only the period so far: only such a forecast raises a budget.forecast alert. */
+  fromHistory: boolean;
 }
 
 /** Two weeks hold two of each weekday, enough for weekends to stop looking like noise. */
@@ -45,8 +47,8 @@ export function forecastPeriodTotal(input: ForecastInput): Forecast {
   if (history.length === 0) {
     const method = 'linear from period so far';
     const elapsed = BigInt(from - periodStart.getTime());
-    if (from >= end || elapsed === 0n) return { forecastPico: spent, method };
-    return { forecastPico: (spent * BigInt(end - periodStart.getTime())) / elapsed, method };
+    if (from >= end || elapsed === 0n) return { forecastPico: spent, method, fromHistory: false };
+    return { forecastPico: (spent * BigInt(end - periodStart.getTime())) / elapsed, method, fromHistory: false };
   }
 
   const split = history.length >= WEEKDAY_SPLIT_DAYS;
@@ -78,7 +80,7 @@ export function forecastPeriodTotal(input: ForecastInput): Forecast {
     day = next;
   }
   const method = split ? `weekday/weekend daily rate over the last ${history.length} days` : `mean daily rate over the last ${history.length} days`;
-  return { forecastPico: spent + rest, method };
+  return { forecastPico: spent + rest, method, fromHistory: true };
 }
 
 function isWeekend(day: Date, timeZone: string): boolean {

@@ -93,8 +93,10 @@ export class BudgetMonitor {
   check(): void {
     const now = new Date(this.options.now());
     for (const { budget, period, spentPico } of this.index.spend(now)) {
+      // The first hour's spend stretched over a month is noise: only a forecast from recent days' spend alerts.
       const forecast = this.forecasts.get(budget.id);
-      const events = eventsToFire({ budget, period, spentPico, forecastPico: forecast?.forecastPico ?? null, fired: this.raised, now });
+      const forecastPico = forecast?.fromHistory ? forecast.forecastPico : null;
+      const events = eventsToFire({ budget, period, spentPico, forecastPico, fired: this.raised, now });
       const channels = budget.channels.length ? budget.channels : defaultChannels(this.db);
       for (const event of events) {
         this.raised.add(event.id);
