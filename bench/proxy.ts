@@ -16,6 +16,7 @@ async function main() {
   const bare = await startProcess(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts'], /bare proxy on (http:\/\/\S+)/, { UPSTREAM: upstream });
   const meter = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1` });
   const unjournaled = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_WITHOUT_JOURNAL: '1' });
+  const budgeted = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_BUDGETS: '100' });
   const portkey = await startProcess(process.execPath, ['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=8797', '--headless'], /running at:\s*(http:\/\/\S+)/, { TRUSTED_CUSTOM_HOSTS: '127.0.0.1', NODE_ENV: 'production' });
 
   const auth = { authorization: 'Bearer fw_bench_key' };
@@ -24,6 +25,7 @@ async function main() {
     'bare node': { origin: bare.url, path: '/inference/v1/chat/completions', headers: auth },
     meter: { origin: meter.url, path: '/inference/v1/chat/completions', headers: auth },
     'no journal': { origin: unjournaled.url, path: '/inference/v1/chat/completions', headers: auth },
+    '100 budgets': { origin: budgeted.url, path: '/inference/v1/chat/completions', headers: auth },
     portkey: { origin: 'http://127.0.0.1:8797', path: '/v1/chat/completions', headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/inference/v1` } },
   };
 
@@ -57,7 +59,12 @@ async function main() {
     `\nCall journal: c=1 p50 ${ms(journaled.c1.p50)} vs ${ms(plain.c1.p50)} without it (+${ms(journaled.c1.p50 - plain.c1.p50)}); ` +
       `c=50 ${journaled.c50.throughput.toFixed(0)} vs ${plain.c50.throughput.toFixed(0)} req/s = ${(journaled.c50.throughput / plain.c50.throughput).toFixed(2)}x`,
   );
-  await Promise.all([stop(unjournaled.child), stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
+  const enforced = results['100 budgets']!;
+  console.log(
+    `Budget enforcement (100 blocking budgets, 50 covering every call): c=1 p50 ${ms(enforced.c1.p50)} vs ${ms(journaled.c1.p50)} without budgets (+${ms(enforced.c1.p50 - journaled.c1.p50)}); ` +
+      `c=50 ${enforced.c50.throughput.toFixed(0)} vs ${journaled.c50.throughput.toFixed(0)} req/s = ${(enforced.c50.throughput / journaled.c50.throughput).toFixed(2)}x`,
+  );
+  await Promise.all([stop(budgeted.child), stop(unjournaled.child), stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
 }
 
 main().catch((error: unknown) => {

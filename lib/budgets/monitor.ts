@@ -97,6 +97,7 @@ export class BudgetMonitor {
       const forecast = this.forecasts.get(budget.id);
       const forecastPico = forecast?.fromHistory ? forecast.forecastPico : null;
       const events = eventsToFire({ budget, period, spentPico, forecastPico, fired: this.raised, now });
+      if (!events.length) continue;
       const channels = budget.channels.length ? budget.channels : defaultChannels(this.db);
       for (const event of events) {
         this.raised.add(event.id);

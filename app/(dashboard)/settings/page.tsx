@@ -1,4 +1,5 @@
 import { headers } from 'next/headers';
+import { AlertChannelsPanel } from '@/components/settings/AlertChannelsPanel';
 import { ApiKeyLabelsPanel } from '@/components/settings/ApiKeyLabelsPanel';
 import { AuditLogPanel } from '@/components/settings/AuditLogPanel';
 import { PriceCatalogPanel } from '@/components/settings/PriceCatalogPanel';
@@ -16,6 +17,7 @@ export default async function SettingsPage() {
         <ApiKeyLabelsPanel />
         <PriceCatalogPanel />
         <RepricePanel />
+        <AlertChannelsPanel />
         {admin ? <SessionsPanel /> : null}
         <AuditLogPanel />
       </div>
