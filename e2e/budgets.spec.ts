@@ -7,7 +7,7 @@ test.use({ timezoneId: 'UTC' });
 
 async function login(page: Page) {
   await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent('/budgets')}`);
-  await expect(page.getByRole('heading', { name: 'Budgets' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Budgets', level: 1 })).toBeVisible();
 }
 
 test('budgets: a budget created on the page shows its spend and progress as the API states them', async ({ page }) => {
@@ -29,6 +29,9 @@ test('budgets: a budget created on the page shows its spend and progress as the 
   await expect(row.getByTestId('budget-status')).toHaveText(budget.status);
   await expect(row.getByRole('progressbar')).toBeVisible();
   expect(Number(budget.spentUsd)).toBeGreaterThan(0); // the e2e traffic has growth calls this month
+
+  // already past its amount: the inbox says so at once, before any further call
+  await expect(page.getByTestId('alerts')).toContainText('Budget "Growth monthly" is used up');
 
   // the API refuses a bad amount, and the page says why
   await form.getByLabel('Name').fill('Broken');

@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BudgetView } from '@/lib/budgets/budget-view';
 import { sendJson } from '@/lib/client/send-json';
 import { fetchJson } from '@/lib/client/use-analytics';
-import { formatCount, formatDateTime, formatPercent, formatUsdExact } from '../format';
+import { parseUsdToPico, picoToMicros } from '@/lib/money';
+import { formatCount, formatDateTime, formatPercent, formatUsd, formatUsdExact } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 import { BudgetForm } from './BudgetForm';
@@ -40,7 +41,7 @@ export function BudgetsPanel({ admin }: { admin: boolean }) {
                     <td className="num" data-testid="budget-spent">{formatUsdExact(b.spentUsd)}</td>
                     <td className="num">{formatUsdExact(b.amountUsd)}</td>
                     <td><progress max={1} value={Math.min(1, b.fraction)} aria-label={`${b.name}: ${formatPercent(b.fraction)} used`} /> {formatPercent(b.fraction)}</td>
-                    <td className="num" title={b.forecastMethod}>{formatUsdExact(b.forecastUsd)}</td>
+                    <td className="num" title={`${formatUsdExact(b.forecastUsd)}: ${b.forecastMethod}`}>{formatUsd(picoToMicros(parseUsdToPico(b.forecastUsd)!))}</td>
                     <td className={`budget-${b.status}`} data-testid="budget-status">{b.status}</td>
                     <td className="num">{formatCount(b.blockedCalls)}</td>
                     <td className="small">{formatDateTime(Date.parse(b.periodEnd))}</td>

@@ -62,6 +62,7 @@ export class BudgetMonitor {
     this.index.setBudgets(this.budgets, spend, now);
     this.raised = raisedIds(this.db);
     for (const id of this.forecasts.keys()) if (!this.budgets.some((b) => b.id === id)) this.forecasts.delete(id);
+    this.check(); // a budget created, or lowered, past a threshold alerts now, not at the next call
   }
 
   /** The proxy's question before each call: a 402 reply when a `block` budget covering it is used up. */
