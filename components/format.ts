@@ -111,3 +111,9 @@ export function formatUsdPerMtok(micros: number): string {
   const cents = digits.slice(-6).replace(/0+$/, '').padEnd(2, '0');
   return `${micros < 0 ? '-' : ''}$${digits.slice(0, -6)}.${cents}`;
 }
+
+export const FORECAST_COLORS = {
+  thisMonth: '#6366f1',
+  lastMonth: '#94a3b8',
+  budget: '#ef4444',
+};

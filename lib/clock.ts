@@ -1,3 +1,4 @@
+import { getRuntime } from '@/lib/runtime';
 import type { MeterConfig } from '@/lib/config';
 
 /**
@@ -8,4 +9,10 @@ import type { MeterConfig } from '@/lib/config';
 export function meterClock(config: Pick<MeterConfig, 'METER_CLOCK_OFFSET_MS'>): () => number {
   const offset = config.METER_CLOCK_OFFSET_MS;
   return offset ? () => Date.now() + offset : Date.now;
+}
+
+/** Meter's clock as the running server set it (the system clock outside one). */
+export function meterNow(): Date {
+  const config = getRuntime()?.config;
+  return new Date(config ? meterClock(config)() : Date.now());
 }

@@ -1,4 +1,5 @@
 import { HeadlineStats } from '@/components/overview/HeadlineStats';
+import { MonthForecastPanel } from '@/components/overview/MonthForecastPanel';
 import { SpendByApiKeyPanel } from '@/components/overview/SpendByApiKeyPanel';
 import { SpendByModelPanel } from '@/components/overview/SpendByModelPanel';
 import { SpendByTagPanel } from '@/components/overview/SpendByTagPanel';
@@ -12,6 +13,7 @@ export default function OverviewPage() {
       <HeadlineStats />
       <div className="grid">
         <SpendOverTimePanel />
+        <MonthForecastPanel />
         <SpendByModelPanel />
         <SpendByApiKeyPanel />
         <SpendByTagPanel />

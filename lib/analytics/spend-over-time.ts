@@ -11,10 +11,12 @@ export interface SpendOverTime {
   points: SpendPoint[];
 }
 
-/** Spend per time bucket, stacked by serving path, in micro-dollars for the chart (fractions kept: exact sums are in the totals). */
-export function spendOverTimeByServingPath(db: Db, filters: Filters): SpendOverTime {
+/**
+ * Spend per time bucket, stacked by serving path, in micro-dollars for the chart (fractions kept:
+ * exact sums are in the totals). The bucket follows the range unless one is asked for.
+ */
+export function spendOverTimeByServingPath(db: Db, filters: Filters, bucket: Bucket = bucketFor(filters)): SpendOverTime {
   const facts = factsFor(filters, { series: true, dimensions: ['serving_path'] });
-  const bucket = bucketFor(filters);
   const rows = query<{ t: number; servingPath: string; spend: number }>(
     db,
     `SELECT bucket_start AS t, serving_path AS servingPath, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,

@@ -9,7 +9,7 @@ import { defaultChannels, deliverDue, raiseEvent, raisedIds } from './outbox';
 import { budgetEventBody } from './payload';
 import { budgetPeriod } from './period';
 import { BudgetIndex, blockedResponse, type CallDimensions } from './scope';
-import { dailyHistory, spendInRange } from './spend';
+import { budgetFilters, dailyHistory, spendInRange } from './spend';
 import { listBudgets } from './store';
 import { eventsToFire } from './thresholds';
 
@@ -112,7 +112,7 @@ export class BudgetMonitor {
     const cached = this.forecasts.get(budget.id);
     if (cached) return cached;
     const period = budgetPeriod(budget.period, budget.timeZone, now);
-    const forecast = forecastPeriodTotal({ spentSoFarPico: spentPico, periodStart: period.start, periodEnd: period.end, now, dailyHistory: dailyHistory(this.db, budget, now), timeZone: budget.timeZone });
+    const forecast = forecastPeriodTotal({ spentSoFarPico: spentPico, periodStart: period.start, periodEnd: period.end, now, dailyHistory: dailyHistory(this.db, budgetFilters(budget, period), now), timeZone: budget.timeZone });
     this.forecasts.set(budget.id, forecast);
     return forecast;
   }

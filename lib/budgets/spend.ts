@@ -20,21 +20,31 @@ export function budgetFilters(budget: Budget, range: PeriodRange): Filters {
   };
 }
 
-/** Exact spend in scope over a range, from the rollups (raw rows only at partial hours). */
+/** Exact spend the filters select, from the rollups (raw rows only at partial hours). */
+export function spendInFilters(db: Db, filters: Filters): bigint {
+  if (filters.from >= filters.to) return 0n;
+  return parseUsdToPico(totalsBy(db, filters, [])[0]!.spendUsd)!;
+}
+
+/** Exact spend in a budget's scope over a range. */
 export function spendInRange(db: Db, budget: Budget, range: PeriodRange): bigint {
-  if (range.start >= range.end) return 0n;
-  return parseUsdToPico(totalsBy(db, budgetFilters(budget, range), [])[0]!.spendUsd)!;
+  return spendInFilters(db, budgetFilters(budget, range));
 }
 
 const HISTORY_DAYS = 28;
 
-/** Spend per whole local day over the last four weeks, for the forecast (days rounded to the micro-dollar). */
-export function dailyHistory(db: Db, budget: Budget, now: Date): DailySpend[] {
-  const today = startOfDay(new TZDate(now.getTime(), budget.timeZone));
+/** Spend per local day (in `filters.tz`) of a range, micro-dollar precision, days without spend left out. */
+export function spendByDay(db: Db, filters: Filters): Map<number, bigint> {
+  const { points } = spendOverTimeByServingPath(db, filters, 'day');
+  return new Map(points.map((p) => [p.t, BigInt(Math.round(SERVING_PATHS.reduce((s, path) => s + p[path], 0) * 1e6))]));
+}
+
+/** Spend per whole local day over the last four weeks, for forecasts; zero days count once spending began. */
+export function dailyHistory(db: Db, filters: Omit<Filters, 'from' | 'to'>, now: Date): DailySpend[] {
+  const today = startOfDay(new TZDate(now.getTime(), filters.tz));
   const from = startOfDay(subDays(today, HISTORY_DAYS));
-  const { points } = spendOverTimeByServingPath(db, budgetFilters(budget, { start: new Date(from.getTime()), end: new Date(today.getTime()) }));
-  const byDay = new Map(points.map((p) => [p.t, BigInt(Math.round(SERVING_PATHS.reduce((s, path) => s + p[path], 0) * 1e6))]));
-  // Days without spend count as zero once spending began; before that there is no history to judge by.
+  const byDay = spendByDay(db, { ...filters, from: new Date(from.getTime()), to: new Date(today.getTime()) });
+  // before the first day with spend there is no history to judge by
   const first = Math.min(...byDay.keys());
   const days: DailySpend[] = [];
   for (let day = from; day.getTime() < today.getTime(); day = startOfDay(addDays(day, 1))) {
