@@ -56,3 +56,15 @@ export const settings = sqliteTable('settings', {
   valueJson: text('value_json').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** A watch's condition (lib/budgets/watches.ts) from when it began until it cleared: one alert each way. */
+export const watchEpisodes = sqliteTable(
+  'watch_episodes',
+  {
+    watch: text('watch').notNull(),
+    subject: text('subject').notNull(), // 'account', or the model the condition is about
+    startedAt: integer('started_at').notNull(),
+    clearedAt: integer('cleared_at'),
+  },
+  (t) => [primaryKey({ columns: [t.watch, t.subject, t.startedAt] })],
+);

@@ -10,6 +10,7 @@ export const AUDITED_CHANGES = {
   'budget.replace': 'Budget changed',
   'budget.delete': 'Budget deleted',
   'alerts.default_channels': 'Default alert channels',
+  'alerts.watches': 'Watches',
 } as const;
 export type AuditedChange = keyof typeof AUDITED_CHANGES;
 

@@ -12,6 +12,7 @@ import { BudgetIndex, blockedResponse, type CallDimensions } from './scope';
 import { budgetFilters, dailyHistory, spendInRange } from './spend';
 import { listBudgets } from './store';
 import { eventsToFire } from './thresholds';
+import { runWatches } from './watches';
 
 export const BUDGET_EXCEEDED = 'budget_exceeded';
 
@@ -26,6 +27,7 @@ export interface MonitorOptions {
   /** How often forecasts are recomputed (each reads four weeks of daily spend per budget). */
   forecastMs?: number;
   deliverMs?: number;
+  watchMs?: number;
 }
 
 const dimensions = (row: Pick<NewRequestRow, 'team' | 'project' | 'environment' | 'apiKey' | 'model' | 'servingPath'>): CallDimensions => ({
@@ -124,6 +126,15 @@ export class BudgetMonitor {
     this.check();
   }
 
+  /** The watches beyond money (spend anomalies, cache drops, headroom, unpriced models, refusals). */
+  watch(): void {
+    try {
+      if (runWatches(this.db, this.options.now(), this.options.baseUrl()) > 0) void this.deliver();
+    } catch (error) {
+      if (this.db.$client.open) this.log(`watches: a check failed (${String(error)})`);
+    }
+  }
+
   async deliver(): Promise<void> {
     if (this.delivering) return;
     this.delivering = true;
@@ -147,6 +158,7 @@ export class BudgetMonitor {
     every(this.options.resyncMs ?? 5 * 60_000, () => this.reload());
     every(this.options.forecastMs ?? 60_000, () => this.refreshForecasts());
     every(this.options.deliverMs ?? 1000, () => void this.deliver());
+    every(this.options.watchMs ?? 60_000, () => this.watch());
     this.refreshForecasts();
   }
 

@@ -5,6 +5,7 @@ import { AuditLogPanel } from '@/components/settings/AuditLogPanel';
 import { PriceCatalogPanel } from '@/components/settings/PriceCatalogPanel';
 import { RepricePanel } from '@/components/settings/RepricePanel';
 import { SessionsPanel } from '@/components/settings/SessionsPanel';
+import { WatchesPanel } from '@/components/settings/WatchesPanel';
 import { ROLE_HEADER } from '@/lib/auth/roles';
 
 export default async function SettingsPage() {
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
         <PriceCatalogPanel />
         <RepricePanel />
         <AlertChannelsPanel />
+        <WatchesPanel />
         {admin ? <SessionsPanel /> : null}
         <AuditLogPanel />
       </div>
