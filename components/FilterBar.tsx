@@ -3,6 +3,7 @@
 import { SERVING_PATH_LIST } from '@/lib/pricing/serving-paths';
 import { useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
+import { usePathname } from 'next/navigation';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
@@ -20,8 +21,16 @@ const LABELS: Record<ListFilter, string> = {
 
 const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
 
-/** Date range and filters; every change goes into the URL. */
+/** Pages whose figures are not about a date range (their own periods, or settings): no filter bar. */
+const WITHOUT_FILTERS = new Set(['/settings', '/budgets']);
+
+/** Date range and filters, on the pages they apply to. */
 export function FilterBar() {
+  return WITHOUT_FILTERS.has(usePathname()) ? null : <FilterControls />;
+}
+
+/** Date range and filters; every change goes into the URL. */
+function FilterControls() {
   const { view, update } = useViewFilters();
   const options = useQuery({ queryKey: ['filter-options'], queryFn: () => fetchJson<FilterOptions>('/api/v1/filter-options') });
   const choices: Record<ListFilter, { value: string; label: string }[]> = {

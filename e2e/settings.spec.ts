@@ -35,6 +35,9 @@ test('settings: a labelled key shows in the API-key filter', async ({ page }) =>
 
   const options = (await (await page.request.get('/api/v1/filter-options')).json()) as FilterOptions;
   expect(options.apiKeys.find((k) => k.apiKey === fingerprint)?.label).toBe('Search prod (e2e)');
+  // Settings has no filter bar (nothing on it is about a range); the Overview's filter shows the label
+  await expect(page.getByRole('combobox', { name: 'Range' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByRole('combobox', { name: 'API key', exact: true }).locator('option', { hasText: `Search prod (e2e) (${fingerprint})` })).toHaveCount(1);
 
   const bad = await page.request.put('/api/v1/settings/api-keys', { data: { label: 'no key' }, headers: sameOrigin(page) });

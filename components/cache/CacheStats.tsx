@@ -13,10 +13,10 @@ export function CacheStats() {
     <QueryState query={query}>
       {({ current: c, previous: p }) => (
         <div className="stats">
-          <StatCard testId="cache-hit-rate" label="Hit rate (token-weighted)" value={formatPercent(c.hitRate)} current={c.hitRate} previous={p.hitRate} riseIs="good" />
-          <StatCard testId="cache-per-request" label="Hit rate (per-request mean)" value={formatPercent(c.perRequestHitRate)} current={c.perRequestHitRate} previous={p.perRequestHitRate} riseIs="good" />
+          <StatCard testId="cache-hit-rate" label="Hit rate (token-weighted)" value={formatPercent(c.hitRate)} current={c.hitRate} previous={p.hitRate} riseIs="good" compare="points" />
+          <StatCard testId="cache-per-request" label="Hit rate (per-request mean)" value={formatPercent(c.perRequestHitRate)} current={c.perRequestHitRate} previous={p.perRequestHitRate} riseIs="good" compare="points" />
           <StatCard testId="cache-tokens" label="Cached / prompt tokens" value={`${formatTokens(c.cachedTokens)} / ${formatTokens(c.promptTokens)}`} current={c.cachedTokens} previous={p.cachedTokens} riseIs="good" />
-          <StatCard testId="cache-savings" label="Cache savings" value={formatUsd(c.cacheSavingsMicros)} current={c.cacheSavingsMicros} previous={p.cacheSavingsMicros} riseIs="good" />
+          <StatCard testId="cache-savings" label="Cache savings" value={formatUsd(c.cacheSavingsMicros)} current={c.cacheSavingsMicros} previous={p.cacheSavingsMicros} riseIs="good" formatAbsolute={formatUsd} />
           <StatCard testId="cache-mismatch" label="Calls whose cached-token counts disagree" value={formatCount(c.cachedMismatch)} current={c.cachedMismatch} previous={p.cachedMismatch} riseIs="bad" />
         </div>
       )}

@@ -10,14 +10,16 @@ import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 import { RequestDetailDrawer } from './RequestDetailDrawer';
 
-const STATUSES: Record<string, string> = {
-  '': 'All',
-  ok: 'OK (below 400)',
-  error: 'Errors (400 and up)',
-  '429': '429 rate limited',
-  '503': '503 overloaded',
-  '499': '499 client hung up',
-};
+// A list, not an object: JavaScript puts number-like keys first, which listed "429" before "All".
+const STATUSES: readonly (readonly [string, string])[] = [
+  ['', 'All'],
+  ['ok', 'OK (below 400)'],
+  ['error', 'Errors (400 and up)'],
+  ['402', '402 spending cap or budget'],
+  ['429', '429 rate limited'],
+  ['499', '499 client hung up'],
+  ['503', '503 overloaded'],
+];
 
 const tokens = (v: number | null) => (v === null ? '—' : formatCount(v));
 
@@ -121,7 +123,7 @@ export function RequestLogPanel() {
     e.preventDefault();
     update((p) => (draft.trim() ? p.set('q', draft.trim()) : p.delete('q')));
   };
-  const statusChoices = status in STATUSES ? STATUSES : { ...STATUSES, [status]: status };
+  const statusChoices = STATUSES.some(([value]) => value === status) ? STATUSES : [...STATUSES, [status, status] as const];
   return (
     <Panel title="Request log" note="Newest first. Search matches the start of a response id, x-request-id, session-affinity key or user, within the selected range." wide>
       <div className="log-controls">
@@ -132,7 +134,7 @@ export function RequestLogPanel() {
         <label className="small muted">
           Status{' '}
           <select aria-label="Status" value={status} onChange={(e) => update((p) => (e.target.value ? p.set('status', e.target.value) : p.delete('status')))}>
-            {Object.entries(statusChoices).map(([value, label]) => (
+            {statusChoices.map(([value, label]) => (
               <option key={value} value={value}>{label}</option>
             ))}
           </select>

@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { addMonths, startOfMonth, subMonths } from 'date-fns';
 import { z } from 'zod';
 
 const list = <T extends z.ZodType<string>>(item: T) =>
@@ -61,8 +63,21 @@ export function bucketFor(filters: Pick<Filters, 'from' | 'to'>): Bucket {
   return 'day';
 }
 
-/** The range of the same length just before, for "against the previous period". */
-export function previousPeriod<F extends Pick<Filters, 'from' | 'to'>>(filters: F): F {
+/**
+ * What a range is compared with: a range starting at a local month's start and ending within that
+ * month ("This month") is set against the same elapsed part of the month before (the 1st at 08:00
+ * against last month's 1st to 08:00, 31 March against 28 February); any other range against the
+ * range of the same length just before it.
+ */
+export function previousPeriod<F extends Pick<Filters, 'from' | 'to' | 'tz'>>(filters: F): F {
+  const from = new TZDate(filters.from.getTime(), filters.tz);
+  if (from.getTime() === startOfMonth(from).getTime() && filters.to.getTime() <= startOfMonth(addMonths(from, 1)).getTime()) {
+    const monthBefore = startOfMonth(subMonths(from, 1));
+    const elapsed = new TZDate(filters.to.getTime(), filters.tz);
+    const samePoint = subMonths(elapsed, 1); // date-fns clamps the day to the shorter month
+    const to = filters.to.getTime() === startOfMonth(addMonths(from, 1)).getTime() ? from : samePoint;
+    return { ...filters, from: new Date(monthBefore.getTime()), to: new Date(to.getTime()) };
+  }
   const span = filters.to.getTime() - filters.from.getTime();
   return { ...filters, from: new Date(filters.from.getTime() - span), to: new Date(filters.from) };
 }

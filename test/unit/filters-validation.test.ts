@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { describe, it } from 'node:test';
+import { filtersSchema, previousPeriod } from '@/lib/analytics/filters';
 import { parseQuery } from '@/lib/api/query';
 
 it('a date that does not parse is a 400 with a message about that field, not a crash in the range checks', async () => {
@@ -14,4 +14,19 @@ it('a date that does not parse is a 400 with a message about that field, not a c
     assert.doesNotMatch(error, /before|400 days/, 'range checks only run on two valid instants');
   }
   assert.equal(filtersSchema.safeParse({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }).error?.issues[0]?.message, '`from` must be before `to`');
+});
+
+describe('what a range is compared with', () => {
+  const f = (from: string, to: string, tz = 'UTC') => filtersSchema.parse({ from, to, tz });
+  const range = (p: { from: Date; to: Date }) => [p.from.toISOString(), p.to.toISOString()];
+  it('"This month" on the 1st at 08:00 against the same 8 hours of last month, not the 8 hours before', () => {
+    assert.deepEqual(range(previousPeriod(f('2026-12-01T00:00:00Z', '2026-12-01T08:00:00Z'))), ['2026-11-01T00:00:00.000Z', '2026-11-01T08:00:00.000Z']);
+  });
+  it('the 31st against the last day of a shorter month, in the range\'s own zone', () => {
+    assert.deepEqual(range(previousPeriod(f('2026-02-28T23:00:00Z', '2026-03-31T10:00:00Z', 'Europe/Berlin'))), ['2026-01-31T23:00:00.000Z', '2026-02-28T11:00:00.000Z']); // noon local time both: Berlin's clocks moved on 29 March
+  });
+  it('a whole month against the whole month before, and other ranges against the span just before', () => {
+    assert.deepEqual(range(previousPeriod(f('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z'))), ['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']);
+    assert.deepEqual(range(previousPeriod(f('2026-11-03T00:00:00Z', '2026-11-10T00:00:00Z'))), ['2026-10-27T00:00:00.000Z', '2026-11-03T00:00:00.000Z']);
+  });
 });
