@@ -7,6 +7,7 @@ import { usePathname } from 'next/navigation';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
+import { LiveControl } from './LiveControl';
 import { PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
 
 const LABELS: Record<ListFilter, string> = {
@@ -60,6 +61,7 @@ function FilterControls() {
 
   return (
     <div className="filters" role="group" aria-label="Filters">
+      <LiveControl />
       <label>
         Range
         <select aria-label="Range" value={view.range} onChange={(e) => setPreset(e.target.value as Preset)}>

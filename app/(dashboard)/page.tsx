@@ -1,3 +1,4 @@
+import { GetStarted } from '@/components/overview/GetStarted';
 import { HeadlineStats } from '@/components/overview/HeadlineStats';
 import { MonthForecastPanel } from '@/components/overview/MonthForecastPanel';
 import { SpendByApiKeyPanel } from '@/components/overview/SpendByApiKeyPanel';
@@ -10,6 +11,7 @@ export default function OverviewPage() {
   return (
     <>
       <h1>Overview</h1>
+      <GetStarted />
       <HeadlineStats />
       <div className="grid">
         <SpendOverTimePanel />

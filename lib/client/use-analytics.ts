@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { LIVE_INTERVAL_MS, useLive } from './live-updates';
 import { apiQuery } from './view-filters';
 import { useViewFilters, viewerTimeZone } from './use-view-filters';
 
@@ -28,8 +29,11 @@ export function useAnalytics<T>(endpoint: string, extra: Record<string, string> 
   const params = apiQuery(view, viewerTimeZone());
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const queryString = params.toString();
+  const { live } = useLive(); // its tick re-renders this hook, so relative ranges move on
   return useQuery({
     queryKey: [endpoint, queryString],
+    refetchInterval: live ? LIVE_INTERVAL_MS : false,
+    placeholderData: (previous) => previous, // a range that moved on keeps the figures shown until the new ones arrive
     queryFn: () => fetchJson<T>(`/api/v1/${endpoint}?${queryString}`),
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   });
