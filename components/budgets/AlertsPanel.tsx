@@ -22,7 +22,7 @@ export function AlertsPanel({ admin }: { admin: boolean }) {
     refetchInterval: 5000,
   });
   const ack = useMutation({
-    mutationFn: (id: string) => sendJson('POST', `/api/v1/alerts/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) => sendJson('POST', '/api/v1/alerts/acknowledge', { id }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['alerts'] }),
   });
   return (

@@ -40,7 +40,9 @@ export function spotEffectiveDiscount(db: Db, filters: Filters): SpotEffectiveDi
   const spot = `SELECT * FROM requests WHERE started_at >= ? AND started_at < ? AND serving_path = 'spot'${filterClause(filters, params)}`;
   const [totals] = query<Row>(
     db,
-    `SELECT count(*) AS spotCalls, coalesce(sum(status IN (429, 503)), 0) AS refused, ${rawMoneySumSql('cost_total_pico', 'spot')},
+    // only Spot calls whose Standard price is known count on both sides, so the two sums compare like with like
+    `SELECT count(*) AS spotCalls, coalesce(sum(status IN (429, 503)), 0) AS refused,
+       ${rawMoneySumSql('CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END', 'spot')},
        ${rawMoneySumSql('CASE WHEN cost_total_pico IS NOT NULL THEN standard_cost_pico END', 'spotStandard')}
      FROM (${spot})`,
     params,

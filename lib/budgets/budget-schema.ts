@@ -77,7 +77,9 @@ const thresholdsSchema = z
     z
       .number('each threshold must be a number, a fraction of the amount (0.8 is 80%)')
       .gt(0, 'each threshold must be more than 0 (a fraction of the amount: 0.8 is 80%)')
-      .lte(10, 'each threshold must be at most 10 (1000% of the amount)'),
+      .lte(10, 'each threshold must be at most 10 (1000% of the amount)')
+      // thresholds are compared in millionths of the amount: a finer one would round to another
+      .refine((t) => Math.abs(t * 1e6 - Math.round(t * 1e6)) < 1e-6, 'each threshold has at most 6 decimals (0.000001 is the smallest)'),
     'thresholds must be a list of numbers such as [0.5, 0.8, 1]',
   )
   .max(20, 'at most 20 thresholds')
@@ -151,4 +153,13 @@ export function parseBudgetInput(body: unknown): { ok: true; value: BudgetFields
 export function budgetJson(budget: Budget) {
   const { amountPico, createdAt, ...rest } = budget;
   return { ...rest, amountUsd: picoToUsdString(amountPico, 2), createdAt: createdAt.toISOString() };
+}
+
+/**
+ * Channels as a viewer may see them: a webhook or Slack URL often is its own secret (it carries the
+ * token), so only its host is shown; an address keeps its domain.
+ */
+export function redactChannel(c: BudgetChannel): BudgetChannel {
+  if (c.type === 'email') return { type: 'email', to: `…@${c.to.split('@').pop()}` };
+  return { type: c.type, url: `${new URL(c.url).origin}/…` };
 }

@@ -16,6 +16,9 @@ import { runWatches } from './watches';
 
 export const BUDGET_EXCEEDED = 'budget_exceeded';
 
+/** How long after a period ends its late-committed calls are still checked against its thresholds. */
+const LATE_CALLS_MS = 15 * 60_000;
+
 export interface MonitorOptions {
   now: () => number;
   /** The dashboard's address, for the links in alerts. */
@@ -53,18 +56,32 @@ export class BudgetMonitor {
     private readonly options: MonitorOptions,
   ) {
     this.log = options.log ?? console.log;
-    this.reload();
+    this.load(); // alerts wait for start(): their links need the address the server listens on
   }
 
-  /** Budgets and their spend this period, read again. Synchronous, so no committed batch falls between the read and the state. */
+  /** Budgets and their spend read again, then the thresholds checked: a budget created or lowered past one alerts now. */
   reload(): void {
+    this.load();
+    this.check();
+  }
+
+  /**
+   * Budgets and their spend this period (and in the period just closed, near its end), from the
+   * database. Synchronous, so no committed batch falls between the read and the state.
+   */
+  private load(): void {
     const now = new Date(this.options.now());
-    this.budgets = listBudgets(this.db);
-    const spend = new Map(this.budgets.map((b) => [b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, now))]));
-    this.index.setBudgets(this.budgets, spend, now);
-    this.raised = raisedIds(this.db);
-    for (const id of this.forecasts.keys()) if (!this.budgets.some((b) => b.id === id)) this.forecasts.delete(id);
-    this.check(); // a budget created, or lowered, past a threshold alerts now, not at the next call
+    this.budgets = listBudgets(this.db, this.log);
+    const spend = new Map<number, bigint>();
+    const closed = new Map<number, bigint>();
+    for (const b of this.budgets) {
+      const period = budgetPeriod(b.period, b.timeZone, now);
+      spend.set(b.id, spendInRange(this.db, b, period));
+      if (now.getTime() - period.start.getTime() < LATE_CALLS_MS) closed.set(b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, new Date(period.start.getTime() - 1))));
+    }
+    this.index.setBudgets(this.budgets, spend, now, closed);
+    this.raised = raisedIds(this.db, now.getTime() - 40 * 86_400_000);
+    this.forecasts.clear(); // an edited scope or amount makes the old forecast wrong; the next refresh makes new ones
   }
 
   /** The proxy's question before each call: a 402 reply when a `block` budget covering it is used up. */
@@ -92,19 +109,24 @@ export class BudgetMonitor {
     return this.index.spend(now).filter((s) => id === undefined || s.budget.id === id).map((s) => ({ ...s, forecast: this.forecast(s.budget, s.spentPico, now) }));
   }
 
-  /** Raises the threshold, exceeded and forecast events now due (each once per budget and period). */
+  /**
+   * Raises the threshold, exceeded and forecast events now due, each once per budget, amount and
+   * period; the period just closed too, as calls that began in it are committed after its end.
+   */
   check(): void {
     const now = new Date(this.options.now());
-    for (const { budget, period, spentPico } of this.index.spend(now)) {
+    const current = this.index.spend(now).map((s) => ({ ...s, forecast: this.forecasts.get(s.budget.id) }));
+    const closed = this.index.closedRecently(now, LATE_CALLS_MS).map((s) => ({ ...s, forecast: undefined }));
+    for (const { budget, period, spentPico, forecast } of [...closed, ...current]) {
       // The first hour's spend stretched over a month is noise: only a forecast from recent days' spend alerts.
-      const forecast = this.forecasts.get(budget.id);
       const forecastPico = forecast?.fromHistory ? forecast.forecastPico : null;
       const events = eventsToFire({ budget, period, spentPico, forecastPico, fired: this.raised, now });
       if (!events.length) continue;
       const channels = budget.channels.length ? budget.channels : defaultChannels(this.db);
       for (const event of events) {
         this.raised.add(event.id);
-        raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, now.getTime());
+        // deliveries are scheduled on the system clock, which the outbox worker reads
+        raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, Date.now());
       }
     }
     if (this.budgets.length) void this.deliver();
@@ -124,6 +146,17 @@ export class BudgetMonitor {
     const now = new Date(this.options.now());
     for (const s of this.index.spend(now)) this.forecast(s.budget, s.spentPico, now);
     this.check();
+  }
+
+  /** A timer's work: a failure (a locked database, say) is logged and tried again at the next tick, never thrown. */
+  private guarded(what: string, run: () => void): () => void {
+    return () => {
+      try {
+        run();
+      } catch (error) {
+        if (this.db.$client.open) this.log(`budgets: ${what} failed (${String(error)}); trying again later`);
+      }
+    };
   }
 
   /** The watches beyond money (spend anomalies, cache drops, headroom, unpriced models, refusals). */
@@ -155,11 +188,11 @@ export class BudgetMonitor {
       t.unref();
       this.timers.push(t);
     };
-    every(this.options.resyncMs ?? 5 * 60_000, () => this.reload());
-    every(this.options.forecastMs ?? 60_000, () => this.refreshForecasts());
+    every(this.options.resyncMs ?? 5 * 60_000, this.guarded('reading spend again', () => this.reload()));
+    every(this.options.forecastMs ?? 60_000, this.guarded('forecasting', () => this.refreshForecasts()));
     every(this.options.deliverMs ?? 1000, () => void this.deliver());
     every(this.options.watchMs ?? 60_000, () => this.watch());
-    this.refreshForecasts();
+    this.guarded('forecasting', () => this.refreshForecasts())();
   }
 
   stop(): void {

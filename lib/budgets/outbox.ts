@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { alertDeliveries, alertEvents, settings } from '@/db/schema';
 import type { BudgetChannel } from './budget-schema';
@@ -33,9 +33,9 @@ export function raiseEvent(db: Db, body: MeterEventBody, budgetId: number | null
   });
 }
 
-/** The ids already raised for these budgets, so a check can skip them without a query per event. */
-export function raisedIds(db: Db): Set<string> {
-  return new Set(db.select({ id: alertEvents.id }).from(alertEvents).where(isNotNull(alertEvents.budgetId)).all().map((r) => r.id));
+/** The budget events raised since `since`, so a check can skip them without a query per event (older periods are over). */
+export function raisedIds(db: Db, since: number): Set<string> {
+  return new Set(db.select({ id: alertEvents.id }).from(alertEvents).where(and(isNotNull(alertEvents.budgetId), gte(alertEvents.at, since))).all().map((r) => r.id));
 }
 
 /**

@@ -29,6 +29,8 @@ export interface BudgetSpend {
 
 interface Entry extends BudgetSpend {
   sets: [ScopeKey, ReadonlySet<string>][];
+  /** The period just closed: calls that began in it can still be committed after it ends. */
+  previous?: { period: PeriodRange; spentPico: bigint };
 }
 
 /**
@@ -47,16 +49,26 @@ export class BudgetIndex {
    * Replaces all budgets. `spendByBudgetId` is each budget's spend in the period containing `at`
    * (missing: nothing spent yet). Budgets are checked in the order given.
    */
-  setBudgets(budgets: readonly Budget[], spendByBudgetId: ReadonlyMap<number, bigint>, at: Date = new Date()): void {
-    this.#entries = budgets.map((budget) => ({
-      budget,
-      sets: SCOPE_KEYS.flatMap((key): [ScopeKey, ReadonlySet<string>][] => {
-        const values: readonly string[] | undefined = budget.scope[key];
-        return values === undefined ? [] : [[key, new Set(values)]];
-      }),
-      period: budgetPeriod(budget.period, budget.timeZone, at),
-      spentPico: spendByBudgetId.get(budget.id) ?? 0n,
-    }));
+  setBudgets(
+    budgets: readonly Budget[],
+    spendByBudgetId: ReadonlyMap<number, bigint>,
+    at: Date = new Date(),
+    previousSpendByBudgetId: ReadonlyMap<number, bigint> = new Map(),
+  ): void {
+    this.#entries = budgets.map((budget) => {
+      const period = budgetPeriod(budget.period, budget.timeZone, at);
+      const before = previousSpendByBudgetId.get(budget.id);
+      return {
+        budget,
+        sets: SCOPE_KEYS.flatMap((key): [ScopeKey, ReadonlySet<string>][] => {
+          const values: readonly string[] | undefined = budget.scope[key];
+          return values === undefined ? [] : [[key, new Set(values)]];
+        }),
+        period,
+        spentPico: spendByBudgetId.get(budget.id) ?? 0n,
+        previous: before === undefined ? undefined : { period: budgetPeriod(budget.period, budget.timeZone, new Date(period.start.getTime() - 1)), spentPico: before },
+      };
+    });
   }
 
   /** Counts a recorded call against every matching budget whose current period contains `at` (its start time). */
@@ -65,9 +77,10 @@ export class BudgetIndex {
     const t = at.getTime();
     for (const entry of this.#entries) {
       rollForward(entry, at);
-      // a call from a period already closed belongs to that period's figures, not this one's
-      if (t < entry.period.start.getTime() || !matches(entry, call)) continue;
-      entry.spentPico += pico;
+      if (!matches(entry, call)) continue;
+      if (t >= entry.period.start.getTime()) entry.spentPico += pico;
+      // a call from the period just closed counts there (its alerts may still be due), never here
+      else if (entry.previous && t >= entry.previous.period.start.getTime()) entry.previous.spentPico += pico;
     }
   }
 
@@ -92,6 +105,15 @@ export class BudgetIndex {
       return { budget: entry.budget, period: entry.period, spentPico: entry.spentPico };
     });
   }
+
+  /** The periods that closed less than `graceMs` ago, with their spend: late calls may still cross a threshold there. */
+  closedRecently(now: Date, graceMs: number): BudgetSpend[] {
+    return this.#entries.flatMap((entry) => {
+      rollForward(entry, now);
+      const p = entry.previous;
+      return p && now.getTime() < p.period.end.getTime() + graceMs ? [{ budget: entry.budget, period: p.period, spentPico: p.spentPico }] : [];
+    });
+  }
 }
 
 function matches(entry: Entry, call: CallDimensions): boolean {
@@ -106,7 +128,9 @@ function matches(entry: Entry, call: CallDimensions): boolean {
 // until the next read from the database says otherwise.
 function rollForward(entry: Entry, at: Date): void {
   if (at.getTime() < entry.period.end.getTime()) return;
+  const closed = { period: entry.period, spentPico: entry.spentPico };
   entry.period = budgetPeriod(entry.budget.period, entry.budget.timeZone, at);
+  entry.previous = closed.period.end.getTime() === entry.period.start.getTime() ? closed : undefined;
   entry.spentPico = 0n;
 }
 

@@ -1,25 +1,18 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { budgets } from '@/db/schema';
-import { parseUsdToPico, picoToUsdString } from '@/lib/money';
-import type { Budget, BudgetChannel, BudgetFields, BudgetScope } from './budget-schema';
-import type { Period } from './period';
+import { picoToUsdString } from '@/lib/money';
+import { budgetInputSchema, type Budget, type BudgetFields } from './budget-schema';
 
 type BudgetRecord = typeof budgets.$inferSelect;
 
+/** A stored row through the API's own schema: what the API wrote always passes, a hand-edited row may not. */
 function fromRecord(r: BudgetRecord): Budget {
-  return {
-    id: r.id,
-    name: r.name,
-    scope: JSON.parse(r.scopeJson) as BudgetScope,
-    period: r.period as Period,
-    timeZone: r.timeZone,
-    amountPico: parseUsdToPico(r.amountUsd)!,
-    thresholds: JSON.parse(r.thresholdsJson) as number[],
-    action: r.action as Budget['action'],
-    channels: JSON.parse(r.channelsJson) as BudgetChannel[],
-    createdAt: new Date(r.createdAt),
-  };
+  const fields = budgetInputSchema.parse({
+    name: r.name, scope: JSON.parse(r.scopeJson), period: r.period, timeZone: r.timeZone, amountUsd: r.amountUsd,
+    thresholds: JSON.parse(r.thresholdsJson), action: r.action, channels: JSON.parse(r.channelsJson),
+  });
+  return { ...fields, id: r.id, createdAt: new Date(r.createdAt) };
 }
 
 function toRecord(f: BudgetFields) {
@@ -35,8 +28,16 @@ function toRecord(f: BudgetFields) {
   };
 }
 
-export function listBudgets(db: Db): Budget[] {
-  return db.select().from(budgets).orderBy(budgets.id).all().map(fromRecord);
+/** Every budget; one that no longer parses (a time zone the runtime dropped, a hand edit) is left out and logged. */
+export function listBudgets(db: Db, log: (message: string) => void = console.error): Budget[] {
+  return db.select().from(budgets).orderBy(budgets.id).all().flatMap((r) => {
+    try {
+      return [fromRecord(r)];
+    } catch (error) {
+      log(`budgets: budget ${r.id} ("${r.name}") is not valid and is ignored: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  });
 }
 
 export function findBudget(db: Db, id: number): Budget | undefined {

@@ -17,8 +17,9 @@ export interface BudgetEvent {
   at: Date;
 }
 
-export function budgetEventId(budgetId: number, periodStart: Date, type: BudgetEventType, threshold: number | null = null): string {
-  return `budget:${budgetId}:${periodStart.toISOString()}:${type}${threshold === null ? '' : `:${threshold}`}`;
+/** The amount is part of the id: a budget raised mid-period alerts again at its new thresholds. */
+export function budgetEventId(budgetId: number, amountPico: bigint, periodStart: Date, type: BudgetEventType, threshold: number | null = null): string {
+  return `budget:${budgetId}:${amountPico}:${periodStart.toISOString()}:${type}${threshold === null ? '' : `:${threshold}`}`;
 }
 
 // Thresholds compare at millionths, in integers: 0.8 × an exact amount must not pass through a float.
@@ -48,7 +49,7 @@ export function eventsToFire(check: ThresholdCheck): BudgetEvent[] {
   const amount = budget.amountPico;
   const events: BudgetEvent[] = [];
   const add = (type: BudgetEventType, threshold: number | null) => {
-    const id = budgetEventId(budget.id, period.start, type, threshold);
+    const id = budgetEventId(budget.id, budget.amountPico, period.start, type, threshold);
     if (!fired.has(id)) events.push({ id, type, budgetId: budget.id, periodStart: period.start, threshold, spentPico, forecastPico, at: now });
   };
   const exceeded = spentPico >= amount;

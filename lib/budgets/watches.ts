@@ -93,7 +93,8 @@ export function runWatches(db: Db, now: number, baseUrl: string): number {
     const findings = config[type].enabled ? (FIND[type] as (db: Db, now: number, s: unknown) => Finding[])(db, now, config[type]) : [];
     const found = new Set(findings.map((f) => f.subject));
     const raise = (id: string, cleared: boolean, summary: string, details: Finding['details']) => {
-      if (raiseEvent(db, watchEventBody({ id, type, cleared, at: new Date(now), summary, details }, baseUrl), null, defaultChannels(db), now)) raised++;
+      // deliveries are scheduled on the system clock, which the outbox worker reads
+      if (raiseEvent(db, watchEventBody({ id, type, cleared, at: new Date(now), summary, details }, baseUrl), null, defaultChannels(db), Date.now())) raised++;
     };
     for (const f of findings) {
       if (open.some((e) => e.subject === f.subject)) continue;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { parseQuery } from '@/lib/api/query';
+import { requestActor } from '@/lib/api/actor';
+import { redactChannel } from '@/lib/budgets/budget-schema';
 import { inbox } from '@/lib/budgets/outbox';
 
 const inboxQuerySchema = z.object({
@@ -12,5 +14,7 @@ const inboxQuerySchema = z.object({
 export function GET(request: Request) {
   const parsed = parseQuery(inboxQuerySchema, request.url);
   if (!parsed.ok) return parsed.response;
-  return Response.json({ alerts: inbox(getDb(), { types: parsed.data.type, limit: parsed.data.limit }) });
+  const alerts = inbox(getDb(), { types: parsed.data.type, limit: parsed.data.limit });
+  if (requestActor(request)?.role === 'admin') return Response.json({ alerts });
+  return Response.json({ alerts: alerts.map((a) => ({ ...a, deliveries: a.deliveries.map((d) => ({ ...d, channel: redactChannel(d.channel) })) })) });
 }

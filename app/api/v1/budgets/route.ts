@@ -2,11 +2,13 @@ import { getDb } from '@/db/client';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
 import { addBudget, monitor } from '@/lib/budgets/budget-api';
-import { budgetInputSchema } from '@/lib/budgets/budget-schema';
+import { budgetInputSchema, redactChannel } from '@/lib/budgets/budget-schema';
 import { budgetViews } from '@/lib/budgets/budget-view';
 
-export function GET() {
-  return Response.json({ budgets: budgetViews(getDb(), monitor()) });
+export function GET(request: Request) {
+  const budgets = budgetViews(getDb(), monitor());
+  const viewer = requestActor(request)?.role !== 'admin';
+  return Response.json({ budgets: viewer ? budgets.map((b) => ({ ...b, channels: b.channels.map(redactChannel) })) : budgets });
 }
 
 export async function POST(request: Request) {
