@@ -29,7 +29,8 @@ export function BudgetForm() {
     mutationFn: (body: ReturnType<typeof toBody>) => sendJson<{ budget: BudgetView }>('POST', '/api/v1/budgets', body),
     onSuccess: () => {
       setFields((f) => ({ ...EMPTY, timeZone: f.timeZone }));
-      return client.invalidateQueries({ queryKey: ['budgets'] });
+      // a budget created past a threshold alerts at once
+      return Promise.all([client.invalidateQueries({ queryKey: ['budgets'] }), client.invalidateQueries({ queryKey: ['alerts'] })]);
     },
   });
   const set = (key: keyof Fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
