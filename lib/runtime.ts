@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import type { BudgetMonitor } from '@/lib/budgets/monitor';
 import type { MeterConfig } from '@/lib/config';
+import type { KeyTeams } from '@/lib/settings/key-teams';
 
 /**
  * What the server process started with. The custom server and the Next.js bundle load separate
@@ -11,6 +12,8 @@ export interface MeterRuntime {
   db: Db;
   /** Budgets' live state and enforcement (lib/budgets/monitor.ts). */
   budgets: BudgetMonitor;
+  /** The API keys' teams from Settings, as the proxy stamps them on calls. */
+  keyTeams: KeyTeams;
 }
 
 const RUNTIME = Symbol.for('fireworks-meter.runtime');

@@ -29,7 +29,8 @@ export const requests = sqliteTable(
     apiKey: text('api_key').notNull(), // fingerprint, never the key
     user: text('user'),
     sessionAffinity: text('session_affinity'),
-    team: text('team'),
+    team: text('team'), // Fireworks-Annotations' team, else the API key's team from Settings (lib/settings/key-teams.ts)
+    teamSource: text('team_source'), // annotation | api_key; null when neither named a team
     project: text('project'),
     environment: text('environment'),
     tags: text('tags'), // Fireworks-Annotations as sent, normalised to k=v,k=v

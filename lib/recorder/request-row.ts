@@ -1,12 +1,15 @@
 import type { NewRequestRow } from '@/db/schema';
 import type { CompletedCall } from '@/lib/proxy/completed-call';
 import type { Pricing } from '@/lib/pricing/price-book';
+import type { TeamSource } from '@/lib/settings/key-teams';
 import { cachedTokensDisagree } from '@/lib/usage/perf-metrics';
 
 const toFlag = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
+const teamFromAnnotation = (call: CompletedCall) => ({ team: call.facts.team, teamSource: call.facts.team === null ? null : ('annotation' as const) });
 
 /** The database row for a finished call. Prompt and completion text never reach this point. */
-export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow {
+/** `team` is the call's one team (lib/settings/key-teams.ts): its annotation's, else its key's from Settings. */
+export function requestRow(call: CompletedCall, pricing: Pricing, { team, teamSource }: { team: string | null; teamSource: TeamSource | null } = teamFromAnnotation(call)): NewRequestRow {
   const { facts, usage, headers, perfMetrics: perf } = call;
   return {
     startedAt: call.startedAt,
@@ -24,7 +27,8 @@ export function requestRow(call: CompletedCall, pricing: Pricing): NewRequestRow
     apiKey: facts.apiKey,
     user: facts.user,
     sessionAffinity: facts.sessionAffinity,
-    team: facts.team,
+    team,
+    teamSource,
     project: facts.project,
     environment: facts.environment,
     tags: facts.tags,

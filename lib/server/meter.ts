@@ -13,6 +13,7 @@ import { sendJson } from '@/lib/http/respond';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
 import { BudgetMonitor } from '@/lib/budgets/monitor';
+import { KeyTeams, runPendingKeyTeams } from '@/lib/settings/key-teams';
 import { meterClock } from '@/lib/clock';
 import { runExactMoneyBackfill } from '@/lib/pricing/exact-money-backfill';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
@@ -77,7 +78,11 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     log,
   });
   recorder.onWritten = budgets.onWritten;
-  const runtime: MeterRuntime = { config, db, budgets };
+  const keyTeams = new KeyTeams(db);
+  runPendingKeyTeams(db, log).catch((error: unknown) => {
+    if (db.$client.open) log(`Giving stored calls their keys' teams stopped (${String(error)}); it runs again at the next start.`);
+  });
+  const runtime: MeterRuntime = { config, db, budgets, keyTeams };
   setRuntime(runtime);
   const login: LoginContext = { db, tokens, throttle: new LoginThrottle(), sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000, trustedProxies: config.TRUSTED_PROXIES };
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
@@ -97,12 +102,12 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
         rateLimitUnit: config.RATE_LIMIT_HEADER_UNIT,
         maxBodyBytes: config.MAX_REQUEST_BODY_BYTES,
         shutdown: shutdown.signal,
-        refuse: budgets.refuse,
+        refuse: (facts, at) => budgets.refuse({ ...facts, team: keyTeams.resolve(facts.apiKey, facts.team).team }, at),
         now,
         onCompleted: (call) => {
           const at = new Date(call.startedAt);
           const { model, servingPath, region } = call.facts;
-          recorder.record(requestRow(call, priceBook.price({ model, servingPath, region, at }, call.usage)));
+          recorder.record(requestRow(call, priceBook.price({ model, servingPath, region, at }, call.usage), keyTeams.resolve(call.facts.apiKey, call.facts.team)));
         },
       });
     } catch (error) {

@@ -2,7 +2,9 @@ import { getDb } from '@/db/client';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
 import { audited } from '@/lib/audit/audit-log';
+import { getRuntime } from '@/lib/runtime';
 import { apiKeyLabel, apiKeyLabelSchema, listApiKeyLabels, saveApiKeyLabel } from '@/lib/settings/api-key-labels';
+import { applyKeyTeams } from '@/lib/settings/key-teams';
 
 export async function GET() {
   return Response.json({ apiKeys: listApiKeyLabels(getDb()) });
@@ -16,5 +18,9 @@ export async function PUT(request: Request) {
   if (!body.ok) return body.response;
   const db = getDb();
   const { apiKey } = body.data;
-  return Response.json(audited(db, actor, { action: 'api_key_label.save', target: apiKey, before: apiKeyLabel(db, apiKey), apply: () => saveApiKeyLabel(db, body.data) }));
+  const saved = audited(db, actor, { action: 'api_key_label.save', target: apiKey, before: apiKeyLabel(db, apiKey), apply: () => saveApiKeyLabel(db, body.data) });
+  // new calls take the key's team at once; its past calls without an annotated team follow in the background
+  getRuntime()?.keyTeams.reload();
+  void applyKeyTeams(db, apiKey).catch((error: unknown) => console.error(`settings: re-stamping the calls of ${apiKey} failed: ${String(error)}`));
+  return Response.json(saved);
 }
