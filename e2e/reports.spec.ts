@@ -47,7 +47,7 @@ async function download(page: Page, testId: string): Promise<{ download: Downloa
 }
 
 
-const parseCsv = (text: string): string[][] => parse(text);
+const parseCsv = (text: string): string[][] => parse(text, { bom: true });
 
 test('reports: preview totals equal the API, downloads carry the range and zone, filters narrow both', async ({ page }) => {
   await login(page);
@@ -61,12 +61,14 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
 
   const summary = await download(page, 'download-summary');
   expect(summary.download.suggestedFilename()).toBe(`fireworks-meter_summary_${day(from)}_${day(to)}_Europe-Berlin.csv`);
-  const summaryLines = summary.text.trimEnd().split('\r\n');
+  expect(summary.text.startsWith('\uFEFF'), 'a BOM, so Excel reads UTF-8').toBe(true);
+  const summaryLines = summary.text.slice(1).trimEnd().split('\r\n');
   expect(summaryLines[0]).toBe('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
   expect(summaryLines.length - 1).toBe(report.rows.length);
 
   const requests = await download(page, 'download-requests');
   expect(requests.download.suggestedFilename()).toMatch(/^fireworks-meter_requests_\d{4}-\d\d-\d\dT\d{6}Z_\d{4}-\d\d-\d\dT\d{6}Z_UTC\.csv$/);
+  expect(requests.text.startsWith('\uFEFF')).toBe(true);
   const [header, ...records] = parseCsv(requests.text);
   expect(records.length).toBe(report.totals.requests);
   const column = (name: string) => records.map((r) => r[header!.indexOf(name)]!);

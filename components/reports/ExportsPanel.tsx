@@ -5,7 +5,7 @@ import { useViewFilters, viewerTimeZone } from '@/lib/client/use-view-filters';
 import { apiQuery } from '@/lib/client/view-filters';
 import { Panel } from '../Panel';
 
-/** Download links for the range and filters in the URL; each link carries the same query as the page. */
+/** Download links for the range and filters in the URL; each link carries the same query as the page, and asks for a BOM (lib/export/bom.ts). */
 export function ExportsPanel() {
   const { view } = useViewFilters();
   const mounted = useMounted();
@@ -15,10 +15,10 @@ export function ExportsPanel() {
     <Panel title="Exports" wide>
       {mounted ? (
         <div className="report-exports">
-          <a className="button-link" href={`/api/v1/requests.csv?${query}`} download data-testid="download-requests">
+          <a className="button-link" href={`/api/v1/requests.csv?${query}&bom=1`} download data-testid="download-requests">
             Request-level CSV <span className="muted small">(times in UTC)</span>
           </a>
-          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}`} download data-testid="download-summary">
+          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}&bom=1`} download data-testid="download-summary">
             Daily summary CSV <span className="muted small">(days in {tz})</span>
           </a>
           <a href={`/api/v1/reports/summary?${query}`} target="_blank" rel="noreferrer" data-testid="summary-json">

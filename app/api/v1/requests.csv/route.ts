@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { csvQuerySchema, withBom } from '@/lib/export/bom';
 import { parseQuery } from '@/lib/api/query';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
 
@@ -7,10 +7,11 @@ export const dynamic = 'force-dynamic';
 
 /** Every call in [from, to) matching the page's filters; `tz` is accepted but times stay UTC. */
 export async function GET(request: Request) {
-  const query = parseQuery(filtersSchema, request.url);
+  const query = parseQuery(csvQuerySchema, request.url);
   if (!query.ok) return query.response;
-  const { from, to, tz: _tz, ...filters } = query.data;
-  return new Response(requestsCsvStream(getDb(), from, to, filters), {
+  const { from, to, tz: _tz, bom, ...filters } = query.data;
+  const csv = requestsCsvStream(getDb(), from, to, filters);
+  return new Response(bom === '1' ? withBom(csv) : csv, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${requestsCsvFileName(from, to)}"`,

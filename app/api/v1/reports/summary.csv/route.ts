@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { csvQuerySchema } from '@/lib/export/bom';
 import { summaryReport } from '@/lib/analytics/summary-report';
 import { parseQuery } from '@/lib/api/query';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
@@ -7,10 +7,11 @@ import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request) {
-  const query = parseQuery(filtersSchema, request.url);
+  const query = parseQuery(csvQuerySchema, request.url);
   if (!query.ok) return query.response;
-  const { from, to, tz } = query.data;
-  return new Response(summaryCsv(summaryReport(getDb(), query.data)), {
+  const { from, to, tz, bom } = query.data;
+  const csv = summaryCsv(summaryReport(getDb(), query.data));
+  return new Response(bom === '1' ? `\uFEFF${csv}` : csv, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${summaryCsvFileName(from, to, tz)}"`,
