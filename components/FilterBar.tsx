@@ -22,6 +22,24 @@ const LABELS: Record<ListFilter, string> = {
 
 const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
 
+/**
+ * A range bound that applies when the user leaves the field or presses Enter, not on every
+ * keystroke (each would refetch every panel with a half-typed date).
+ */
+function BoundInput({ label, value, onApply }: { label: string; value: string; onApply: (value: string) => void }) {
+  const apply = (v: string) => v !== value && onApply(v);
+  return (
+    <input
+      key={value}
+      type="datetime-local"
+      aria-label={label}
+      defaultValue={value}
+      onBlur={(e) => apply(e.target.value)}
+      onKeyDown={(e) => e.key === 'Enter' && apply(e.currentTarget.value)}
+    />
+  );
+}
+
 /** Pages whose figures are not about a date range (their own periods, or settings): no filter bar. */
 const WITHOUT_FILTERS = new Set(['/settings', '/budgets']);
 
@@ -74,11 +92,11 @@ function FilterControls() {
         <>
           <label>
             From
-            <input type="datetime-local" aria-label="From" value={isNaN(range.from.getTime()) ? '' : toLocalInput(range.from)} onChange={(e) => setBound('from', e.target.value)} />
+            <BoundInput label="From" value={isNaN(range.from.getTime()) ? '' : toLocalInput(range.from)} onApply={(v) => setBound('from', v)} />
           </label>
           <label>
             To
-            <input type="datetime-local" aria-label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onChange={(e) => setBound('to', e.target.value)} />
+            <BoundInput label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onApply={(v) => setBound('to', v)} />
           </label>
         </>
       ) : null}

@@ -95,6 +95,31 @@ test('requests: a row opens its detail with the price row and cost breakdown', a
   await expect(drawer).toBeHidden();
 });
 
+test('requests: the open call is in the URL: its link opens it, Back closes it, and Back undoes a filter', async ({ page, context }) => {
+  await open(page, view);
+  const first = await api(page);
+  const call = first.rows[1]!;
+  await page.locator(`tr[data-id="${call.id}"]`).locator('td').nth(2).click();
+  const drawer = page.getByRole('complementary', { name: 'Request details' });
+  await expect(drawer.getByRole('heading', { name: `Request ${call.id}` })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`[?&]call=${call.id}(&|$)`));
+  await expect(drawer.getByRole('button', { name: 'Copy link' })).toBeVisible();
+
+  // the link, opened on its own, shows the same call
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect(other.getByRole('complementary', { name: 'Request details' }).getByRole('heading', { name: `Request ${call.id}` })).toBeVisible();
+  await other.close();
+
+  await page.goBack();
+  await expect(drawer).toBeHidden();
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('error');
+  await expect(page).toHaveURL(/status=error/);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/status=error/);
+  await expect(page.getByRole('combobox', { name: 'Status' })).toHaveValue('');
+});
+
 test('requests: screenshot', async ({ page }) => {
   await open(page, view);
   await expect(page.getByRole('table', { name: 'Requests' }).locator('tbody tr').first()).toBeVisible();

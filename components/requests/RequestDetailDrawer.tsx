@@ -2,7 +2,7 @@
 
 import { COST_STATE_REASONS, costState } from '@/lib/pricing/cost-state';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { RequestDetail } from '@/lib/analytics/request-detail';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { formatCount, formatDateTime, formatModel, formatMs, formatPicoExact, formatUsdPerMtok } from '../format';
@@ -141,6 +141,13 @@ function Detail({ detail }: { detail: RequestDetail }) {
 }
 
 /** Everything recorded for one call, beside the log. Escape or the close button hides it. */
+/** The page's address opens this call (it is in the URL), so it is the link to send. */
+function CopyLink() {
+  const [copied, setCopied] = useState(false);
+  const copy = () => void navigator.clipboard?.writeText(window.location.href).then(() => setCopied(true));
+  return <button type="button" onClick={copy}>{copied ? 'Link copied' : 'Copy link'}</button>;
+}
+
 export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const query = useQuery({ queryKey: ['request', id], queryFn: () => fetchJson<RequestDetail>(`/api/v1/requests/${id}`) });
   useEffect(() => {
@@ -152,6 +159,7 @@ export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () =
     <aside className="drawer" aria-label="Request details">
       <div className="drawer-head">
         <h2>Request {id}</h2>
+        <CopyLink />
         <button type="button" onClick={onClose} aria-label="Close details">×</button>
       </div>
       <QueryState query={query}>{(detail) => <Detail detail={detail} />}</QueryState>

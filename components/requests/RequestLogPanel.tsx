@@ -77,17 +77,21 @@ function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (i
   );
 }
 
-/** One listing of the log; remounted whenever the URL changes so paging starts again from the newest call. */
+/** One listing of the log; remounted whenever the filters change so paging starts again from the newest call. */
 function RequestLog({ q, status }: { q: string; status: string }) {
   // cursors of the pages before the current one; the current page's cursor is the last entry
   const [cursors, setCursors] = useState<string[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  // the open call is in the URL (`call=`), so a link to it opens it and Back closes it
+  const { params, update } = useViewFilters();
+  const open = Number(params.get('call'));
+  const selected = Number.isInteger(open) && open > 0 ? open : null;
+  const setSelected = useCallback((id: number) => update((p) => p.set('call', String(id))), [update]);
   const extra: Record<string, string> = {};
   if (q) extra.q = q;
   if (status) extra.status = status;
   if (cursors.length) extra.cursor = cursors.at(-1)!;
   const query = useAnalytics<RequestLogPage>('requests', extra);
-  const close = useCallback(() => setSelected(null), []);
+  const close = useCallback(() => update((p) => p.delete('call')), [update]);
   const pageNumber = cursors.length + 1;
   return (
     <>
@@ -111,6 +115,12 @@ function RequestLog({ q, status }: { q: string; status: string }) {
     </>
   );
 }
+
+const withoutCall = (params: URLSearchParams) => {
+  const p = new URLSearchParams(params);
+  p.delete('call');
+  return p.toString();
+};
 
 /** The request log with its own search and status filter, both kept in the URL beside the page filters. */
 export function RequestLogPanel() {
@@ -140,7 +150,7 @@ export function RequestLogPanel() {
           </select>
         </label>
       </div>
-      <RequestLog key={params.toString()} q={q} status={status} />
+      <RequestLog key={withoutCall(params)} q={q} status={status} />
     </Panel>
   );
 }

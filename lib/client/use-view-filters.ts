@@ -4,8 +4,10 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useRef } from 'react';
 import { readViewFilters, type ViewFilters } from './view-filters';
 
-/** The page's filters, kept in the URL so a view can be shared or bookmarked. */
-export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; update: (change: (p: URLSearchParams) => void) => void } {
+type Update = (change: (p: URLSearchParams) => void, history?: 'push' | 'replace') => void;
+
+/** The page's filters, kept in the URL so a view can be shared or bookmarked; each change is a step Back undoes. */
+export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; update: Update } {
   const search = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -15,12 +17,12 @@ export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; 
   // not both on the URL of the last render.
   const latest = useRef(params);
   latest.current = params;
-  const update = useCallback(
-    (change: (p: URLSearchParams) => void) => {
+  const update = useCallback<Update>(
+    (change, history = 'push') => {
       const next = new URLSearchParams(latest.current.toString());
       change(next);
       latest.current = next;
-      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+      router[history](`${pathname}?${next.toString()}`, { scroll: false });
     },
     [pathname, router],
   );
