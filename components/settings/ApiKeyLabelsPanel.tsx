@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { ApiKeyLabelRow } from '@/lib/settings/api-key-labels';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { sendJson } from '@/lib/client/send-json';
@@ -19,11 +19,21 @@ function LabelRow({ row }: { row: ApiKeyLabelRow }) {
     onSuccess: () => client.invalidateQueries(),
   });
   const dirty = label !== (row.label ?? '') || team !== (row.team ?? '');
+  // leaving the page with an edit not saved asks first (the browser's own question)
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  const saveOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' && dirty && !save.isPending) save.mutate();
+  };
   return (
     <tr>
       <td><code>{row.apiKey}</code></td>
-      <td><input aria-label={`Label for ${row.apiKey}`} value={label} maxLength={80} placeholder="e.g. Search prod" onChange={(e) => setLabel(e.target.value)} /></td>
-      <td><input aria-label={`Team for ${row.apiKey}`} value={team} maxLength={80} placeholder="optional" onChange={(e) => setTeam(e.target.value)} /></td>
+      <td><input aria-label={`Label for ${row.apiKey}`} value={label} maxLength={80} placeholder="e.g. Search prod" onChange={(e) => setLabel(e.target.value)} onKeyDown={saveOnEnter} /></td>
+      <td><input aria-label={`Team for ${row.apiKey}`} value={team} maxLength={80} placeholder="optional" onChange={(e) => setTeam(e.target.value)} onKeyDown={saveOnEnter} /></td>
       <td className="num">{formatCount(row.requests)}</td>
       <td>{row.lastSeenHour === null ? <span className="muted">never</span> : formatTime(row.lastSeenHour, 'hour')}</td>
       <td>
