@@ -7,6 +7,7 @@ import { usePathname } from 'next/navigation';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
+import { useBillingZone } from '@/lib/client/use-billing-zone';
 import { LiveControl } from './LiveControl';
 import { PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
 
@@ -61,7 +62,8 @@ function FilterControls() {
     servingPath: SERVING_PATH_LIST.map((p) => ({ value: p.id, label: p.label })),
     region: ['global', 'us'].map((v) => ({ value: v, label: v })),
   };
-  const range = resolveRange(view);
+  const billingZone = useBillingZone();
+  const range = resolveRange(view, new Date(), billingZone);
 
   const setPreset = (preset: Preset) =>
     update((p) => {
@@ -87,6 +89,7 @@ function FilterControls() {
             <option key={value} value={value}>{label}</option>
           ))}
         </select>
+        {view.range === 'month' || view.range === 'last-month' ? <span className="small muted" data-testid="month-zone">months in {billingZone}</span> : null}
       </label>
       {view.range === 'custom' ? (
         <>

@@ -18,8 +18,16 @@ const to = new Date(addDays(today, 1).getTime());
 const day = (d: Date) => format(new TZDate(d.getTime(), TZ), 'yyyy-MM-dd');
 const reportsUrl = `/reports?range=custom&from=${from.toISOString()}&to=${to.toISOString()}`;
 
-async function login(page: Page) {
-  await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(reportsUrl)}`);
+const setBillingZone = async (page: Page, timeZone: string) => {
+  const res = await page.request.put('/api/v1/settings/billing', { data: { timeZone }, headers: { origin: new URL(page.url()).origin } });
+  expect(res.status()).toBe(200);
+};
+
+/** Logged in, with the billing zone (Settings) the tests below count days in. */
+async function login(page: Page, zone = TZ, url = reportsUrl) {
+  await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=/`);
+  await setBillingZone(page, zone);
+  await page.goto(url);
   await expect(page.getByRole('heading', { name: 'Reports' })).toBeVisible();
 }
 
@@ -98,4 +106,23 @@ test('reports: a bad range shows the error, not numbers', async ({ page }) => {
   await expect(page.getByText(/Could not load/)).toBeVisible();
   const res = await page.request.get('/api/v1/reports/summary.csv?from=not-a-date&to=2026-01-01T00:00:00Z');
   expect(res.status()).toBe(400);
+});
+
+test('reports: with the default billing zone, a Berlin browser\'s This month is the UTC month, equal to the API\'s tz=UTC month', async ({ page }) => {
+  await login(page, 'UTC', '/reports?range=month');
+  await expect(page.getByTestId('month-zone')).toHaveText('months in UTC');
+  const report = await summaryFromApi(page);
+  const now = new Date();
+  const utcMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  expect(report.range.tz).toBe('UTC');
+  expect(report.range.from).toBe(utcMonth.toISOString());
+  const overview = (await (await page.request.get(`/api/v1/overview?from=${utcMonth.toISOString()}&to=${report.range.to}&tz=UTC`)).json()) as { current: { spendUsd: string } };
+  expect(report.totals.spendUsd).toBe(overview.current.spendUsd);
+  // by month: one row per serving path, model and key, labelled with the month
+  await page.getByRole('combobox', { name: 'Summary by' }).selectOption('month');
+  await expect(page.getByTestId('summary-json')).toHaveAttribute('href', /group=month/);
+  const monthly = await summaryFromApi(page);
+  expect(monthly.group).toBe('month');
+  expect(new Set(monthly.rows.map((r) => r.day))).toEqual(new Set([utcMonth.toISOString().slice(0, 7)]));
+  expect(monthly.totals.spendUsd).toBe(report.totals.spendUsd);
 });

@@ -1,16 +1,18 @@
 'use client';
 
 import { useMounted } from '@/lib/client/use-mounted';
-import { useViewFilters, viewerTimeZone } from '@/lib/client/use-view-filters';
+import { useBillingZone } from '@/lib/client/use-billing-zone';
+import { useViewFilters } from '@/lib/client/use-view-filters';
 import { apiQuery } from '@/lib/client/view-filters';
 import { Panel } from '../Panel';
 
 /** Download links for the range and filters in the URL; each link carries the same query as the page, and asks for a BOM (lib/export/bom.ts). */
 export function ExportsPanel() {
-  const { view } = useViewFilters();
+  const { view, params, update } = useViewFilters();
   const mounted = useMounted();
-  const tz = mounted ? viewerTimeZone() : 'UTC';
-  const query = mounted ? apiQuery(view, tz).toString() : '';
+  const tz = useBillingZone();
+  const group = params.get('group') === 'month' ? 'month' : 'day';
+  const query = mounted ? apiQuery(view, tz, undefined, tz).toString() : '';
   return (
     <Panel title="Exports" wide>
       {mounted ? (
@@ -18,10 +20,17 @@ export function ExportsPanel() {
           <a className="button-link" href={`/api/v1/requests.csv?${query}&bom=1`} download data-testid="download-requests">
             Request-level CSV <span className="muted small">(times in UTC)</span>
           </a>
-          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}&bom=1`} download data-testid="download-summary">
-            Daily summary CSV <span className="muted small">(days in {tz})</span>
+          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}&group=${group}&bom=1`} download data-testid="download-summary">
+            {group === 'month' ? 'Monthly' : 'Daily'} summary CSV <span className="muted small">({group}s in {tz})</span>
           </a>
-          <a href={`/api/v1/reports/summary?${query}`} target="_blank" rel="noreferrer" data-testid="summary-json">
+          <label className="small muted">
+            Summary by{' '}
+            <select aria-label="Summary by" value={group} onChange={(e) => update((p) => (e.target.value === 'month' ? p.set('group', 'month') : p.delete('group')))}>
+              <option value="day">day</option>
+              <option value="month">month</option>
+            </select>
+          </label>
+          <a href={`/api/v1/reports/summary?${query}&group=${group}`} target="_blank" rel="noreferrer" data-testid="summary-json">
             Summary as JSON
           </a>
         </div>

@@ -2,6 +2,8 @@
 
 import type { SummaryFigures, SummaryReport } from '@/lib/analytics/summary-report';
 import { useAnalytics } from '@/lib/client/use-analytics';
+import { useBillingZone } from '@/lib/client/use-billing-zone';
+import { useViewFilters } from '@/lib/client/use-view-filters';
 import { formatCount, formatUsdExact } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
@@ -26,14 +28,16 @@ function Figures({ f, testId }: { f: SummaryFigures; testId?: string }) {
 
 /** The first rows of the daily summary and its totals, exactly as the CSV has them. */
 export function SummaryPreviewPanel() {
-  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS) });
+  // finance's days are the billing zone's (Settings), not the browser's
+  const group = useViewFilters().params.get('group') === 'month' ? 'month' : 'day';
+  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), tz: useBillingZone(), group });
   return (
     <Panel title="Daily summary (preview)" note="Per day, serving path, model and API key; exact to the micro-dollar." wide>
       <QueryState query={query} isEmpty={(d) => d.rows.length === 0}>
         {(data) => (
           <>
             <p className="muted small" data-testid="summary-count">
-              Showing {data.rows.length} of {formatCount(data.rowCount)} rows; days in {data.range.tz}. The totals cover every row.
+              Showing {data.rows.length} of {formatCount(data.rowCount)} rows; {data.group}s in {data.range.tz}. The totals cover every row.
             </p>
             <div className="table-scroll">
               <table className="data">

@@ -7,6 +7,7 @@ import type { FilterOptions } from '@/lib/analytics/filter-options';
 import type { RepriceFigures, RepriceResult } from '@/lib/pricing/reprice';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { sendJson } from '@/lib/client/send-json';
+import { useBillingZone } from '@/lib/client/use-billing-zone';
 import { useViewFilters } from '@/lib/client/use-view-filters';
 import { resolveRange } from '@/lib/client/view-filters';
 import { formatCount, formatUsdExact } from '../format';
@@ -86,13 +87,14 @@ function Figures({ result }: { result: RepriceResult }) {
 export function RepricePanel() {
   const client = useQueryClient();
   const { view } = useViewFilters();
+  const billingZone = useBillingZone();
   const options = useQuery({ queryKey: ['filter-options'], queryFn: () => fetchJson<FilterOptions>('/api/v1/filter-options') });
   const [scope, setScope] = useState<Scope>({ from: '', to: '', model: '' });
   useEffect(() => {
     // start from the range the page is showing (client clock and zone, hence after mount)
-    const range = resolveRange(view);
+    const range = resolveRange(view, new Date(), billingZone);
     setScope((s) => (s.from || s.to ? s : { ...s, from: toLocalInput(range.from), to: toLocalInput(range.to) }));
-  }, [view]);
+  }, [view, billingZone]);
   const run = useMutation({
     mutationFn: ({ apply, at }: { apply: boolean; at: Scope }) =>
       sendJson<RepriceResult>('POST', '/api/v1/settings/reprice', {

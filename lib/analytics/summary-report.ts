@@ -18,7 +18,7 @@ export interface SummaryFigures {
 }
 
 export interface SummaryRow extends SummaryFigures {
-  /** Calendar day in the report's time zone, YYYY-MM-DD. */
+  /** Calendar day (YYYY-MM-DD) or month (YYYY-MM, with `group=month`) in the report's time zone. */
   day: string;
   servingPath: string;
   model: string;
@@ -28,6 +28,7 @@ export interface SummaryRow extends SummaryFigures {
 
 export interface SummaryReport {
   range: { from: string; to: string; tz: string };
+  group: SummaryGroup;
   /** Every row, or the first `limit` when the query asked for a preview. */
   rows: SummaryRow[];
   /** How many rows the whole summary has. */
@@ -37,7 +38,12 @@ export interface SummaryReport {
 }
 
 /** The page filters plus an optional preview size: the Reports page shows 20 rows, not thousands. */
-export const summaryQuerySchema = filtersSchema.and(z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }));
+export const SUMMARY_GROUPS = ['day', 'month'] as const;
+export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
+
+export const summaryQuerySchema = filtersSchema.and(
+  z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), group: z.enum(SUMMARY_GROUPS, 'group must be day or month').default('day') }),
+);
 export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
 const COUNTS = ['requests', 'promptTokens', 'cachedTokens', 'completionTokens', 'unpricedRequests', 'usageUnknownRequests'] as const;
@@ -70,12 +76,16 @@ const SUMMED: Record<Count, string> = {
  * range to the pico-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
  * its first rows across to JavaScript.
  */
-export function summaryReport(db: Db, filters: Filters & { limit?: number }): SummaryReport {
+export function summaryReport(db: Db, filters: Filters & { limit?: number; group?: SummaryGroup }): SummaryReport {
   const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
+  const group = filters.group ?? 'day';
+  // by month: each day counts under the first day of its month in the range
+  const firstOfMonth = facts.days.map((d) => facts.days.findIndex((e) => e.day.slice(0, 7) === d.day.slice(0, 7)));
+  const period = group === 'month' ? `CASE day_index ${firstOfMonth.map((m, i) => `WHEN ${i} THEN ${m}`).join(' ')} END` : 'day_index';
   const rows = query<Counted>(
     db,
     `WITH summary AS (
-       SELECT day_index AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
+       SELECT ${period} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
          ${[...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ')}
        FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0
      )
@@ -89,8 +99,9 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number }): Su
   const totals = figures(Object.fromEntries([...COUNTS, ...PARTS].map((f) => [f, first?.[`total_${f}` as keyof Counted] ?? '0'])) as Sums);
   return {
     range: { from: filters.from.toISOString(), to: filters.to.toISOString(), tz: filters.tz },
+    group,
     rows: rows.map((r): SummaryRow => ({
-      day: facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
+      day: group === 'month' ? facts.days[r.dayIndex]!.day.slice(0, 7) : facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
       ...figures(r),
     })),
     rowCount: first?.rowCount ?? 0,

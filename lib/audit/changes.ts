@@ -11,6 +11,7 @@ export const AUDITED_CHANGES = {
   'budget.delete': 'Budget deleted',
   'alerts.default_channels': 'Default alert channels',
   'alerts.watches': 'Watches',
+  'billing.time_zone': 'Billing time zone',
 } as const;
 export type AuditedChange = keyof typeof AUDITED_CHANGES;
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useBillingZone } from './use-billing-zone';
 import { LIVE_INTERVAL_MS, useLive } from './live-updates';
 import { apiQuery } from './view-filters';
 import { useViewFilters, viewerTimeZone } from './use-view-filters';
@@ -26,7 +27,7 @@ export async function fetchJson<T>(url: string): Promise<T> {
 /** One dashboard question for the URL's filters; the query key is the endpoint plus those filters. */
 export function useAnalytics<T>(endpoint: string, extra: Record<string, string> = {}) {
   const { view } = useViewFilters();
-  const params = apiQuery(view, viewerTimeZone());
+  const params = apiQuery(view, viewerTimeZone(), undefined, useBillingZone());
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const queryString = params.toString();
   const { live } = useLive(); // its tick re-renders this hook, so relative ranges move on

@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import { startOfMinute, startOfMonth, subDays, subHours, subMonths } from 'date-fns';
 
 export const PRESETS = {
@@ -34,8 +35,10 @@ export function readViewFilters(params: URLSearchParams): ViewFilters {
 }
 
 /** Absolute [from, to) for a view, in the viewer's clock; minute-aligned so repeated renders share a cache key. */
-export function resolveRange(view: ViewFilters, now = new Date()): { from: Date; to: Date } {
+export function resolveRange(view: ViewFilters, now = new Date(), monthZone = 'UTC'): { from: Date; to: Date } {
   const end = startOfMinute(new Date(now.getTime() + 60_000));
+  // months are the billing zone's (Settings), so "Last month" is the month Fireworks bills
+  const inMonthZone = new TZDate(now.getTime(), monthZone);
   switch (view.range) {
     case '1h':
       return { from: subHours(end, 1), to: end };
@@ -44,9 +47,9 @@ export function resolveRange(view: ViewFilters, now = new Date()): { from: Date;
     case '30d':
       return { from: subDays(end, 30), to: end };
     case 'month':
-      return { from: startOfMonth(now), to: end };
+      return { from: new Date(startOfMonth(inMonthZone).getTime()), to: end };
     case 'last-month':
-      return { from: startOfMonth(subMonths(now, 1)), to: startOfMonth(now) };
+      return { from: new Date(startOfMonth(subMonths(inMonthZone, 1)).getTime()), to: new Date(startOfMonth(inMonthZone).getTime()) };
     case 'custom': {
       const from = view.from ? new Date(view.from) : subDays(end, 1);
       const to = view.to ? new Date(view.to) : end;
@@ -58,14 +61,14 @@ export function resolveRange(view: ViewFilters, now = new Date()): { from: Date;
 }
 
 /** The API query string for a view: resolved range, the viewer's time zone, the list filters. */
-export function apiQuery(view: ViewFilters, timeZone: string, now = new Date()): URLSearchParams {
+export function apiQuery(view: ViewFilters, timeZone: string, now = new Date(), monthZone = 'UTC'): URLSearchParams {
   const params = new URLSearchParams();
   if (view.range === 'custom' && ((view.from && isNaN(Date.parse(view.from))) || (view.to && isNaN(Date.parse(view.to))))) {
     // pass the user's text through so the API's validation message explains it
     params.set('from', view.from ?? '');
     params.set('to', view.to ?? '');
   } else {
-    const { from, to } = resolveRange(view, now);
+    const { from, to } = resolveRange(view, now, monthZone);
     params.set('from', from.toISOString());
     params.set('to', to.toISOString());
   }

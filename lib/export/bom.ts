@@ -6,7 +6,9 @@ import { filtersSchema } from '@/lib/analytics/filters';
  * the local code page, so the "…" in every key fingerprint shows as "â€¦". The dashboard's download
  * buttons ask for it; scripts get plain UTF-8 unless they do.
  */
-export const csvQuerySchema = filtersSchema.and(z.object({ bom: z.enum(['0', '1'], 'bom must be 0 or 1').optional() }));
+export const bomSchema = z.object({ bom: z.enum(['0', '1'], 'bom must be 0 or 1').optional() });
+
+export const csvQuerySchema = filtersSchema.and(bomSchema);
 
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 

@@ -10,12 +10,13 @@ export const SUMMARY_CSV_COLUMNS = [
 
 /** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, exact dollars (6 decimals, more when a sum has them). */
 export function summaryCsv(report: SummaryReport): string {
+  const header = report.group === 'month' ? ['month', ...SUMMARY_CSV_COLUMNS.slice(1)] : SUMMARY_CSV_COLUMNS;
   const records = report.rows.map((r) => [
     r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), r.requests,
     r.promptTokens, r.cachedTokens, r.completionTokens, r.spendUsd,
     r.cacheSavingsUsd, r.unpricedRequests, r.usageUnknownRequests,
   ]);
-  return csvRecords([SUMMARY_CSV_COLUMNS, ...records]);
+  return csvRecords([header, ...records]);
 }
 
 /** A bound in the report's zone: the date alone at local midnight, otherwise date and time. */

@@ -2,6 +2,7 @@ import { headers } from 'next/headers';
 import { AlertChannelsPanel } from '@/components/settings/AlertChannelsPanel';
 import { ApiKeyLabelsPanel } from '@/components/settings/ApiKeyLabelsPanel';
 import { AuditLogPanel } from '@/components/settings/AuditLogPanel';
+import { BillingPanel } from '@/components/settings/BillingPanel';
 import { PriceCatalogPanel } from '@/components/settings/PriceCatalogPanel';
 import { RepricePanel } from '@/components/settings/RepricePanel';
 import { SessionsPanel } from '@/components/settings/SessionsPanel';
@@ -16,6 +17,7 @@ export default async function SettingsPage() {
       {admin ? null : <p className="muted" role="note">You are logged in read-only (viewer): changes here are refused.</p>}
       <div className="grid">
         <ApiKeyLabelsPanel />
+        <BillingPanel />
         <PriceCatalogPanel />
         <RepricePanel />
         <AlertChannelsPanel />

@@ -1,13 +1,13 @@
 import { getDb } from '@/db/client';
-import { csvQuerySchema } from '@/lib/export/bom';
-import { summaryReport } from '@/lib/analytics/summary-report';
+import { bomSchema } from '@/lib/export/bom';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
 import { parseQuery } from '@/lib/api/query';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request) {
-  const query = parseQuery(csvQuerySchema, request.url);
+  const query = parseQuery(summaryQuerySchema.and(bomSchema), request.url);
   if (!query.ok) return query.response;
   const { from, to, tz, bom } = query.data;
   const csv = summaryCsv(summaryReport(getDb(), query.data));
