@@ -57,6 +57,9 @@ test('settings: adding a price row, refusals show the API message', async ({ pag
   };
 
   await fill('accounts/e2e/models/meter-test', '0.00875', '0.004', '0.02');
+  // a model no call used is probably a typo: the page asks first
+  await expect(form.getByRole('alert')).toContainText('No recorded call used accounts/e2e/models/meter-test');
+  await form.getByRole('button', { name: 'Save anyway' }).click();
   await expect(form.getByRole('status')).toContainText('Added accounts/e2e/models/meter-test');
   await page.getByLabel('Filter prices').fill('meter-test');
   const row = page.locator('.price-table tbody tr');
@@ -65,6 +68,7 @@ test('settings: adding a price row, refusals show the API message', async ({ pag
   await expect(row).toContainText('added in Settings');
 
   await fill('accounts/e2e/models/meter-test', '0.00875', '0.004', '0.02');
+  await form.getByRole('button', { name: 'Save anyway' }).click();
   await expect(form.getByRole('alert')).toContainText('already exists');
 
   await fill('accounts/e2e/models/other', '0.5', '0.9', '1');
@@ -72,6 +76,22 @@ test('settings: adding a price row, refusals show the API message', async ({ pag
   await fill('accounts/e2e/models/other', '1e-3', '0', '1');
   await expect(form.getByRole('alert')).toContainText('input price: not a plain non-negative decimal dollar amount');
   await expect(row).toHaveCount(1);
+
+  // a wrong price is corrected in place (same row, same date), and the audit log says so
+  await row.getByRole('button', { name: /^Correct price row/ }).click();
+  const correction = page.getByRole('form', { name: /^Correct price row/ });
+  await correction.getByLabel('Input $/1M', { exact: true }).fill('0.0175');
+  await correction.getByRole('button', { name: 'Save correction' }).click();
+  await correction.getByRole('button', { name: 'Save anyway' }).click(); // still a model no call used
+  await expect(row).toContainText('$0.0175');
+  await expect(row.getByText('current')).toBeVisible();
+  const audit = page.getByRole('region', { name: 'Audit log' });
+  await expect(audit).toContainText('Price row corrected');
+
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: /^Delete price row/ }).click();
+  await expect(row).toHaveCount(0);
+  await expect(audit).toContainText('Price row deleted');
 });
 
 test('settings: re-pricing shows its figures first, then applies exactly them', async ({ page }) => {
@@ -81,7 +101,7 @@ test('settings: re-pricing shows its figures first, then applies exactly them', 
   const model = summary.rows.filter((r) => !r.model.endsWith('-us') && r.promptTokens > 0).sort((a, b) => b.requests - a.requests)[0]!.model;
   const added = await page.request.post('/api/v1/settings/prices', {
     headers: sameOrigin(page),
-    data: { model, servingPath: 'standard', region: 'global', inputUsdPerMtok: '4.2', cachedInputUsdPerMtok: '0.42', outputUsdPerMtok: '8.4', effectiveFrom: yesterdayUtc },
+    data: { model, servingPath: 'standard', region: 'global', inputUsdPerMtok: '4.2', cachedInputUsdPerMtok: '0.42', outputUsdPerMtok: '8.4', effectiveFrom: yesterdayUtc, confirm: true },
   });
   expect(added.status()).toBe(201);
 

@@ -1,8 +1,10 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import type { PriceRecord } from '@/db/schema';
+import { sendJson } from '@/lib/client/send-json';
+import type { ListedPrice } from '@/lib/pricing/price-table';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { formatCount, formatUsdPerMtok } from '../format';
 import { Panel } from '../Panel';
@@ -13,9 +15,15 @@ import { AddPriceForm } from './AddPriceForm';
 export function PriceCatalogPanel() {
   const [text, setText] = useState('');
   const q = useDeferredValue(text.trim());
+  const client = useQueryClient();
+  const [editing, setEditing] = useState<PriceRecord | undefined>();
+  const remove = useMutation({
+    mutationFn: (id: number) => sendJson('DELETE', `/api/v1/settings/prices/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['settings'] }),
+  });
   const query = useQuery({
     queryKey: ['settings', 'prices', q],
-    queryFn: () => fetchJson<{ prices: PriceRecord[] }>(`/api/v1/settings/prices?${new URLSearchParams({ q })}`),
+    queryFn: () => fetchJson<{ prices: ListedPrice[] }>(`/api/v1/settings/prices?${new URLSearchParams({ q })}`),
     placeholderData: (previous) => previous,
   });
   return (
@@ -24,7 +32,8 @@ export function PriceCatalogPanel() {
       note="US dollars per 1M tokens. A call is priced with the newest row for its model, serving path and region whose effective date is on or before the call's UTC date; Batch is 50% of Standard."
       wide
     >
-      <AddPriceForm />
+      {editing ? <AddPriceForm key={editing.id} editing={editing} onDone={() => setEditing(undefined)} /> : <AddPriceForm />}
+      {remove.isError ? <p className="error small" role="alert">{remove.error.message}</p> : null}
       <label className="inline-field">
         Filter
         <input type="search" aria-label="Filter prices" placeholder="model, path, region or source" value={text} onChange={(e) => setText(e.target.value)} />
@@ -45,12 +54,13 @@ export function PriceCatalogPanel() {
                     <th className="num">Output</th>
                     <th>Effective from</th>
                     <th>Source</th>
+                    <th />
                   </tr>
                 </thead>
                 <tbody>
                   {data.prices.map((p) => (
-                    <tr key={p.id}>
-                      <td>{p.model}</td>
+                    <tr key={p.id} data-price={p.id}>
+                      <td>{p.model} {p.current ? <span className="badge" title="the row in effect today">current</span> : null}</td>
                       <td>{p.servingPath}</td>
                       <td>{p.region}</td>
                       <td className="num">{formatUsdPerMtok(p.inputMicrosPerMtok)}</td>
@@ -58,6 +68,10 @@ export function PriceCatalogPanel() {
                       <td className="num">{formatUsdPerMtok(p.outputMicrosPerMtok)}</td>
                       <td>{p.effectiveFrom}</td>
                       <td className="wrap">{p.source}</td>
+                      <td>
+                        <button type="button" onClick={() => setEditing(p)} aria-label={`Correct price row ${p.id}`}>Correct</button>{' '}
+                        <button type="button" onClick={() => window.confirm(`Delete the ${p.servingPath} ${p.region} price of ${p.model} from ${p.effectiveFrom}? Calls priced with it keep their cost until re-priced.`) && remove.mutate(p.id)} aria-label={`Delete price row ${p.id}`}>Delete</button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -4,6 +4,8 @@
 export const AUDITED_CHANGES = {
   'api_key_label.save': 'API key label',
   'price.add': 'Price row added',
+  'price.correct': 'Price row corrected',
+  'price.delete': 'Price row deleted',
   'history.reprice': 'History re-priced',
   'session.revoke': 'Session revoked',
   'budget.create': 'Budget created',

@@ -239,6 +239,14 @@ export function loadCatalog(opts: LoadCatalogOptions = {}): PriceRow[] {
 }
 
 /** Identity of a catalog row: model|serving_path|region|effective_from. */
-export function catalogKey(row: Pick<PriceRow, 'model' | 'servingPath' | 'region' | 'effectiveFrom'>): string {
+export function catalogKey(row: { model: string; servingPath: string; region: string; effectiveFrom: string }): string {
   return `${row.model}|${row.servingPath}|${row.region}|${row.effectiveFrom}`;
+}
+
+let shipped: Set<string> | undefined;
+
+/** Whether a price row is one of the catalog rows Meter ships (seeded again at every start). */
+export function isShippedCatalogRow(row: { model: string; servingPath: string; region: string; effectiveFrom: string }): boolean {
+  shipped ??= new Set(loadCatalog().map(catalogKey));
+  return shipped.has(catalogKey(row));
 }

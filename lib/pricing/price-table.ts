@@ -1,4 +1,5 @@
 import { CATALOG_PATHS } from './serving-paths';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
@@ -85,4 +86,101 @@ export function addPrice(db: Db, p: NewPrice): PriceRecord {
     .all();
   if (!inserted[0]) throw new DuplicatePriceError(p);
   return inserted[0];
+}
+
+/** A row as the catalog list shows it: whether it is the one in effect today for its model, path and region. */
+export type ListedPrice = PriceRecord & { current: boolean };
+
+export function markCurrent(rows: PriceRecord[], today = new Date().toISOString().slice(0, 10)): ListedPrice[] {
+  const current = new Map<string, PriceRecord>();
+  for (const r of rows) {
+    const key = `${r.model}|${r.servingPath}|${r.region}`;
+    const best = current.get(key);
+    if (r.effectiveFrom <= today && (!best || r.effectiveFrom > best.effectiveFrom)) current.set(key, r);
+  }
+  return rows.map((r) => ({ ...r, current: current.get(`${r.model}|${r.servingPath}|${r.region}`)?.id === r.id }));
+}
+
+/** A change worth a second look before it is saved; the request says `confirm: true` to go ahead. */
+export interface PriceWarning {
+  code: 'price_jump' | 'unseen_model';
+  message: string;
+}
+
+const JUMP = 3;
+
+/**
+ * What is odd about a new or corrected row: a rate more than 3x above or below the row it
+ * supersedes (a typo such as 100x), or a model no call has used (a misspelt id prices nothing).
+ */
+export function priceWarnings(db: Db, p: NewPrice, exceptId?: number): PriceWarning[] {
+  const warnings: PriceWarning[] = [];
+  const before = db.$client
+    .prepare(
+      `SELECT input_micros_per_mtok AS input, output_micros_per_mtok AS output, effective_from AS effectiveFrom FROM prices
+       WHERE model = ? AND serving_path = ? AND region = ? AND effective_from <= ? AND id IS NOT ? ORDER BY effective_from DESC LIMIT 1`,
+    )
+    .get(p.model, p.servingPath, p.region, p.effectiveFrom, exceptId ?? null) as { input: number; output: number; effectiveFrom: string } | undefined;
+  if (before) {
+    for (const [name, was, now] of [['input', before.input, p.inputUsdPerMtok], ['output', before.output, p.outputUsdPerMtok]] as const) {
+      if (was > 0 && (now > was * JUMP || now * JUMP < was)) {
+        warnings.push({ code: 'price_jump', message: `The ${name} price is ${(now / was).toFixed(2)}x the row from ${before.effectiveFrom} it supersedes.` });
+      }
+    }
+  }
+  const seen = db.$client.prepare('SELECT 1 FROM usage_daily_by_key WHERE model = ? LIMIT 1').get(p.model);
+  if (!seen) warnings.push({ code: 'unseen_model', message: `No recorded call used ${p.model}; check the model id.` });
+  return warnings;
+}
+
+export class UnknownPriceError extends Error {
+  constructor(id: number) {
+    super(`No price row ${id}.`);
+  }
+}
+
+/**
+ * Corrects a row in place (a same-day correction, or any of its fields): calls priced with it keep
+ * their stored cost until they are re-priced, which Settings offers next to it.
+ */
+export function correctPrice(db: Db, id: number, p: NewPrice): PriceRecord {
+  const values = {
+    model: p.model, servingPath: p.servingPath, region: p.region, inputMicrosPerMtok: p.inputUsdPerMtok, cachedInputMicrosPerMtok: p.cachedInputUsdPerMtok,
+    outputMicrosPerMtok: p.outputUsdPerMtok, effectiveFrom: p.effectiveFrom, source: p.source,
+  };
+  try {
+    const updated = db.update(prices).set(values).where(eq(prices.id, id)).returning().get();
+    if (!updated) throw new UnknownPriceError(id);
+    return updated;
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw new DuplicatePriceError(p);
+    throw error;
+  }
+}
+
+export function findPriceRow(db: Db, id: number): PriceRecord | undefined {
+  return db.select().from(prices).where(eq(prices.id, id)).get();
+}
+
+/** Deletes a row added in Settings; a shipped catalog row would come back at the next start, so it is corrected instead. */
+export function deletePrice(db: Db, id: number, isCatalogRow: (r: PriceRecord) => boolean): PriceRecord {
+  const row = findPriceRow(db, id);
+  if (!row) throw new UnknownPriceError(id);
+  if (isCatalogRow(row)) throw new CatalogPriceError();
+  db.delete(prices).where(eq(prices.id, id)).run();
+  return row;
+}
+
+export class CatalogPriceError extends Error {
+  constructor() {
+    super('This row ships with Meter and would return at the next start: correct it instead of deleting it.');
+  }
+}
+
+/** A new or corrected row, with `confirm: true` once its warnings have been seen. */
+export const confirmedPriceSchema = newPriceSchema.and(z.object({ confirm: z.boolean('confirm must be true or false').optional() }));
+
+/** 422: saved only when sent again with `confirm: true`; the page shows each warning and asks. */
+export function warningsResponse(warnings: PriceWarning[]): Response {
+  return Response.json({ error: `Check before saving: ${warnings.map((w) => w.message).join(' ')}`, warnings }, { status: 422 });
 }

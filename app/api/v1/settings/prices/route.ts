@@ -3,16 +3,18 @@ import { noActor, requestActor } from '@/lib/api/actor';
 import { analyticsRouteWith } from '@/lib/api/analytics-route';
 import { parseJsonBody } from '@/lib/api/body';
 import { audited } from '@/lib/audit/audit-log';
-import { addPrice, DuplicatePriceError, listPrices, newPriceSchema, priceListQuerySchema } from '@/lib/pricing/price-table';
+import { addPrice, confirmedPriceSchema, DuplicatePriceError, listPrices, markCurrent, priceListQuerySchema, priceWarnings, warningsResponse } from '@/lib/pricing/price-table';
 
-export const GET = analyticsRouteWith(priceListQuerySchema, (db, input) => ({ prices: listPrices(db, input) }));
+export const GET = analyticsRouteWith(priceListQuerySchema, (db, input) => ({ prices: markCurrent(listPrices(db, input)) }));
 
 export async function POST(request: Request) {
   const actor = requestActor(request);
   if (!actor) return noActor();
-  const body = await parseJsonBody(newPriceSchema, request);
+  const body = await parseJsonBody(confirmedPriceSchema, request);
   if (!body.ok) return body.response;
   const db = getDb();
+  const warnings = body.data.confirm ? [] : priceWarnings(db, body.data);
+  if (warnings.length) return warningsResponse(warnings);
   try {
     const price = audited(db, actor, { action: 'price.add', target: `${body.data.model} ${body.data.servingPath} ${body.data.region}`, before: null, apply: () => addPrice(db, body.data) });
     return Response.json({ price }, { status: 201 });
