@@ -115,3 +115,18 @@ test('Overview: loading a page prefetches no other page, so the API calls have t
   await expect(page).toHaveURL(/\/cache\?range=7d/);
   expect(pageFetches).toHaveLength(1);
 });
+
+test('Overview: a breakdown sorts by any column, kept in the URL', async ({ page }) => {
+  await openOverview(page);
+  const table = page.getByTestId('spend-by-model');
+  await table.getByRole('button', { name: 'Requests' }).click();
+  await expect(page).toHaveURL(/sort\.spend-by-model=requests\.desc/);
+  await expect(table.getByRole('columnheader', { name: /Requests/ })).toHaveAttribute('aria-sort', 'descending');
+  const counts = async () => (await table.locator('tbody tr td:nth-child(3)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  const down = await counts();
+  expect(down).toEqual([...down].sort((a, b) => b - a));
+  await table.getByRole('button', { name: /Requests/ }).click();
+  await expect(table.getByRole('columnheader', { name: /Requests/ })).toHaveAttribute('aria-sort', 'ascending');
+  const up = await counts();
+  expect(up).toEqual([...down].reverse().sort((a, b) => a - b));
+});
