@@ -62,7 +62,7 @@ function FilterControls() {
     servingPath: SERVING_PATH_LIST.map((p) => ({ value: p.id, label: p.label })),
     region: ['global', 'us'].map((v) => ({ value: v, label: v })),
   };
-  const billingZone = useBillingZone();
+  const billingZone = useBillingZone() ?? 'UTC';
   const range = resolveRange(view, new Date(), billingZone);
 
   const setPreset = (preset: Preset) =>

@@ -12,10 +12,10 @@ export function ExportsPanel() {
   const mounted = useMounted();
   const tz = useBillingZone();
   const group = params.get('group') === 'month' ? 'month' : 'day';
-  const query = mounted ? apiQuery(view, tz, undefined, tz).toString() : '';
+  const query = mounted && tz ? apiQuery(view, tz, undefined, tz).toString() : '';
   return (
     <Panel title="Exports" wide>
-      {mounted ? (
+      {mounted && tz ? (
         <div className="report-exports">
           <a className="button-link" href={`/api/v1/requests.csv?${query}&bom=1`} download data-testid="download-requests">
             Request-level CSV <span className="muted small">(times in UTC)</span>

@@ -30,7 +30,7 @@ function Figures({ f, testId }: { f: SummaryFigures; testId?: string }) {
 export function SummaryPreviewPanel() {
   // finance's days are the billing zone's (Settings), not the browser's
   const group = useViewFilters().params.get('group') === 'month' ? 'month' : 'day';
-  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), tz: useBillingZone(), group });
+  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), tz: useBillingZone() ?? 'UTC', group });
   return (
     <Panel title="Daily summary (preview)" note="Per day, serving path, model and API key; exact to the micro-dollar." wide>
       <QueryState query={query} isEmpty={(d) => d.rows.length === 0}>

@@ -9,7 +9,7 @@ import { Panel } from '../Panel';
 /** The zone finance counts in: the Reports page, both exports and the month presets. */
 export function BillingPanel() {
   const client = useQueryClient();
-  const current = useBillingZone();
+  const current = useBillingZone() ?? 'UTC';
   const [zone, setZone] = useState(current);
   useEffect(() => setZone(current), [current]);
   const save = useMutation({

@@ -87,7 +87,7 @@ function Figures({ result }: { result: RepriceResult }) {
 export function RepricePanel() {
   const client = useQueryClient();
   const { view } = useViewFilters();
-  const billingZone = useBillingZone();
+  const billingZone = useBillingZone() ?? 'UTC';
   const options = useQuery({ queryKey: ['filter-options'], queryFn: () => fetchJson<FilterOptions>('/api/v1/filter-options') });
   const [scope, setScope] = useState<Scope>({ from: '', to: '', model: '' });
   useEffect(() => {

@@ -27,7 +27,7 @@ export async function fetchJson<T>(url: string): Promise<T> {
 /** One dashboard question for the URL's filters; the query key is the endpoint plus those filters. */
 export function useAnalytics<T>(endpoint: string, extra: Record<string, string> = {}) {
   const { view } = useViewFilters();
-  const params = apiQuery(view, viewerTimeZone(), undefined, useBillingZone());
+  const params = apiQuery(view, viewerTimeZone(), undefined, useBillingZone() ?? 'UTC');
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const queryString = params.toString();
   const { live } = useLive(); // its tick re-renders this hook, so relative ranges move on
