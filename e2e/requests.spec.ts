@@ -79,7 +79,7 @@ test('requests: a row opens its detail with the price row and cost breakdown', a
   const priced = first.rows.find((r) => r.costUsd !== null)!;
   const row = page.locator(`tr[data-id="${priced.id}"]`);
   await row.locator('td').nth(2).click();
-  const drawer = page.getByRole('complementary', { name: 'Request details' });
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
   await expect(drawer.getByRole('heading', { name: `Request ${priced.id}` })).toBeVisible();
   const res = await page.request.get(`/api/v1/requests/${priced.id}`);
   const detail = (await res.json()) as RequestDetail;
@@ -100,7 +100,7 @@ test('requests: the open call is in the URL: its link opens it, Back closes it, 
   const first = await api(page);
   const call = first.rows[1]!;
   await page.locator(`tr[data-id="${call.id}"]`).locator('td').nth(2).click();
-  const drawer = page.getByRole('complementary', { name: 'Request details' });
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
   await expect(drawer.getByRole('heading', { name: `Request ${call.id}` })).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`[?&]call=${call.id}(&|$)`));
   await expect(drawer.getByRole('button', { name: 'Copy link' })).toBeVisible();
@@ -108,7 +108,7 @@ test('requests: the open call is in the URL: its link opens it, Back closes it, 
   // the link, opened on its own, shows the same call
   const other = await context.newPage();
   await other.goto(page.url());
-  await expect(other.getByRole('complementary', { name: 'Request details' }).getByRole('heading', { name: `Request ${call.id}` })).toBeVisible();
+  await expect(other.getByRole('dialog', { name: 'Request details' }).getByRole('heading', { name: `Request ${call.id}` })).toBeVisible();
   await other.close();
 
   await page.goBack();
@@ -118,6 +118,19 @@ test('requests: the open call is in the URL: its link opens it, Back closes it, 
   await page.goBack();
   await expect(page).not.toHaveURL(/status=error/);
   await expect(page.getByRole('combobox', { name: 'Status' })).toHaveValue('');
+});
+
+test('requests: the drawer opens from the keyboard, takes the focus and gives it back', async ({ page }) => {
+  await open(page, view);
+  const row = page.getByRole('table', { name: 'Requests' }).locator('tbody tr').first();
+  await row.focus();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
+  await expect(drawer).toBeVisible();
+  await expect(drawer.getByRole('button', { name: 'Close details' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+  await expect(row).toBeFocused();
 });
 
 test('requests: screenshot', async ({ page }) => {

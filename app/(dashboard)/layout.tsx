@@ -10,11 +10,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <Providers>
       <Suspense>
+        <a className="skip-link" href="#main">Skip to content</a>
         <header className="top">
           <Nav role={role} />
           <FilterBar />
         </header>
-        <main className="page">{children}</main>
+        <main className="page" id="main" tabIndex={-1}>{children}</main>
       </Suspense>
     </Providers>
   );

@@ -28,7 +28,7 @@ export function BudgetsPanel({ admin }: { admin: boolean }) {
       {admin ? <BudgetForm /> : null}
       <QueryState query={query} isEmpty={(d) => d.budgets.length === 0} empty="No budgets yet.">
         {(data) => (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table className="data" data-testid="budgets">
               <thead>
                 <tr><th>Budget</th><th>Scope</th><th className="num">Spent</th><th className="num">Amount</th><th>Progress</th><th className="num">Forecast</th><th>Status</th><th className="num">Blocked</th><th>Resets</th>{admin ? <th /> : null}</tr>

@@ -48,7 +48,7 @@ export function AffinityPanel() {
       <QueryState query={query} isEmpty={(d) => d.withAffinity.requests + d.withoutAffinity.requests === 0}>
         {(data) => (
           <>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table className="data" data-testid="affinity">
                 <thead>
                   <tr>

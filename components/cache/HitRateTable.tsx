@@ -14,7 +14,7 @@ interface Props<R extends CacheFigures> {
 /** Prompt-cache figures per row, token-weighted rate first. */
 export function HitRateTable<R extends CacheFigures>({ rows, label, name, rowKey, testId }: Props<R>) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="data compact" data-testid={testId}>
         <thead>
           <tr>

@@ -25,7 +25,7 @@ export function WorstSessionsPanel() {
             {data.rows.length === 0 ? (
               <p className="state muted">No session with 2 or more calls was active in this range.</p>
             ) : (
-              <div className="table-scroll">
+              <div className="table-scroll" tabIndex={0}>
                 <table className="data" data-testid="worst-sessions">
                   <thead>
                     <tr>

@@ -13,7 +13,7 @@ const COLUMNS = { key: (r: Row) => r.label ?? r.apiKey, team: (r: Row) => r.team
 function KeyTable({ rows }: { rows: Row[] }) {
   const { sorted, header } = useTableSort('spend-by-api-key', rows, COLUMNS);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="data compact" data-testid="spend-by-api-key">
         <thead>
           <tr>{header('key', 'API key')}{header('team', "Key's team")}<SpendHeaders header={header} /></tr>

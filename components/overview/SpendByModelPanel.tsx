@@ -18,7 +18,7 @@ const COLUMNS: Record<string, (r: Row) => number | string> = {
 function ModelTable({ rows }: { rows: Row[] }) {
   const { sorted, header } = useTableSort('spend-by-model', rows, COLUMNS);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="data" data-testid="spend-by-model">
         <thead>
           <tr>

@@ -16,7 +16,7 @@ const COLUMNS = { team: (r: Row) => r.team, project: (r: Row) => r.project, envi
 function TagTable({ rows }: { rows: Row[] }) {
   const { sorted, header } = useTableSort('spend-by-tag', rows, COLUMNS);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="data compact" data-testid="spend-by-tag">
         <thead>
           <tr>{header('team', 'Team')}{header('project', 'Project')}{header('environment', 'Environment')}<SpendHeaders header={header} /></tr>

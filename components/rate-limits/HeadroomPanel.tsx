@@ -79,7 +79,7 @@ export function HeadroomPanel() {
               }
               wide
             >
-              <div className="table-scroll">
+              <div className="table-scroll" tabIndex={0}>
                 <table className="data" aria-label="Rate-limit headroom">
                   <thead>
                     <tr>

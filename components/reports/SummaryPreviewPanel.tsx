@@ -39,7 +39,7 @@ export function SummaryPreviewPanel() {
             <p className="muted small" data-testid="summary-count">
               Showing {data.rows.length} of {formatCount(data.rowCount)} rows; {data.group}s in {data.range.tz}. The totals cover every row.
             </p>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table className="data">
                 <thead>
                   <tr>

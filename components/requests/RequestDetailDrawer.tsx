@@ -2,7 +2,7 @@
 
 import { COST_STATE_REASONS, costState } from '@/lib/pricing/cost-state';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RequestDetail } from '@/lib/analytics/request-detail';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { formatCount, formatDateTime, formatModel, formatMs, formatPicoExact, formatUsdPerMtok } from '../format';
@@ -150,17 +150,24 @@ function CopyLink() {
 
 export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const query = useQuery({ queryKey: ['request', id], queryFn: () => fetchJson<RequestDetail>(`/api/v1/requests/${id}`) });
+  const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
+  // a dialog takes the focus when it opens and gives it back to what had it when it closes
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    closeButton.current?.focus();
+    return () => before?.focus?.();
+  }, []);
   return (
-    <aside className="drawer" aria-label="Request details">
+    <aside className="drawer" role="dialog" aria-modal="false" aria-label="Request details">
       <div className="drawer-head">
         <h2>Request {id}</h2>
         <CopyLink />
-        <button type="button" onClick={onClose} aria-label="Close details">×</button>
+        <button ref={closeButton} type="button" onClick={onClose} aria-label="Close details">×</button>
       </div>
       <QueryState query={query}>{(detail) => <Detail detail={detail} />}</QueryState>
     </aside>

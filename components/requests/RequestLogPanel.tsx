@@ -31,7 +31,7 @@ function Cost({ row }: { row: RequestLogRow }) {
 
 function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (id: number) => void; selected: number | null }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table className="data request-log" aria-label="Requests">
         <thead>
           <tr>
@@ -50,7 +50,7 @@ function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (i
         </thead>
         <tbody>
           {page.rows.map((r) => (
-            <tr key={r.id} data-id={r.id} className={selected === r.id ? 'selected' : undefined} onClick={() => onOpen(r.id)}>
+            <tr key={r.id} data-id={r.id} className={selected === r.id ? 'selected' : undefined} onClick={() => onOpen(r.id)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onOpen(r.id)}>
               <td>
                 <button type="button" className="link" onClick={(e) => {
                     e.stopPropagation();

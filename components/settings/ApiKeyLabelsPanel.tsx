@@ -58,24 +58,26 @@ export function ApiKeyLabelsPanel() {
     >
       <QueryState query={query} isEmpty={(d) => d.apiKeys.length === 0} empty="No API keys seen yet.">
         {(data) => (
-          <div className="table-scroll">
-            <table className="data settings-table">
-              <thead>
-                <tr>
-                  <th>Fingerprint</th>
-                  <th>Label</th>
-                  <th>Team</th>
-                  <th className="num">Requests</th>
-                  <th>Last used (hour)</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {data.apiKeys.map((row) => (
-                  <LabelRow key={row.apiKey} row={row} />
-                ))}
-              </tbody>
-            </table>
+          <div className="table-scroll" tabIndex={0}>
+            <div className="table-scroll" tabIndex={0}>
+              <table className="data settings-table">
+                <thead>
+                  <tr>
+                    <th>Fingerprint</th>
+                    <th>Label</th>
+                    <th>Team</th>
+                    <th className="num">Requests</th>
+                    <th>Last used (hour)</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.apiKeys.map((row) => (
+                    <LabelRow key={row.apiKey} row={row} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         )}
       </QueryState>

@@ -16,24 +16,26 @@ export function AuditLogPanel() {
     <Panel title="Audit log" note="The newest 100 changes. Changes made with a bearer token show no session." wide>
       <QueryState query={query} isEmpty={(d) => d.entries.length === 0} empty="No changes yet.">
         {(data) => (
-          <div className="table-scroll">
-            <table className="data settings-table">
-              <thead>
-                <tr><th>When</th><th>Who</th><th>Change</th><th>Of</th><th>Before</th><th>After</th></tr>
-              </thead>
-              <tbody>
-                {data.entries.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.at)}</td>
-                    <td>{e.role}{e.sessionId ? <span className="muted small"> session {e.sessionId}</span> : <span className="muted small"> token</span>}</td>
-                    <td>{AUDITED_CHANGES[e.action as keyof typeof AUDITED_CHANGES] ?? e.action}</td>
-                    <td><code>{e.target ?? '—'}</code></td>
-                    <td className="small"><code>{brief(e.before)}</code></td>
-                    <td className="small"><code>{brief(e.after)}</code></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <div className="table-scroll" tabIndex={0}>
+            <div className="table-scroll" tabIndex={0}>
+              <table className="data settings-table">
+                <thead>
+                  <tr><th>When</th><th>Who</th><th>Change</th><th>Of</th><th>Before</th><th>After</th></tr>
+                </thead>
+                <tbody>
+                  {data.entries.map((e) => (
+                    <tr key={e.id}>
+                      <td>{formatDateTime(e.at)}</td>
+                      <td>{e.role}{e.sessionId ? <span className="muted small"> session {e.sessionId}</span> : <span className="muted small"> token</span>}</td>
+                      <td>{AUDITED_CHANGES[e.action as keyof typeof AUDITED_CHANGES] ?? e.action}</td>
+                      <td><code>{e.target ?? '—'}</code></td>
+                      <td className="small"><code>{brief(e.before)}</code></td>
+                      <td className="small"><code>{brief(e.after)}</code></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         )}
       </QueryState>

@@ -42,7 +42,7 @@ export function PriceCatalogPanel() {
         {(data) => (
           <>
             <p className="muted small" data-testid="price-count">{formatCount(data.prices.length)} rows</p>
-            <div className="table-scroll price-table">
+            <div className="table-scroll price-table" tabIndex={0}>
               <table className="data">
                 <thead>
                   <tr>

@@ -46,7 +46,7 @@ function Figures({ result }: { result: RepriceResult }) {
         {formatUsdExact(t.oldUsd)} → {formatUsdExact(t.newUsd)} ({signed(t.differenceUsd)}); {formatCount(t.becomePriced)} become
         priced, {formatCount(t.becomeUnpriced)} become unpriced.
       </p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0}>
         <table className="data">
           <thead>
             <tr>

@@ -41,23 +41,25 @@ export function SessionsPanel() {
     <Panel title="Sessions" note="Dashboard logins that are still valid. Revoking one logs that browser out at its next request. Scripts using a bearer token have no session." wide>
       <QueryState query={query} isEmpty={(d) => d.sessions.length === 0} empty="No live sessions.">
         {(data) => (
-          <table className="data settings-table">
-            <thead>
-              <tr><th>Role</th><th>Started</th><th>Last seen</th><th>Expires</th><th>From</th><th /></tr>
-            </thead>
-            <tbody>
-              {data.sessions.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.role}{s.current ? <span className="muted small"> (this browser)</span> : null}</td>
-                  <td>{formatDateTime(s.createdAt)}</td>
-                  <td>{formatDateTime(s.lastSeenAt)}</td>
-                  <td>{formatDateTime(s.expiresAt)}</td>
-                  <td title={s.userAgent ?? undefined}>{s.clientAddress ?? '—'}</td>
-                  <td><RevokeButton session={s} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll" tabIndex={0}>
+            <table className="data settings-table">
+              <thead>
+                <tr><th>Role</th><th>Started</th><th>Last seen</th><th>Expires</th><th>From</th><th /></tr>
+              </thead>
+              <tbody>
+                {data.sessions.map((s) => (
+                  <tr key={s.id}>
+                    <td>{s.role}{s.current ? <span className="muted small"> (this browser)</span> : null}</td>
+                    <td>{formatDateTime(s.createdAt)}</td>
+                    <td>{formatDateTime(s.lastSeenAt)}</td>
+                    <td>{formatDateTime(s.expiresAt)}</td>
+                    <td title={s.userAgent ?? undefined}>{s.clientAddress ?? '—'}</td>
+                    <td><RevokeButton session={s} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </Panel>
