@@ -15,8 +15,13 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer at all (Meter stopped, the network down): said in words, and retried like a 5xx. */
+export const UNREACHABLE = 'Meter did not answer; is it running?';
+
 export async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  const res = await fetch(url, { headers: { accept: 'application/json' } }).catch(() => {
+    throw new ApiError(0, UNREACHABLE);
+  });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(res.status, body.error ?? `${res.status} ${res.statusText}`);
@@ -36,6 +41,6 @@ export function useAnalytics<T>(endpoint: string, extra: Record<string, string> 
     refetchInterval: live ? LIVE_INTERVAL_MS : false,
     placeholderData: (previous) => previous, // a range that moved on keeps the figures shown until the new ones arrive
     queryFn: () => fetchJson<T>(`/api/v1/${endpoint}?${queryString}`),
-    retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+    retry: (count, error) => !(error instanceof ApiError && error.status > 0 && error.status < 500) && count < 2,
   });
 }
