@@ -130,3 +130,13 @@ test('Overview: a breakdown sorts by any column, kept in the URL', async ({ page
   const up = await counts();
   expect(up).toEqual([...down].reverse().sort((a, b) => a - b));
 });
+
+test('Overview: with the server away, the page keeps its figures and says so', async ({ page }) => {
+  await openOverview(page);
+  const shown = await spendStat(page).textContent();
+  await page.route('**/api/v1/**', (route) => route.abort());
+  await page.getByRole('combobox', { name: 'Range' }).selectOption('7d');
+  await expect(page.getByText('Could not refresh: Meter did not answer; is it running?').first()).toBeVisible({ timeout: 15_000 });
+  await expect(spendStat(page)).toHaveText(shown!);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+});

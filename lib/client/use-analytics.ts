@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useBillingZone } from './use-billing-zone';
 import { LIVE_INTERVAL_MS, useLive } from './live-updates';
 import { apiQuery } from './view-filters';
@@ -36,11 +37,17 @@ export function useAnalytics<T>(endpoint: string, extra: Record<string, string> 
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   const queryString = params.toString();
   const { live } = useLive(); // its tick re-renders this hook, so relative ranges move on
-  return useQuery({
+  const query = useQuery({
     queryKey: [endpoint, queryString],
     refetchInterval: live ? LIVE_INTERVAL_MS : false,
     placeholderData: (previous) => previous, // a range that moved on keeps the figures shown until the new ones arrive
     queryFn: () => fetchJson<T>(`/api/v1/${endpoint}?${queryString}`),
     retry: (count, error) => !(error instanceof ApiError && error.status > 0 && error.status < 500) && count < 2,
   });
+  // With the server away (no answer, or a 5xx) the panel keeps the last figures it had, and
+  // QueryState says they are not fresh; a refused query (4xx) shows its reason instead.
+  const last = useRef<T | undefined>(undefined);
+  if (query.data !== undefined && !query.isPlaceholderData) last.current = query.data;
+  const away = query.error instanceof ApiError && (query.error.status === 0 || query.error.status >= 500);
+  return away && query.data === undefined ? { ...query, data: last.current } : query;
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useRef } from 'react';
 import { readViewFilters, type ViewFilters } from './view-filters';
 
@@ -9,7 +9,6 @@ type Update = (change: (p: URLSearchParams) => void, history?: 'push' | 'replace
 /** The page's filters, kept in the URL so a view can be shared or bookmarked; each change is a step Back undoes. */
 export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; update: Update } {
   const search = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const params = useMemo(() => new URLSearchParams(search.toString()), [search]);
   const view = useMemo(() => readViewFilters(params), [params]);
@@ -22,9 +21,11 @@ export function useViewFilters(): { view: ViewFilters; params: URLSearchParams; 
       const next = new URLSearchParams(latest.current.toString());
       change(next);
       latest.current = next;
-      router[history](`${pathname}?${next.toString()}`, { scroll: false });
+      // the browser's own history API, which Next.js's router follows: no request to the server, so
+      // a filter change works (and shows the panels' state) even while Meter is away
+      window.history[history === 'push' ? 'pushState' : 'replaceState'](null, '', `${pathname}?${next.toString()}`);
     },
-    [pathname, router],
+    [pathname],
   );
   return { view, params, update };
 }
