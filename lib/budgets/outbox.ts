@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { alertDeliveries, alertEvents, settings } from '@/db/schema';
+import { alertDeliveries, alertEvents } from '@/db/schema';
+import { readSetting, writeSetting } from '@/lib/settings/stored-settings';
 import type { BudgetChannel } from './budget-schema';
 import { afterAttempt, deliver, type DeliveryOptions } from './delivery';
 import type { MeterEventBody } from './payload';
@@ -8,15 +9,9 @@ import type { MeterEventBody } from './payload';
 const DEFAULT_CHANNELS_KEY = 'alerts.defaultChannels';
 
 /** The account's default channels (Settings), used by budgets that name none. */
-export function defaultChannels(db: Db): BudgetChannel[] {
-  const row = db.select().from(settings).where(eq(settings.key, DEFAULT_CHANNELS_KEY)).get();
-  return row ? (JSON.parse(row.valueJson) as BudgetChannel[]) : [];
-}
+export const defaultChannels = (db: Db): BudgetChannel[] => readSetting<BudgetChannel[]>(db, DEFAULT_CHANNELS_KEY, []);
 
-export function setDefaultChannels(db: Db, channels: BudgetChannel[], now = Date.now()): void {
-  const valueJson = JSON.stringify(channels);
-  db.insert(settings).values({ key: DEFAULT_CHANNELS_KEY, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } }).run();
-}
+export const setDefaultChannels = (db: Db, channels: BudgetChannel[]): void => writeSetting(db, DEFAULT_CHANNELS_KEY, channels);
 
 /**
  * Raises an event once: it goes into the inbox and, in the same transaction, one delivery per

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { settings, watchEpisodes } from '@/db/schema';
+import { watchEpisodes } from '@/db/schema';
+import { readSetting, writeSetting } from '@/lib/settings/stored-settings';
 import type { Filters } from '@/lib/analytics/filters';
 import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { totalsBy, type UsageTotals } from '@/lib/analytics/totals';
@@ -14,16 +15,13 @@ export { DEFAULT_WATCH_SETTINGS, watchSettingsSchema, type WatchSettings };
 
 const SETTINGS_KEY = 'alerts.watches';
 
+/** The watches as saved, each watch missing or no longer valid at its default. */
 export function watchSettings(db: Db): WatchSettings {
-  const row = db.select().from(settings).where(eq(settings.key, SETTINGS_KEY)).get();
-  const stored = row ? watchSettingsSchema.partial().safeParse(JSON.parse(row.valueJson)) : undefined;
-  return { ...DEFAULT_WATCH_SETTINGS, ...(stored?.success ? stored.data : {}) };
+  const stored = watchSettingsSchema.partial().safeParse(readSetting<unknown>(db, SETTINGS_KEY, {}));
+  return { ...DEFAULT_WATCH_SETTINGS, ...(stored.success ? stored.data : {}) };
 }
 
-export function setWatchSettings(db: Db, value: WatchSettings, now = Date.now()): void {
-  const valueJson = JSON.stringify(value);
-  db.insert(settings).values({ key: SETTINGS_KEY, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } }).run();
-}
+export const setWatchSettings = (db: Db, value: WatchSettings): void => writeSetting(db, SETTINGS_KEY, value);
 
 /** A condition found now: what it is about and what to tell people. */
 interface Finding {

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { settings } from '@/db/schema';
+import { readSetting, writeSetting } from './stored-settings';
 
 const KEY = 'billing.timeZone';
 
@@ -17,12 +16,6 @@ export const billingSchema = z.strictObject({
   }, 'timeZone must be an IANA time zone such as UTC or Europe/Berlin'),
 });
 
-export function billingTimeZone(db: Db): string {
-  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
-  return row ? (JSON.parse(row.valueJson) as string) : 'UTC';
-}
+export const billingTimeZone = (db: Db): string => readSetting(db, KEY, 'UTC');
 
-export function setBillingTimeZone(db: Db, timeZone: string, now = Date.now()): void {
-  const valueJson = JSON.stringify(timeZone);
-  db.insert(settings).values({ key: KEY, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } }).run();
-}
+export const setBillingTimeZone = (db: Db, timeZone: string): void => writeSetting(db, KEY, timeZone);
