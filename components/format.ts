@@ -117,3 +117,10 @@ export const FORECAST_COLORS = {
   lastMonth: '#94a3b8',
   budget: '#ef4444',
 };
+
+const usdSmall = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+
+/** Axis ticks: cents from $1 up; below, three significant digits ($0.0025, not three ticks all "$0.00"). */
+export function formatUsdAxis(micros: number): string {
+  return Math.abs(micros) >= 1_000_000 || micros === 0 ? formatUsd(micros) : usdSmall.format(micros / 1e6);
+}

@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SpendForecast } from '@/lib/analytics/spend-forecast';
-import { FORECAST_COLORS, formatUsd, formatUsdPrecise } from '../format';
+import { FORECAST_COLORS, formatUsdAxis, formatUsdPrecise } from '../format';
 
 /** Cumulative spend by day of the month, this month against last, with the matching budget's line. */
 export function MonthToDateChart({ data }: { data: SpendForecast }) {
@@ -11,7 +11,7 @@ export function MonthToDateChart({ data }: { data: SpendForecast }) {
       <LineChart data={data.days} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis dataKey="day" stroke="var(--muted)" fontSize={12} label={{ value: 'day of month', position: 'insideBottom', offset: -4, fontSize: 11 }} />
-        <YAxis tickFormatter={formatUsd} stroke="var(--muted)" fontSize={12} width={80} domain={[0, (max: number) => Math.max(max, data.budget?.amountMicros ?? 0)]} />
+        <YAxis tickFormatter={formatUsdAxis} stroke="var(--muted)" fontSize={12} width={80} domain={[0, (max: number) => Math.max(max, data.budget?.amountMicros ?? 0)]} />
         <Tooltip formatter={(v) => formatUsdPrecise(Number(v))} labelFormatter={(d) => `day ${String(d)}`} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend />
         <Line dataKey="lastMonth" name="last month" stroke={FORECAST_COLORS.lastMonth} strokeDasharray="4 3" dot={false} isAnimationActive={false} />

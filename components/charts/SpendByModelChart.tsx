@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelSpendRow } from '@/lib/analytics/spend-by-model';
 import { SERVING_PATH_INFO, SERVING_PATHS } from '@/lib/pricing/serving-paths';
-import { formatModel, formatUsd, formatUsdPrecise, SERVING_PATH_COLORS } from '../format';
+import { formatModel, formatUsdAxis, formatUsdPrecise, SERVING_PATH_COLORS } from '../format';
 
 const SHOWN = 12;
 
@@ -22,7 +22,7 @@ export function SpendByModelChart({ rows }: { rows: ModelSpendRow[] }) {
     <ResponsiveContainer width="100%" height={60 + data.length * 28}>
       <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 16, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" horizontal={false} />
-        <XAxis type="number" tickFormatter={(m: number) => formatUsd(m)} stroke="var(--muted)" fontSize={12} label={{ value: 'spend (USD)', position: 'insideBottom', offset: -8, fontSize: 11 }} />
+        <XAxis type="number" tickFormatter={formatUsdAxis} stroke="var(--muted)" fontSize={12} label={{ value: 'spend (USD)', position: 'insideBottom', offset: -8, fontSize: 11 }} />
         <YAxis type="category" dataKey="name" stroke="var(--muted)" fontSize={12} width={210} interval={0} />
         <Tooltip formatter={(v) => formatUsdPrecise(Number(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} />
         <Legend verticalAlign="top" />

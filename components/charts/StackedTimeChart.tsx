@@ -29,7 +29,7 @@ interface Props<P extends { t: number }> {
 export function StackedTimeChart<P extends { t: number }>({ points, bucket, series, height, yLabel, yWidth = 80, formatAxis, formatValue, integers = false }: Props<P>) {
   return (
     <ResponsiveContainer width="100%" height={height}>
-      <AreaChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
+      <AreaChart data={points} margin={{ top: 8, right: 32, bottom: 8, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
         <XAxis dataKey="t" tickFormatter={(t: number) => formatTime(t, bucket)} interval={timeTickInterval(points.length)} stroke="var(--muted)" fontSize={12} />
         <YAxis tickFormatter={formatAxis} allowDecimals={!integers} stroke="var(--muted)" fontSize={12} width={yWidth} label={{ value: yLabel, angle: -90, position: 'insideLeft', fontSize: 11 }} />

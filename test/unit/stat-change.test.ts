@@ -12,3 +12,10 @@ it('says a change honestly: no percentage against almost nothing, rates in point
   assert.equal(describeChange(0.62, 0.55, 'points', undefined), '+7.0 pts');
   assert.equal(describeChange(0.5, 0.55, 'points', undefined), '−5.0 pts');
 });
+
+it('writes small spend on an axis with the digits that tell ticks apart', async () => {
+  const { formatUsdAxis } = await import('@/components/format');
+  assert.deepEqual([25_000, 50_000, 75_000].map(formatUsdAxis), ['$0.025', '$0.05', '$0.075']);
+  assert.equal(formatUsdAxis(0), '$0.00');
+  assert.equal(formatUsdAxis(12_340_000), '$12.34');
+});
