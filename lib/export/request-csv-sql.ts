@@ -21,14 +21,20 @@ const CELLS: Cell[] = [
   { kind: 'priced', col: 'cost_total_pico' }, { kind: 'costState', col: 'prompt_tokens' }, { kind: 'text', col: 'session_affinity' }, { kind: 'text', col: '"user"' },
   { kind: 'text', col: 'tags' }, { kind: 'text', col: 'team' }, { kind: 'text', col: 'project' }, { kind: 'text', col: 'environment' },
   { kind: 'integer', col: 'duration_ms' }, { kind: 'integer', col: 'ttft_ms' }, { kind: 'text', col: 'upstream_request_id' },
-  { kind: 'integer', col: 'price_id' },
+  { kind: 'integer', col: 'price_id' }, { kind: 'text', col: 'api_key_label' },
 ];
+
+/**
+ * The calls with their key's label from Settings. The labels are renamed in a subquery so no
+ * column is named in both tables and every expression can stay unqualified.
+ */
+const WITH_LABELS = `requests LEFT JOIN (SELECT api_key AS labelled_key, label AS api_key_label FROM api_key_labels) ON labelled_key = api_key`;
 
 /** The columns csvRecord (the JS formatter) reads after the id, in its order. */
 export const SOURCE_COLUMNS = [
   'started_at', 'upstream_id', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status', 'error_code',
   'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens', 'cost_total_pico', 'cache_savings_pico', 'session_affinity',
-  '"user"', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms', 'upstream_request_id', 'price_id',
+  '"user"', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms', 'upstream_request_id', 'price_id', 'api_key_label',
 ] as const;
 
 const isText = (c: Cell) => c.kind === 'text' || c.kind === 'plain';
@@ -107,8 +113,8 @@ export function requestPageSql(filters: string[], pageSize: number): PageSql {
     // LIMIT -1 keeps SQLite from flattening the subquery into the aggregate, which would paste
     // `checked` into each of its uses and compute it for each; as a co-routine it yields each row
     // once, in index order, the order group_concat appends in.
-    body: `SELECT CAST(group_concat(${LINE_SQL}, '') AS BLOB) FROM (SELECT ${PAGE_COLUMNS} FROM requests WHERE ${inPage} LIMIT -1)`,
-    rows: `SELECT ${source} FROM requests WHERE ${inPage}`,
-    source: `SELECT ${source} FROM requests WHERE ${where} ORDER BY started_at, id LIMIT ${pageSize}`,
+    body: `SELECT CAST(group_concat(${LINE_SQL}, '') AS BLOB) FROM (SELECT ${PAGE_COLUMNS} FROM ${WITH_LABELS} WHERE ${inPage} LIMIT -1)`,
+    rows: `SELECT ${source} FROM ${WITH_LABELS} WHERE ${inPage}`,
+    source: `SELECT ${source} FROM ${WITH_LABELS} WHERE ${where} ORDER BY started_at, id LIMIT ${pageSize}`,
   };
 }

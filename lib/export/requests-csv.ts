@@ -9,7 +9,7 @@ export const REQUEST_CSV_COLUMNS = [
   'upstream_id', 'started_at', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status',
   'error_code', 'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens', 'cost_usd', 'cache_savings_usd',
   'priced', 'cost_status', 'session_affinity', 'user', 'tags', 'team', 'project', 'environment', 'duration_ms', 'ttft_ms',
-  'x_request_id', 'price_id',
+  'x_request_id', 'price_id', 'api_key_label',
 ] as const;
 
 /** Rows per keyset page and stream chunk (about 1.3 MB of CSV); smaller pages cost more per row. */

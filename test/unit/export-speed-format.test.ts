@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
-import { requests, type NewRequestRow } from '@/db/schema';
+import { apiKeyLabels, requests, type NewRequestRow } from '@/db/schema';
 import { requestsCsvStream, requestsInRange, type ExportFilters } from '@/lib/export/requests-csv';
 import { picoToUsdString } from '@/lib/money';
 
@@ -31,20 +31,20 @@ function csvRecords(records: readonly (readonly (string | number)[])[]): string 
 }
 type Row = [number, number, string | null, string, string, string, string, string, number, number, string | null, number | null,
   number | null, number | null, number | null, number | null, string | null, string | null, string | null, string | null, string | null,
-  string | null, number, number | null, string | null, number | null];
+  string | null, number, number | null, string | null, number | null, string | null];
 function csvRecord(r: Row): (string | number)[] {
   const [, startedAt, upstreamId, apiKey, model, servingPath, region, endpoint, stream, status, errorCode, prompt, cached, completion,
-    cost, savings, session, user, tags, team, project, environment, durationMs, ttftMs, upstreamRequestId, priceId] = r;
+    cost, savings, session, user, tags, team, project, environment, durationMs, ttftMs, upstreamRequestId, priceId, apiKeyLabel] = r;
   return [
     textCell(upstreamId), new Date(startedAt).toISOString(), textCell(apiKey), textCell(model), servingPath, region, endpoint,
     stream ? 'true' : 'false', status, textCell(errorCode), prompt ?? '', cached ?? '', completion ?? '',
     cost !== null ? picoToUsdString(cost) : '', savings !== null ? picoToUsdString(savings) : '', cost !== null ? 'true' : 'false', prompt === null ? 'usage_unknown' : cost === null ? 'unpriced' : 'priced',
     textCell(session), textCell(user), textCell(tags), textCell(team), textCell(project), textCell(environment), durationMs,
-    ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '',
+    ttftMs ?? '', textCell(upstreamRequestId), priceId ?? '', textCell(apiKeyLabel),
   ];
 }
 const HEADER = 'upstream_id,started_at,api_key,model,serving_path,region,endpoint,stream,status,error_code,prompt_tokens,cached_prompt_tokens,' +
-  'completion_tokens,cost_usd,cache_savings_usd,priced,cost_status,session_affinity,user,tags,team,project,environment,duration_ms,ttft_ms,x_request_id,price_id\r\n';
+  'completion_tokens,cost_usd,cache_savings_usd,priced,cost_status,session_affinity,user,tags,team,project,environment,duration_ms,ttft_ms,x_request_id,price_id,api_key_label\r\n';
 const FILTER_COLUMNS: Record<keyof ExportFilters, string> = {
   apiKey: 'api_key', team: 'team', project: 'project', environment: 'environment', model: 'model', servingPath: 'serving_path', region: 'region',
 };
@@ -59,7 +59,8 @@ function referenceCsv(db: Db, from: Date, to: Date, filters: ExportFilters = {})
   const rows = db.$client
     .prepare(`SELECT id, started_at, upstream_id, api_key, model, serving_path, region, endpoint, stream, status, error_code, prompt_tokens,
       cached_prompt_tokens, completion_tokens, cost_total_pico, cache_savings_pico, session_affinity, "user", tags, team, project,
-      environment, duration_ms, ttft_ms, upstream_request_id, price_id FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at, id`)
+      environment, duration_ms, ttft_ms, upstream_request_id, price_id, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key)
+      FROM requests WHERE ${where.join(' AND ')} ORDER BY started_at, id`)
     .raw()
     .all(...params) as Row[];
   return Buffer.from(HEADER + csvRecords(rows.map(csvRecord)));
@@ -141,7 +142,14 @@ describe('request CSV written by SQLite', () => {
     const db = tempDb();
     const rows = trickyRows();
     for (let i = 0; i < rows.length; i += 200) db.insert(requests).values(rows.slice(i, i + 200)).run();
+    // key labels from Settings, one needing quotes, one needing the formula guard, one plain
+    db.insert(apiKeyLabels).values([
+      { apiKey: 'abcd1234…wxyz', label: 'Search, "prod"', team: null, updatedAt: 1 },
+      { apiKey: '=1+2', label: '=HYPERLINK("x")', team: null, updatedAt: 1 },
+      { apiKey: 'plain', label: 'Support bot', team: null, updatedAt: 1 },
+    ]).run();
     assertSameBytes(await exported(requestsCsvStream(db, ...ALL)), referenceCsv(db, ...ALL));
+    assert.ok((await exported(requestsCsvStream(db, ...ALL))).toString().includes(',"Search, ""prod"""\r\n'), 'the key label, quoted, closes the line');
     // a range that cuts the rows, and each filter
     const from = new Date(T + 100);
     const to = new Date(T + 300);
