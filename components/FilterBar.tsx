@@ -4,6 +4,7 @@ import { SERVING_PATH_LIST } from '@/lib/pricing/serving-paths';
 import { useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
 import { usePathname } from 'next/navigation';
+import { useState } from 'react';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
@@ -52,6 +53,7 @@ export function FilterBar() {
 /** Date range and filters; every change goes into the URL. */
 function FilterControls() {
   const { view, update } = useViewFilters();
+  const [open, setOpen] = useState(false);
   const options = useQuery({ queryKey: ['filter-options'], queryFn: () => fetchJson<FilterOptions>('/api/v1/filter-options') });
   const choices: Record<ListFilter, { value: string; label: string }[]> = {
     apiKey: (options.data?.apiKeys ?? []).map((k) => ({ value: k.apiKey, label: k.label ? `${k.label} (${k.apiKey})` : k.apiKey })),
@@ -79,8 +81,13 @@ function FilterControls() {
   const setBound = (key: 'from' | 'to', local: string) =>
     update((p) => p.set(key, local ? new Date(local).toISOString() : ''));
 
+  const chosen = (Object.keys(LABELS) as ListFilter[]).reduce((n, k) => n + view.lists[k].length, 0);
   return (
-    <div className="filters" role="group" aria-label="Filters">
+    <div className={open ? 'filters' : 'filters collapsed'} role="group" aria-label="Filters">
+      {/* on a phone the bar folds away behind this button (CSS shows it under 600 px only) */}
+      <button type="button" className="filters-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        {PRESETS[view.range]}{chosen ? ` · ${chosen} filter${chosen > 1 ? 's' : ''}` : ''} {open ? '▲' : '▼'}
+      </button>
       <LiveControl />
       <label>
         Range

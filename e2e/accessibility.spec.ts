@@ -30,6 +30,15 @@ test.describe('dark mode', () => {
 
 test.describe('a 390 px phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
+  test('phone: the filter bar folds away behind one button', async ({ page }) => {
+    await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=/`);
+    await expect(page.locator('main h1')).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Range' })).toBeHidden();
+    const header = await page.locator('header.top').boundingBox();
+    expect(header!.height).toBeLessThan(200);
+    await page.getByRole('button', { name: /Last 24 hours/ }).click();
+    await expect(page.getByRole('combobox', { name: 'Range' })).toBeVisible();
+  });
   for (const path of PAGES) {
     test(`phone: ${path} is no wider than the screen`, async ({ page }) => {
       await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(path)}`);
