@@ -66,6 +66,13 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   await expect(page.getByText('Usage is not an invoice')).toBeVisible();
   await expect(page.locator('table.data tbody tr')).toHaveCount(Math.min(20, report.rows.length));
   await expect(page.getByTestId('summary-count')).toContainText(`Showing ${Math.min(20, report.rows.length)} of ${formatCount(report.rows.length)} rows`);
+  if (report.rows.length > 20) {
+    await page.getByRole('button', { name: 'Next rows →' }).click();
+    await expect(page.getByTestId('summary-page')).toHaveText(`Rows 21–${formatCount(Math.min(40, report.rows.length))}`);
+    await expect(page.locator('table.data tbody tr')).toHaveCount(Math.min(20, report.rows.length - 20));
+    await page.getByRole('button', { name: '← Previous rows' }).click();
+    await expect(page.getByTestId('summary-page')).toHaveText(`Rows 1–20`);
+  }
 
   const summary = await download(page, 'download-summary');
   expect(summary.download.suggestedFilename()).toBe(`fireworks-meter_summary_${day(from)}_${day(to)}_Europe-Berlin.csv`);

@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import type { SummaryFigures, SummaryReport } from '@/lib/analytics/summary-report';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useBillingZone } from '@/lib/client/use-billing-zone';
@@ -26,19 +27,31 @@ function Figures({ f, testId }: { f: SummaryFigures; testId?: string }) {
   );
 }
 
-/** The first rows of the daily summary and its totals, exactly as the CSV has them. */
+/** The summary a page of rows at a time, with its totals, exactly as the CSV has them. */
 export function SummaryPreviewPanel() {
   // finance's days are the billing zone's (Settings), not the browser's
-  const group = useViewFilters().params.get('group') === 'month' ? 'month' : 'day';
-  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), tz: useBillingZone() ?? 'UTC', group });
+  const { params } = useViewFilters();
+  const group = params.get('group') === 'month' ? 'month' : 'day';
+  const [page, setPage] = useState(0);
+  useEffect(() => setPage(0), [params]); // other rows: start again at the first page
+  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), offset: String(page * PREVIEW_ROWS), tz: useBillingZone() ?? 'UTC', group });
   return (
-    <Panel title="Daily summary (preview)" note="Per day, serving path, model and API key; exact to the micro-dollar." wide>
+    <Panel title={group === 'month' ? 'Monthly summary' : 'Daily summary'} note={`Per ${group}, serving path, model and API key; every amount exact.`} wide>
       <QueryState query={query} isEmpty={(d) => d.rows.length === 0}>
         {(data) => (
           <>
             <p className="muted small" data-testid="summary-count">
               Showing {data.rows.length} of {formatCount(data.rowCount)} rows; {data.group}s in {data.range.tz}. The totals cover every row.
             </p>
+            {data.rowCount > PREVIEW_ROWS ? (
+              <div className="pager">
+                <button type="button" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>← Previous rows</button>
+                <span className="muted small" data-testid="summary-page">
+                  Rows {formatCount(page * PREVIEW_ROWS + 1)}–{formatCount(page * PREVIEW_ROWS + data.rows.length)}
+                </span>
+                <button type="button" disabled={(page + 1) * PREVIEW_ROWS >= data.rowCount} onClick={() => setPage((p) => p + 1)}>Next rows →</button>
+              </div>
+            ) : null}
             <div className="table-scroll" tabIndex={0}>
               <table className="data">
                 <thead>

@@ -42,7 +42,11 @@ export const SUMMARY_GROUPS = ['day', 'month'] as const;
 export type SummaryGroup = (typeof SUMMARY_GROUPS)[number];
 
 export const summaryQuerySchema = filtersSchema.and(
-  z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), group: z.enum(SUMMARY_GROUPS, 'group must be day or month').default('day') }),
+  z.object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+    group: z.enum(SUMMARY_GROUPS, 'group must be day or month').default('day'),
+  }),
 );
 export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
 
@@ -76,7 +80,7 @@ const SUMMED: Record<Count, string> = {
  * range to the pico-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
  * its first rows across to JavaScript.
  */
-export function summaryReport(db: Db, filters: Filters & { limit?: number; group?: SummaryGroup }): SummaryReport {
+export function summaryReport(db: Db, filters: Filters & { limit?: number; offset?: number; group?: SummaryGroup }): SummaryReport {
   const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
   const group = filters.group ?? 'day';
   // by month: each day counts under the first day of its month in the range
@@ -91,8 +95,8 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number; group
      )
      SELECT dayIndex, servingPath, model, apiKey, count(*) OVER () AS rowCount,
        ${[...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ')}
-     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey LIMIT ?`,
-    [...facts.params, filters.limit ?? -1],
+     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey LIMIT ? OFFSET ?`,
+    [...facts.params, filters.limit ?? -1, filters.offset ?? 0],
   );
   const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
   const first = rows[0];
