@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
+import { CACHED_ENDPOINTS } from '@/lib/usage/request-facts';
 import { MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
 import { RATE_LIMIT_HOURLY_UPSERT, RAW_REPORTED_SELECT, REPORTED_COLUMNS, REPORTED_UPSERT } from './rate-limit-peaks';
+
+// the session rollup holds sessions of endpoints with a prompt cache only ("Sessions that miss the cache")
+export const SESSION_ENDPOINTS = `endpoint IN (${CACHED_ENDPOINTS.map((e) => `'${e}'`).join(', ')})`;
 
 const lowestLimit = (c: string) => `${c} = min(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`;
 
@@ -25,7 +29,7 @@ const STATEMENTS = {
     INSERT INTO session_totals (session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, first_seen, last_seen)
     SELECT session_affinity, api_key, model, count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(cached_prompt_tokens), 0),
       min(started_at), max(started_at)
-    FROM requests WHERE id BETWEEN ? AND ? AND session_affinity IS NOT NULL GROUP BY 1, 2, 3
+    FROM requests WHERE id BETWEEN ? AND ? AND session_affinity IS NOT NULL AND ${SESSION_ENDPOINTS} GROUP BY 1, 2, 3
     ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
       cached_tokens = cached_tokens + excluded.cached_tokens, first_seen = min(first_seen, excluded.first_seen),
       last_seen = max(last_seen, excluded.last_seen)`,

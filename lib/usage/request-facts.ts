@@ -6,6 +6,8 @@ import { parseAnnotations, type Annotations } from './annotations';
 
 export const RECORDED_ENDPOINTS = ['chat/completions', 'completions', 'embeddings', 'messages'] as const;
 export type RecordedEndpoint = (typeof RECORDED_ENDPOINTS)[number];
+/** Embeddings keep no prompt cache: their sessions say nothing about cache hits, so the session rollup leaves them out. */
+export const CACHED_ENDPOINTS: readonly RecordedEndpoint[] = RECORDED_ENDPOINTS.filter((e) => e !== 'embeddings');
 
 export function recordedEndpoint(method: string | undefined, subpath: string): RecordedEndpoint | undefined {
   if (method !== 'POST') return undefined;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Db } from '@/db/client';
+import { SESSION_ENDPOINTS } from '@/lib/rollups/apply';
 import { MEASURES, USAGE_ROLLUPS, rawFactsSelect, rawGroupBy } from '@/lib/rollups/definition';
 
 /** Every usage rollup equals a fresh aggregation of the raw rows it was built from. */
@@ -18,7 +19,7 @@ export function assertRollupsMatchRaw(db: Db): void {
   const freshSessions = db.$client
     .prepare(`SELECT session_affinity, api_key, model, count(*) AS requests, coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
         coalesce(sum(cached_prompt_tokens), 0) AS cached_tokens, min(started_at) AS first_seen, max(started_at) AS last_seen
-      FROM requests WHERE session_affinity IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+      FROM requests WHERE session_affinity IS NOT NULL AND ${SESSION_ENDPOINTS} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
     .all();
   assert.deepEqual(db.$client.prepare(`SELECT ${sessionColumns} FROM session_totals ORDER BY 1, 2, 3`).all(), freshSessions, 'session_totals');
 }
