@@ -13,7 +13,7 @@ export function WorstSessionsPanel() {
   return (
     <Panel
       title="Sessions with the worst hit rate"
-      note="Sessions (by affinity key) that made calls in this range, with at least 2 calls, lowest token-weighted hit rate first. Figures are each session's totals over its whole recorded life; only the API key and model filters apply."
+      note="Sessions (by affinity key) that made calls in this range, with at least 2 calls, lowest token-weighted hit rate first; embeddings, which keep no prompt cache, are left out. Figures are each session's totals over its whole recorded life; only the API key and model filters apply."
       wide
     >
       <QueryState query={query}>
