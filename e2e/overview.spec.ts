@@ -140,3 +140,13 @@ test('Overview: with the server away, the page keeps its figures and says so', a
   await expect(spendStat(page)).toHaveText(shown!);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 });
+
+test('Overview: the spend chart also reads as a table', async ({ page }) => {
+  await openOverview(page);
+  const panel = page.getByRole('region', { name: 'Spend over time by serving path' });
+  await panel.getByRole('button', { name: 'Show as table' }).click();
+  await expect(panel.locator('table tbody tr').first()).toBeVisible();
+  await expect(panel.locator('table thead')).toContainText('Standard');
+  await panel.getByRole('button', { name: 'Show as chart' }).click();
+  await expect(panel.locator('.recharts-surface')).toBeVisible();
+});
