@@ -4,7 +4,8 @@ import type { SpendByModel } from '@/lib/analytics/spend-by-model';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useTableSort } from '@/lib/client/use-table-sort';
 import { SpendByModelChart } from '../charts/SpendByModelChart';
-import { formatCount, formatModel, formatSpend, formatTokens, formatUsdExact } from '../format';
+import { formatCount, formatModel, formatSpend, formatTokens, formatUsd, formatUsdExact } from '../format';
+import { describeChange } from '../StatCard';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 
@@ -13,6 +14,7 @@ type Row = SpendByModel['rows'][number];
 const COLUMNS: Record<string, (r: Row) => number | string> = {
   model: (r) => r.model, path: (r) => r.servingPath, requests: (r) => r.requests, prompt: (r) => r.promptTokens,
   cached: (r) => r.cachedTokens, completion: (r) => r.completionTokens, spend: (r) => r.spendMicros, unpriced: (r) => r.unpricedRequests,
+  change: (r) => r.spendMicros - r.previousSpendMicros,
 };
 
 function ModelTable({ rows }: { rows: Row[] }) {
@@ -23,7 +25,7 @@ function ModelTable({ rows }: { rows: Row[] }) {
         <thead>
           <tr>
             {header('model', 'Model')}{header('path', 'Serving path')}{header('requests', 'Requests', true)}{header('prompt', 'Prompt tokens', true)}
-            {header('cached', 'Cached tokens', true)}{header('completion', 'Completion tokens', true)}{header('spend', 'Spend', true)}{header('unpriced', 'Unpriced', true)}
+            {header('cached', 'Cached tokens', true)}{header('completion', 'Completion tokens', true)}{header('spend', 'Spend', true)}{header('unpriced', 'Unpriced', true)}{header('change', 'vs previous period', true)}
           </tr>
         </thead>
         <tbody>
@@ -37,6 +39,7 @@ function ModelTable({ rows }: { rows: Row[] }) {
               <td className="num" title={formatCount(r.completionTokens)}>{formatTokens(r.completionTokens)}</td>
               <td className="num" title={formatUsdExact(r.spendUsd)}>{formatSpend(r)}</td>
               <td className={r.unpricedRequests ? 'num unpriced' : 'num'}>{formatCount(r.unpricedRequests)}</td>
+              <td className="num" title={`previous period ${formatUsd(r.previousSpendMicros)}`}>{describeChange(r.spendMicros, r.previousSpendMicros, 'relative', formatUsd)}</td>
             </tr>
           ))}
         </tbody>

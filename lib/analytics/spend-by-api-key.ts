@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { apiKeyLabels } from './api-key-labels';
 import type { Filters } from './filters';
-import { totalsBy, type UsageTotals } from './totals';
+import { totalsWithPreviousBy, type UsageTotals } from './totals';
 
 export interface ApiKeySpendRow extends UsageTotals {
   /** The fingerprint, never the key. */
@@ -9,6 +9,7 @@ export interface ApiKeySpendRow extends UsageTotals {
   /** From Settings' key labels; null when the key has none. */
   label: string | null;
   team: string | null;
+  previousSpendMicros: number;
 }
 
 export interface SpendByApiKey {
@@ -18,6 +19,6 @@ export interface SpendByApiKey {
 /** Spend per API key, largest first, with the label and team a person gave the key. */
 export function spendByApiKey(db: Db, filters: Filters): SpendByApiKey {
   const labelOf = apiKeyLabels(db);
-  const rows = totalsBy(db, filters, ['api_key']).map(({ api_key, ...t }) => ({ ...t, apiKey: api_key, ...labelOf(api_key) }));
+  const rows = totalsWithPreviousBy(db, filters, ['api_key']).map(({ api_key, ...t }) => ({ ...t, apiKey: api_key, ...labelOf(api_key) }));
   return { rows };
 }

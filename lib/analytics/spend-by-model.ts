@@ -1,10 +1,12 @@
 import type { Db } from '@/db/client';
 import type { Filters } from './filters';
-import { totalsBy, type UsageTotals } from './totals';
+import { totalsWithPreviousBy, type UsageTotals } from './totals';
 
 export interface ModelSpendRow extends UsageTotals {
   model: string;
   servingPath: string;
+  /** The same model and path in the previous period. */
+  previousSpendMicros: number;
 }
 
 export interface SpendByModel {
@@ -13,6 +15,6 @@ export interface SpendByModel {
 
 /** Spend per model and serving path, largest first (a Fast router and its Standard model are different rows). */
 export function spendByModel(db: Db, filters: Filters): SpendByModel {
-  const rows = totalsBy(db, filters, ['model', 'serving_path']).map(({ serving_path, ...t }) => ({ ...t, servingPath: serving_path }));
+  const rows = totalsWithPreviousBy(db, filters, ['model', 'serving_path']).map(({ serving_path, ...t }) => ({ ...t, servingPath: serving_path }));
   return { rows };
 }

@@ -1,12 +1,13 @@
 import type { Db } from '@/db/client';
 import type { Filters } from './filters';
-import { totalsBy, type UsageTotals } from './totals';
+import { totalsWithPreviousBy, type UsageTotals } from './totals';
 
 export interface TagSpendRow extends UsageTotals {
   /** From the Fireworks-Annotations header; '' when the call did not carry that tag. */
   team: string;
   project: string;
   environment: string;
+  previousSpendMicros: number;
 }
 
 export interface SpendByTag {
@@ -15,5 +16,5 @@ export interface SpendByTag {
 
 /** Spend per (team, project, environment) as tagged on the calls, largest first. */
 export function spendByTag(db: Db, filters: Filters): SpendByTag {
-  return { rows: totalsBy(db, filters, ['team', 'project', 'environment']) };
+  return { rows: totalsWithPreviousBy(db, filters, ['team', 'project', 'environment']) };
 }

@@ -4,7 +4,7 @@ import { factsFor } from './facts';
 import { amount, moneySum, moneySumSql, type MoneySumColumns } from './money-sums';
 
 export type { Dimension };
-import type { Filters } from './filters';
+import { previousPeriod, type Filters } from './filters';
 import { query } from './run';
 
 /**
@@ -81,4 +81,11 @@ export function totalsBy<D extends Dimension>(db: Db, filters: Filters, dimensio
     ? `SELECT ${dims}, ${TOTALS_SELECT} FROM (${facts.sql}) GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
     : `SELECT ${TOTALS_SELECT} FROM (${facts.sql})`;
   return query<TotalsRow & Record<D, string>>(db, sql, facts.params).map((row) => ({ ...row, ...toTotals(row) }));
+}
+
+/** Rows of a breakdown with what the same group spent in the previous period (micro-dollars; 0 when it had no calls). */
+export function totalsWithPreviousBy<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): (UsageTotals & Record<D, string> & { previousSpendMicros: number })[] {
+  const key = (r: Record<D, string>) => dimensions.map((d) => String(r[d])).join('\u0000');
+  const before = new Map(totalsBy(db, previousPeriod(filters), dimensions).map((r) => [key(r), r.spendMicros]));
+  return totalsBy(db, filters, dimensions).map((r) => ({ ...r, previousSpendMicros: before.get(key(r)) ?? 0 }));
 }

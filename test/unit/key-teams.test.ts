@@ -46,3 +46,24 @@ describe('one team per call', () => {
     db.$client.close();
   });
 });
+
+describe('a breakdown against the previous period', () => {
+  it('gives each group what it spent in the period before', async () => {
+    const { totalsWithPreviousBy } = await import('@/lib/analytics/totals');
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-prev-')), 'meter.db'));
+    const recorder = new Recorder(db);
+    const row = (at: number, model: string, pico: number): NewRequestRow => ({
+      startedAt: at, durationMs: 1, endpoint: 'chat/completions', model, servingPath: 'standard', region: 'global', stream: false, status: 200,
+      apiKey: 'k', promptTokens: 1, cachedPromptTokens: 0, completionTokens: 1, costTotalPico: pico,
+    });
+    const H = 3_600_000;
+    recorder.record(row(T0 - H, 'm/a', 2_000_000)); // the hour before: $0.000002 on m/a
+    recorder.record(row(T0 + 60_000, 'm/a', 5_000_000));
+    recorder.record(row(T0 + 60_000, 'm/b', 1_000_000)); // new this hour
+    recorder.close();
+    const f = filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + H).toISOString() });
+    const rows = totalsWithPreviousBy(db, f, ['model']);
+    assert.deepEqual(rows.map((r) => [r.model, r.spendMicros, r.previousSpendMicros]), [['m/a', 5, 2], ['m/b', 1, 0]]);
+    db.$client.close();
+  });
+});
