@@ -124,3 +124,6 @@ const usdSmall = new Intl.NumberFormat('en-US', { style: 'currency', currency: '
 export function formatUsdAxis(micros: number): string {
   return Math.abs(micros) >= 1_000_000 || micros === 0 ? formatUsd(micros) : usdSmall.format(micros / 1e6);
 }
+
+/** Colours for series that are not serving paths (models, keys, teams): eight that stay distinct side by side. */
+export const SERIES_PALETTE = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#ec4899'];

@@ -143,10 +143,14 @@ test('Overview: with the server away, the page keeps its figures and says so', a
 
 test('Overview: the spend chart also reads as a table', async ({ page }) => {
   await openOverview(page);
-  const panel = page.getByRole('region', { name: 'Spend over time by serving path' });
+  const panel = page.getByRole('region', { name: 'Spend over time' });
   await panel.getByRole('button', { name: 'Show as table' }).click();
   await expect(panel.locator('table tbody tr').first()).toBeVisible();
   await expect(panel.locator('table thead')).toContainText('Standard');
+  // stacked by team instead (a second dimension), kept in the URL
+  await panel.getByRole('combobox', { name: 'Stack spend by' }).selectOption('team');
+  await expect(page).toHaveURL(/spendBy=team/);
+  await expect(panel.locator('table thead')).toContainText('search');
   await panel.getByRole('button', { name: 'Show as chart' }).click();
   await expect(panel.locator('.recharts-surface')).toBeVisible();
 });

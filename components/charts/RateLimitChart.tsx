@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { timeTickInterval } from './time-axis';
 import type { Bucket } from '@/lib/analytics/filters';
 import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
-import { formatCount, formatTime, formatTokens } from '../format';
+import { formatCount, formatTime, formatTokens, SERIES_PALETTE } from '../format';
 
 export type Meter = 'prompt' | 'uncachedPrompt' | 'generated';
 
@@ -14,7 +14,6 @@ export const METERS: Record<Meter, { label: string; used: keyof RateLimitPoint; 
   generated: { label: 'Generated', used: 'generatedTokens', limit: 'limitGeneratedTpm' },
 };
 
-const PALETTE = ['#6366f1', '#f59e0b', '#10b981', '#ef4444', '#0ea5e9', '#a855f7', '#84cc16', '#ec4899'];
 
 interface Props {
   bucket: Bucket;
@@ -57,7 +56,7 @@ export function RateLimitChart({ bucket, series, meter }: Props) {
         />
         <Legend />
         {series.flatMap((s, i) => {
-          const color = PALETTE[i % PALETTE.length]!;
+          const color = SERIES_PALETTE[i % SERIES_PALETTE.length]!;
           return [
             <Line key={`${i}:used`} yAxisId="used" dataKey={`${i}:used`} name={s.label} stroke={color} dot={false} strokeWidth={2} isAnimationActive={false} />,
             <Line key={`${i}:limit`} yAxisId="limit" dataKey={`${i}:limit`} name={`${s.label} limit`} type="stepAfter" stroke={color} strokeDasharray="6 4" dot={false} legendType="none" isAnimationActive={false} />,

@@ -1,8 +1,20 @@
+import { z } from 'zod';
 import type { Db } from '@/db/client';
+import type { Dimension } from '@/lib/rollups/definition';
 import { factsFor } from './facts';
-import { bucketFor, SERVING_PATHS, type Bucket, type Filters } from './filters';
+import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './filters';
 import { query } from './run';
 import { foldBuckets } from './time-buckets';
+
+/** What the spend chart can stack by, named as the filters name them. */
+export const SPEND_GROUPS = { servingPath: 'serving_path', team: 'team', model: 'model', apiKey: 'api_key' } as const satisfies Record<string, Dimension>;
+export type SpendGroup = keyof typeof SPEND_GROUPS;
+
+export const spendOverTimeQuerySchema = filtersSchema.and(z.object({ groupBy: z.enum(Object.keys(SPEND_GROUPS) as [SpendGroup, ...SpendGroup[]], 'groupBy must be servingPath, team, model or apiKey').default('servingPath') }));
+
+/** Past this many groups the smaller ones are summed as "other", so the chart stays readable. */
+const MOST_GROUPS = 8;
+export const OTHER = '(other)';
 
 export type SpendPoint = { t: number } & Record<(typeof SERVING_PATHS)[number], number>;
 
@@ -11,25 +23,47 @@ export interface SpendOverTime {
   points: SpendPoint[];
 }
 
+export interface GroupedSpendOverTime {
+  bucket: Bucket;
+  groupBy: SpendGroup;
+  /** Series keys, largest spend first ('' is calls without that value, OTHER the rest). */
+  groups: string[];
+  points: ({ t: number } & Record<string, number>)[];
+}
+
 /**
- * Spend per time bucket, stacked by serving path, in micro-dollars for the chart (fractions kept:
+ * Spend per time bucket stacked by one dimension, in micro-dollars for the chart (fractions kept:
  * exact sums are in the totals). The bucket follows the range unless one is asked for.
  */
-export function spendOverTimeByServingPath(db: Db, filters: Filters, bucket: Bucket = bucketFor(filters)): SpendOverTime {
-  const facts = factsFor(filters, { series: true, dimensions: ['serving_path'] });
-  const rows = query<{ t: number; servingPath: string; spend: number }>(
+export function spendOverTime(db: Db, filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket = bucketFor(filters)): GroupedSpendOverTime {
+  const groupBy = filters.groupBy ?? 'servingPath';
+  const dimension = SPEND_GROUPS[groupBy];
+  const facts = factsFor(filters, { series: true, dimensions: [dimension] });
+  const rows = query<{ t: number; g: string; spend: number }>(
     db,
-    `SELECT bucket_start AS t, serving_path AS servingPath, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,
+    `SELECT bucket_start AS t, ${dimension} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,
     facts.params,
   );
-  const fine = new Map<number, SpendPoint>();
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.g, (totals.get(r.g) ?? 0) + r.spend);
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([g]) => g);
+  // serving paths are few and each has its colour: all of them, in their own order
+  const kept = groupBy === 'servingPath' ? [...SERVING_PATHS] : ranked.length > MOST_GROUPS ? [...ranked.slice(0, MOST_GROUPS - 1), OTHER] : ranked;
+  const series = (g: string) => (kept.includes(g) ? g : OTHER);
+  const fine = new Map<number, { t: number } & Record<string, number>>();
   for (const row of rows) {
-    const point = fine.get(row.t) ?? ({ t: row.t, ...Object.fromEntries(SERVING_PATHS.map((p) => [p, 0])) } as SpendPoint);
-    point[row.servingPath as keyof Omit<SpendPoint, 't'>] += row.spend;
+    const point = fine.get(row.t) ?? ({ t: row.t, ...Object.fromEntries(kept.map((g) => [g, 0])) } as { t: number } & Record<string, number>);
+    point[series(row.g)] = (point[series(row.g)] ?? 0) + row.spend;
     fine.set(row.t, point);
   }
   const points = foldBuckets([...fine.values()], bucket, filters.tz, (into, p) => {
-    for (const path of SERVING_PATHS) into[path] += p[path];
+    for (const g of kept) into[g] = (into[g] ?? 0) + (p[g] ?? 0);
   });
-  return { bucket, points };
+  return { bucket, groupBy, groups: kept, points };
+}
+
+/** Spend over time stacked by serving path, every path a key of each point. */
+export function spendOverTimeByServingPath(db: Db, filters: Filters, bucket: Bucket = bucketFor(filters)): SpendOverTime {
+  const { points } = spendOverTime(db, { ...filters, groupBy: 'servingPath' }, bucket);
+  return { bucket, points: points as SpendPoint[] };
 }

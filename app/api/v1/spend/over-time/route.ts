@@ -1,5 +1,5 @@
-import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
-import { analyticsRoute } from '@/lib/api/analytics-route';
+import { spendOverTime, spendOverTimeQuerySchema } from '@/lib/analytics/spend-over-time';
+import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';
-export const GET = analyticsRoute(spendOverTimeByServingPath);
+export const GET = analyticsRouteWith(spendOverTimeQuerySchema, (db, input) => spendOverTime(db, input));
