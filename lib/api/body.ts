@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { badRequest } from './bad-request';
 import type { Parsed } from './query';
 
 /**
@@ -17,5 +18,5 @@ export async function parseJsonBody<S extends z.ZodType>(schema: S, request: Req
   }
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, response: Response.json({ error: z.prettifyError(result.error) }, { status: 400 }) };
+  return { ok: false, response: badRequest(result.error) };
 }

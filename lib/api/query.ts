@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { badRequest } from './bad-request';
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
@@ -12,5 +13,5 @@ export function parseQuery<S extends z.ZodType>(schema: S, requestUrl: string): 
   }
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, response: Response.json({ error: z.prettifyError(result.error) }, { status: 400 }) };
+  return { ok: false, response: badRequest(result.error) };
 }
