@@ -152,5 +152,5 @@ test('Overview: the spend chart also reads as a table', async ({ page }) => {
   await expect(page).toHaveURL(/spendBy=team/);
   await expect(panel.locator('table thead')).toContainText('search');
   await panel.getByRole('button', { name: 'Show as chart' }).click();
-  await expect(panel.locator('.recharts-surface')).toBeVisible();
+  await expect(panel.locator('.recharts-wrapper')).toBeVisible();
 });

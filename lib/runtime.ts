@@ -14,6 +14,8 @@ export interface MeterRuntime {
   budgets: BudgetMonitor;
   /** The API keys' teams from Settings, as the proxy stamps them on calls. */
   keyTeams: KeyTeams;
+  /** Whether a price row is one Meter ships (seeded at every start, so it is corrected, never deleted). */
+  isShippedPrice: (row: { model: string; servingPath: string; region: string; effectiveFrom: string }) => boolean;
 }
 
 const RUNTIME = Symbol.for('fireworks-meter.runtime');

@@ -243,10 +243,3 @@ export function catalogKey(row: { model: string; servingPath: string; region: st
   return `${row.model}|${row.servingPath}|${row.region}|${row.effectiveFrom}`;
 }
 
-let shipped: Set<string> | undefined;
-
-/** Whether a price row is one of the catalog rows Meter ships (seeded again at every start). */
-export function isShippedCatalogRow(row: { model: string; servingPath: string; region: string; effectiveFrom: string }): boolean {
-  shipped ??= new Set(loadCatalog().map(catalogKey));
-  return shipped.has(catalogKey(row));
-}

@@ -10,7 +10,7 @@ import { resolveAdminToken, type RoleTokens } from '@/lib/auth/tokens';
 import { databasePath, dataDirectory, type MeterConfig } from '@/lib/config';
 import { answerAfterBody, declaresTooLarge } from '@/lib/http/body';
 import { sendJson } from '@/lib/http/respond';
-import { loadCatalog } from '@/lib/pricing/catalog';
+import { catalogKey, loadCatalog } from '@/lib/pricing/catalog';
 import { PriceBook } from '@/lib/pricing/price-book';
 import { BudgetMonitor } from '@/lib/budgets/monitor';
 import { KeyTeams, runPendingKeyTeams } from '@/lib/settings/key-teams';
@@ -57,7 +57,9 @@ const UNHEALTHY_AFTER_FAILURES = 3;
 export async function startMeter({ config, app, dev = false, log = console.log, withoutJournal = false }: MeterOptions): Promise<RunningMeter> {
   const dbFile = databasePath(config.DATABASE_URL);
   const db = openDatabase(dbFile);
-  seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
+  const catalog = loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP });
+  seedPriceCatalog(db, catalog);
+  const shipped = new Set(catalog.map(catalogKey));
   const priceBook = new PriceBook(db);
   const dataDir = dataDirectory(config.DATABASE_URL);
   const journal = withoutJournal ? undefined : new CallJournal(`${dbFile}.calls`, { fsyncMs: config.JOURNAL_FSYNC_MS });
@@ -82,7 +84,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   runPendingKeyTeams(db, log).catch((error: unknown) => {
     if (db.$client.open) log(`Giving stored calls their keys' teams stopped (${String(error)}); it runs again at the next start.`);
   });
-  const runtime: MeterRuntime = { config, db, budgets, keyTeams };
+  const runtime: MeterRuntime = { config, db, budgets, keyTeams, isShippedPrice: (row) => shipped.has(catalogKey(row)) };
   setRuntime(runtime);
   const login: LoginContext = { db, tokens, throttle: new LoginThrottle(), sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000, trustedProxies: config.TRUSTED_PROXIES };
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });

@@ -4,13 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import { openDatabase } from '@/db/client';
-import { isShippedCatalogRow, loadCatalog } from '@/lib/pricing/catalog';
+import { catalogKey, loadCatalog } from '@/lib/pricing/catalog';
 import { addPrice, CatalogPriceError, correctPrice, deletePrice, DuplicatePriceError, listPrices, markCurrent, newPriceSchema, priceWarnings } from '@/lib/pricing/price-table';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 
 it('corrects a price in place, warns of a 3x jump or an unseen model, marks the current row, and keeps shipped rows', () => {
   const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-prices-')), 'meter.db'));
-  seedPriceCatalog(db, loadCatalog());
+  const catalog = loadCatalog();
+  seedPriceCatalog(db, catalog);
+  const shippedKeys = new Set(catalog.map(catalogKey));
+  const isShippedCatalogRow = (r: Parameters<typeof catalogKey>[0]) => shippedKeys.has(catalogKey(r));
   const row = (input: string, effectiveFrom: string, model = 'accounts/fireworks/models/kimi-k3') =>
     newPriceSchema.parse({ model, servingPath: 'standard', region: 'global', inputUsdPerMtok: input, cachedInputUsdPerMtok: '0.3', outputUsdPerMtok: '15', effectiveFrom });
   // a 100x typo against the row it supersedes ($3.00 from 2026-09-01), and a model no call has used

@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
 import { audited } from '@/lib/audit/audit-log';
-import { isShippedCatalogRow } from '@/lib/pricing/catalog';
+import { getRuntime } from '@/lib/runtime';
 import {
   CatalogPriceError, confirmedPriceSchema, correctPrice, deletePrice, DuplicatePriceError, findPriceRow, priceWarnings, UnknownPriceError, warningsResponse,
 } from '@/lib/pricing/price-table';
@@ -50,7 +50,7 @@ export async function DELETE(request: Request, context: Context) {
   if (id === undefined) return Response.json({ error: 'Price id must be a positive integer.' }, { status: 400 });
   const db = getDb();
   try {
-    const deleted = audited(db, actor, { action: 'price.delete', target: String(id), before: findPriceRow(db, id) ?? null, apply: () => deletePrice(db, id, isShippedCatalogRow) });
+    const deleted = audited(db, actor, { action: 'price.delete', target: String(id), before: findPriceRow(db, id) ?? null, apply: () => deletePrice(db, id, (row) => getRuntime()?.isShippedPrice(row) ?? true) });
     return Response.json({ deleted });
   } catch (error) {
     return refused(error);
