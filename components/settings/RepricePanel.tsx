@@ -5,6 +5,7 @@ import { format } from 'date-fns';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { FilterOptions } from '@/lib/analytics/filter-options';
 import type { RepriceFigures, RepriceResult } from '@/lib/pricing/reprice';
+import type { RepriceJob } from '@/lib/pricing/reprice-job';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { sendJson } from '@/lib/client/send-json';
 import { useBillingZone } from '@/lib/client/use-billing-zone';
@@ -95,31 +96,44 @@ export function RepricePanel() {
     const range = resolveRange(view, new Date(), billingZone);
     setScope((s) => (s.from || s.to ? s : { ...s, from: toLocalInput(range.from), to: toLocalInput(range.to) }));
   }, [view, billingZone]);
-  const run = useMutation({
-    mutationFn: ({ apply, at }: { apply: boolean; at: Scope }) =>
-      sendJson<RepriceResult>('POST', '/api/v1/settings/reprice', {
-        from: at.from ? new Date(at.from).toISOString() : at.from,
-        to: at.to ? new Date(at.to).toISOString() : at.to,
-        model: at.model || undefined,
-        apply,
-      }),
-    onSuccess: (result) => {
-      if (result.applied) void client.invalidateQueries();
-    },
+  const body = (at: Scope, apply: boolean) => ({
+    from: at.from ? new Date(at.from).toISOString() : at.from,
+    to: at.to ? new Date(at.to).toISOString() : at.to,
+    model: at.model || undefined,
+    apply,
   });
+  const run = useMutation({ mutationFn: (at: Scope) => sendJson<RepriceResult>('POST', '/api/v1/settings/reprice', body(at, false)) });
+  // applying runs in the background: start it, then follow the job until it is over
+  const start = useMutation({
+    mutationFn: (at: Scope) => sendJson<{ job: RepriceJob }>('POST', '/api/v1/settings/reprice', body(at, true)),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['settings', 'reprice-job'] }),
+  });
+  const job = useQuery({
+    queryKey: ['settings', 'reprice-job'],
+    queryFn: () => fetchJson<{ job: RepriceJob | null }>('/api/v1/settings/reprice'),
+    refetchInterval: (q) => (q.state.data?.job?.state === 'running' ? 1000 : false),
+  });
+  const running = job.data?.job?.state === 'running';
+  const finished = job.data?.job && !running && start.isSuccess ? job.data.job : null;
+  useEffect(() => {
+    if (finished) void client.invalidateQueries(); // totals, breakdowns and exports follow at once
+  }, [finished?.id, finished?.state]); // eslint-disable-line react-hooks/exhaustive-deps
+  const cancel = useMutation({ mutationFn: () => sendJson('DELETE', '/api/v1/settings/reprice') });
   const [previewed, setPreviewed] = useState<Scope | null>(null);
   const change = (key: keyof Scope) => (e: { target: { value: string } }) => {
     setScope((s) => ({ ...s, [key]: e.target.value }));
     setPreviewed(null);
     run.reset();
+    start.reset();
   };
   const preview = (e: FormEvent) => {
     e.preventDefault();
     setPreviewed(scope);
-    run.mutate({ apply: false, at: scope });
+    start.reset();
+    run.mutate(scope);
   };
-  const result = run.data;
-  const canApply = previewed !== null && result && !result.applied && result.totals.changed > 0 && !run.isPending;
+  const result = finished?.result ?? (start.isSuccess ? undefined : run.data);
+  const canApply = previewed !== null && run.data && run.data.totals.changed > 0 && !run.isPending && !running && !start.isSuccess;
 
   return (
     <Panel
@@ -144,14 +158,24 @@ export function RepricePanel() {
             type="button"
             className="danger"
             disabled={!canApply}
-            onClick={() => previewed && run.mutate({ apply: true, at: previewed })}
+            onClick={() => previewed && start.mutate(previewed)}
           >
             Apply re-pricing
           </button>
         </fieldset>
       </form>
       {run.isPending ? <p className="state muted" aria-busy="true">Working…</p> : null}
+      {running && job.data?.job ? (
+        <div className="small" role="status" data-testid="reprice-progress">
+          Re-pricing: {formatCount(job.data.job.done)} of about {formatCount(job.data.job.total)} calls{' '}
+          <progress max={Math.max(1, job.data.job.total)} value={job.data.job.done} aria-label="Re-pricing progress" />{' '}
+          <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>Cancel</button>
+        </div>
+      ) : null}
+      {finished?.state === 'cancelled' ? <p className="warning small" role="status">Cancelled part way: the calls counted below were re-priced, the rest of the range was not.</p> : null}
+      {finished?.state === 'failed' ? <p className="error small" role="alert">Re-pricing failed: {finished.error}</p> : null}
       {run.isError ? <p className="error small" role="alert">{run.error.message}</p> : null}
+      {start.isError ? <p className="error small" role="alert">{start.error.message}</p> : null}
       {result ? <Figures result={result} /> : null}
       {result && !result.applied && result.totals.changed === 0 ? <p className="muted small">Nothing to change: every call here already has its current price.</p> : null}
     </Panel>

@@ -29,6 +29,8 @@ export interface RepriceFigures {
 
 export interface RepriceResult {
   applied: boolean;
+  /** Stopped before the end of the range; the calls counted were re-priced, the rest were not looked at. */
+  cancelled: boolean;
   range: { from: string; to: string };
   model: string | null;
   totals: RepriceFigures;
@@ -103,7 +105,13 @@ function figures({ oldPico, newPico, ...counts }: Tally): RepriceFigures {
 
 const sizeOfChange = (f: Tally) => (f.newPico > f.oldPico ? f.newPico - f.oldPico : f.oldPico - f.newPico);
 
-let applying = false;
+// One re-pricing at a time in the whole process: the server's start-up backfill and Settings run in
+// separate copies of this module (the custom server and the Next.js bundle), so the flag is global.
+const APPLYING = Symbol.for('fireworks-meter.reprice-applying');
+const flags = globalThis as { [APPLYING]?: boolean };
+
+/** Whether a re-pricing is being applied anywhere in the process (the backfill, or one from Settings). */
+export const repriceRunning = (): boolean => flags[APPLYING] === true;
 
 export class RepriceBusyError extends Error {
   constructor() {
@@ -118,11 +126,20 @@ export class RepriceBusyError extends Error {
  * total stays exact. Works page by page (keyset on started_at, id) and yields between pages, so
  * millions of calls neither fill memory nor hold up the proxy running in the same process.
  */
-export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000 } = {}): Promise<RepriceResult> {
+export interface RepriceOptions {
+  pageSize?: number;
+  /** Told the calls looked at so far after each page. */
+  onProgress?: (calls: number) => void;
+  /** Stops between pages: the pages done stay applied (each is its own transaction), the rest is left. */
+  signal?: AbortSignal;
+}
+
+export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000, onProgress, signal }: RepriceOptions = {}): Promise<RepriceResult> {
   if (request.apply) {
-    if (applying) throw new RepriceBusyError();
-    applying = true;
+    if (flags[APPLYING]) throw new RepriceBusyError();
+    flags[APPLYING] = true;
   }
+  let cancelled = false;
   try {
     const table = db.select().from(prices).all().map(toPriceRow);
     const sqlite = db.$client;
@@ -157,9 +174,16 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
       const last = calls.at(-1);
       if (!last || calls.length < pageSize) break;
       after = { startedAt: last.startedAt, id: last.id };
+      onProgress?.(totals.calls);
       await nextTurn();
+      if (signal?.aborted) {
+        cancelled = true;
+        break;
+      }
     }
+    onProgress?.(totals.calls);
     return {
+      cancelled,
       applied: request.apply,
       range: { from: request.from.toISOString(), to: request.to.toISOString() },
       model,
@@ -169,6 +193,6 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
         .map(([m, f]) => ({ model: m, ...figures(f) })),
     };
   } finally {
-    if (request.apply) applying = false;
+    if (request.apply) flags[APPLYING] = false;
   }
 }

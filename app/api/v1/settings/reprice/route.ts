@@ -1,10 +1,14 @@
 import { getDb } from '@/db/client';
+import { totalsBy } from '@/lib/analytics/totals';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
-import { recordChange } from '@/lib/audit/audit-log';
 import { reprice, RepriceBusyError, repriceSchema } from '@/lib/pricing/reprice';
+import { cancelRepriceJob, currentRepriceJob, startRepriceJob } from '@/lib/pricing/reprice-job';
 
-/** Body {from, to, model?, apply}: apply=false previews what would change, apply=true rewrites it. */
+/**
+ * Body {from, to, model?, apply}: apply=false answers what would change; apply=true starts
+ * rewriting it in the background (202 with the job; follow it with GET, stop it with DELETE).
+ */
 export async function POST(request: Request) {
   const actor = requestActor(request);
   if (!actor) return noActor();
@@ -12,14 +16,24 @@ export async function POST(request: Request) {
   if (!body.ok) return body.response;
   const db = getDb();
   try {
-    const result = await reprice(db, body.data);
-    if (result.applied) {
-      const { oldUsd, newUsd, calls, changed } = result.totals;
-      recordChange(db, actor, { action: 'history.reprice', target: `${result.range.from} – ${result.range.to}${result.model ? ` ${result.model}` : ''}`, before: { costUsd: oldUsd, calls }, after: { costUsd: newUsd, changed } });
-    }
-    return Response.json(result);
+    if (!body.data.apply) return Response.json(await reprice(db, body.data));
+    const { from, to, model } = body.data;
+    const filters = { from, to, tz: 'UTC', apiKey: [], team: [], project: [], environment: [], model: model ? [model] : [], servingPath: [], region: [] };
+    const total = totalsBy(db, filters, [])[0]?.requests ?? 0;
+    return Response.json({ job: startRepriceJob(db, actor, { ...body.data, apply: true }, total) }, { status: 202 });
   } catch (error) {
     if (error instanceof RepriceBusyError) return Response.json({ error: error.message }, { status: 409 });
     throw error;
   }
+}
+
+/** The newest re-pricing job: its progress, or its result once over (null when none ran). */
+export function GET() {
+  return Response.json({ job: currentRepriceJob() });
+}
+
+/** Stops the running job after the page it is on; the calls done so far stay re-priced. */
+export function DELETE(request: Request) {
+  if (!requestActor(request)) return noActor();
+  return cancelRepriceJob() ? Response.json({ cancelling: true }) : Response.json({ error: 'No re-pricing is running.' }, { status: 404 });
 }
