@@ -1,11 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
+import { ChangeCheck, tableVersion } from '@/lib/change-check';
 import { computeCost } from './cost';
 import { findPrice, standardEquivalent } from './lookup';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
 
 export type PricedRow = PriceRow & { id: number };
+
+/** The name price-table.ts counts its writes under (lib/change-check.ts). */
+export const PRICES_TABLE = 'prices';
 
 export interface Pricing {
   priceId: number | null;
@@ -48,18 +52,21 @@ export class PriceBook {
   private rows: PricedRow[] = [];
   /** The row found per (model, path, region, UTC day): the proxy prices the same few keys all day. */
   private found = new Map<string, PricedRow | undefined>();
-  private signature = '';
-  private checkedAt = 0;
+  private readonly check: ChangeCheck;
 
   constructor(
     private readonly db: Db,
-    private readonly refreshMs = 5000,
+    refreshMs = 5000,
   ) {
+    this.check = new ChangeCheck(() => {
+      const stamp = this.db.select({ n: sql<number>`count(*)`, max: sql<number>`coalesce(max(${prices.id}), 0)` }).from(prices).get();
+      return `${stamp?.n}:${stamp?.max}:${tableVersion(PRICES_TABLE)}`;
+    }, refreshMs);
     this.reload();
   }
 
   price(q: { model: string; servingPath: ServingPath; region: Region; at: Date }, tokens: TokenCounts | undefined): Pricing {
-    if (Date.now() - this.checkedAt > this.refreshMs) this.reload();
+    if (this.check.changed()) this.load();
     const key = `${q.model}|${q.servingPath}|${q.region}|${Math.floor(q.at.getTime() / 86_400_000)}`;
     if (!this.found.has(key)) {
       if (this.found.size > 10_000) this.found.clear();
@@ -68,13 +75,13 @@ export class PriceBook {
     return priceCall(this.rows, q, tokens, this.found.get(key));
   }
 
+  /** Reads the rows again if the table changed, whenever it was last checked. */
   reload(): void {
-    this.checkedAt = Date.now();
-    const stamp = this.db.select({ n: sql<number>`count(*)`, max: sql<number>`coalesce(max(${prices.id}), 0)` }).from(prices).get();
-    const signature = `${stamp?.n}:${stamp?.max}`;
-    if (signature === this.signature) return;
+    if (this.check.changed(true)) this.load();
+  }
+
+  private load(): void {
     this.rows = this.db.select().from(prices).all().map(toPriceRow);
     this.found.clear();
-    this.signature = signature;
   }
 }

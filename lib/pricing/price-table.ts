@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
 import { query } from '@/lib/analytics/run';
+import { bumpTableVersion } from '@/lib/change-check';
+import { PRICES_TABLE } from './price-book';
 import { parseUsdToMicros } from './usd';
 
 export const priceListQuerySchema = z.object({ q: z.string().trim().max(200).default('') });
@@ -85,6 +87,7 @@ export function addPrice(db: Db, p: NewPrice): PriceRecord {
     .returning()
     .all();
   if (!inserted[0]) throw new DuplicatePriceError(p);
+  bumpTableVersion(PRICES_TABLE);
   return inserted[0];
 }
 
@@ -151,6 +154,7 @@ export function correctPrice(db: Db, id: number, p: NewPrice): PriceRecord {
   try {
     const updated = db.update(prices).set(values).where(eq(prices.id, id)).returning().get();
     if (!updated) throw new UnknownPriceError(id);
+    bumpTableVersion(PRICES_TABLE); // the row count and newest id stay: the proxy's price book must still see it
     return updated;
   } catch (error) {
     if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw new DuplicatePriceError(p);
@@ -168,6 +172,7 @@ export function deletePrice(db: Db, id: number, isCatalogRow: (r: PriceRecord) =
   if (!row) throw new UnknownPriceError(id);
   if (isCatalogRow(row)) throw new CatalogPriceError();
   db.delete(prices).where(eq(prices.id, id)).run();
+  bumpTableVersion(PRICES_TABLE);
   return row;
 }
 

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { apiKeyLabels, maintenanceTasks } from '@/db/schema';
+import { ChangeCheck } from '@/lib/change-check';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 
 /**
@@ -17,32 +18,35 @@ export const KEY_TEAMS_TASK = 'key-teams';
 /** The keys' teams in memory for the proxy, read again when Settings changed them (checked at most every `refreshMs`). */
 export class KeyTeams {
   private teams = new Map<string, string>();
-  private signature = '';
-  private checkedAt = 0;
+  private readonly check: ChangeCheck;
 
   constructor(
     private readonly db: Db,
-    private readonly refreshMs = 2000,
+    refreshMs = 2000,
   ) {
+    this.check = new ChangeCheck(() => {
+      const stamp = this.db.select({ n: sql<number>`count(*)`, at: sql<number>`coalesce(max(${apiKeyLabels.updatedAt}), 0)` }).from(apiKeyLabels).get();
+      return `${stamp?.n}:${stamp?.at}`;
+    }, refreshMs);
     this.reload();
   }
 
   /** The call's team and where it came from. */
   resolve(apiKey: string, annotated: string | null): { team: string | null; teamSource: TeamSource | null } {
     if (annotated !== null) return { team: annotated, teamSource: 'annotation' };
-    if (Date.now() - this.checkedAt > this.refreshMs) this.reload();
+    if (this.check.changed()) this.load();
     const team = this.teams.get(apiKey) ?? null;
     return { team, teamSource: team === null ? null : 'api_key' };
   }
 
+  /** Reads the teams again if Settings changed them, whenever they were last checked. */
   reload(): void {
-    this.checkedAt = Date.now();
-    const stamp = this.db.select({ n: sql<number>`count(*)`, at: sql<number>`coalesce(max(${apiKeyLabels.updatedAt}), 0)` }).from(apiKeyLabels).get();
-    const signature = `${stamp?.n}:${stamp?.at}`;
-    if (signature === this.signature) return;
+    if (this.check.changed(true)) this.load();
+  }
+
+  private load(): void {
     const rows = this.db.select({ apiKey: apiKeyLabels.apiKey, team: apiKeyLabels.team }).from(apiKeyLabels).all();
     this.teams = new Map(rows.filter((r) => r.team).map((r) => [r.apiKey, r.team!]));
-    this.signature = signature;
   }
 }
 

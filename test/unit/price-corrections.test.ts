@@ -37,3 +37,18 @@ it('corrects a price in place, warns of a 3x jump or an unseen model, marks the 
   assert.equal(deletePrice(db, added.id, isShippedCatalogRow).id, added.id);
   db.$client.close();
 });
+
+it('prices new calls with a corrected row at once, though the table kept its size and its newest id', async () => {
+  const { PriceBook } = await import('@/lib/pricing/price-book');
+  const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-prices-book-')), 'meter.db'));
+  const p = (input: string) =>
+    newPriceSchema.parse({ model: 'accounts/x/models/y', servingPath: 'standard', region: 'global', inputUsdPerMtok: input, cachedInputUsdPerMtok: '0', outputUsdPerMtok: '0', effectiveFrom: '2026-01-01' });
+  const row = addPrice(db, p('2'));
+  const book = new PriceBook(db, 0);
+  const q = { model: 'accounts/x/models/y', servingPath: 'standard' as const, region: 'global' as const, at: new Date('2026-06-01T00:00:00Z') };
+  const tokens = { promptTokens: 1_000_000, cachedPromptTokens: 0, completionTokens: 0 };
+  assert.equal(book.price(q, tokens).cost!.totalPico, 2_000_000_000_000);
+  correctPrice(db, row.id, p('0.2'));
+  assert.equal(book.price(q, tokens).cost!.totalPico, 200_000_000_000);
+  db.$client.close();
+});
