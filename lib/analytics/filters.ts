@@ -7,14 +7,17 @@ const list = <T extends z.ZodType<string>>(item: T) =>
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-const timeZone = z.string().refine((tz) => {
+/** Whether the runtime knows the zone (IANA names such as Europe/Berlin, and UTC). */
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
   } catch {
     return false;
   }
-}, 'tz must be an IANA time zone such as Europe/Berlin');
+}
+
+const timeZone = z.string().refine(isTimeZone, 'tz must be an IANA time zone such as Europe/Berlin');
 
 export { SERVING_PATHS } from '@/lib/pricing/serving-paths';
 import { SERVING_PATHS } from '@/lib/pricing/serving-paths';
@@ -41,6 +44,13 @@ export const filtersSchema = z
   .refine((f) => !bothDates(f) || f.to.getTime() - f.from.getTime() <= 400 * 86_400_000, { message: 'ranges are limited to 400 days', path: ['to'] });
 
 export type Filters = z.infer<typeof filtersSchema>;
+
+type ListFilters = Omit<Filters, 'from' | 'to' | 'tz'>;
+
+/** Filters built in code (budgets, watches, re-pricing) rather than read from a URL: a range, and any lists given. */
+export function rangeFilters(from: Date, to: Date, tz = 'UTC', lists: Partial<ListFilters> = {}): Filters {
+  return { from, to, tz, apiKey: [], team: [], project: [], environment: [], model: [], servingPath: [], region: [], ...lists };
+}
 
 /** Filter columns as they are named in both the raw rows and the rollups. */
 export const FILTER_COLUMNS = {

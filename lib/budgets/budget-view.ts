@@ -6,7 +6,7 @@ import { budgetJson, type Budget } from './budget-schema';
 import type { Forecast } from './forecast';
 import type { BudgetMonitor } from './monitor';
 import type { PeriodRange } from './period';
-import { spentFraction } from './thresholds';
+import { reached, spentFraction } from './thresholds';
 
 export type BudgetStatus = 'ok' | 'warning' | 'exceeded';
 
@@ -32,7 +32,7 @@ function blockedCalls(db: Db, budgetId: number, period: PeriodRange): number {
 function status(budget: Budget, spent: bigint, forecast: Forecast): BudgetStatus {
   if (spent >= budget.amountPico) return 'exceeded';
   const first = budget.thresholds.find((t) => t < 1);
-  const warned = first !== undefined && spent * 1_000_000n >= BigInt(Math.round(first * 1e6)) * budget.amountPico;
+  const warned = first !== undefined && reached(spent, budget.amountPico, first);
   return warned || (forecast.fromHistory && forecast.forecastPico >= budget.amountPico) ? 'warning' : 'ok';
 }
 

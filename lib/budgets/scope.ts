@@ -11,11 +11,23 @@ export type CallDimensions = Record<ScopeKey, string | null>;
  * team's budget, or one unlabelled caller could exhaust everyone's.
  */
 export function matchesScope(scope: BudgetScope, call: CallDimensions): boolean {
-  for (const key of SCOPE_KEYS) {
-    const allowed: readonly string[] | undefined = scope[key];
-    if (allowed === undefined) continue;
+  return matchesSets(scopeSets(scope), call);
+}
+
+/** A scope as the keys it sets and their values, as sets: the proxy checks every call against them. */
+type ScopeSets = [ScopeKey, ReadonlySet<string>][];
+
+function scopeSets(scope: BudgetScope): ScopeSets {
+  return SCOPE_KEYS.flatMap((key): ScopeSets => {
+    const values: readonly string[] | undefined = scope[key];
+    return values === undefined ? [] : [[key, new Set(values)]];
+  });
+}
+
+function matchesSets(sets: ScopeSets, call: CallDimensions): boolean {
+  for (const [key, allowed] of sets) {
     const value = call[key];
-    if (value === null || !allowed.includes(value)) return false;
+    if (value === null || !allowed.has(value)) return false;
   }
   return true;
 }
@@ -28,7 +40,7 @@ export interface BudgetSpend {
 }
 
 interface Entry extends BudgetSpend {
-  sets: [ScopeKey, ReadonlySet<string>][];
+  sets: ScopeSets;
   /** The period just closed: calls that began in it can still be committed after it ends. */
   previous?: { period: PeriodRange; spentPico: bigint };
 }
@@ -60,10 +72,7 @@ export class BudgetIndex {
       const before = previousSpendByBudgetId.get(budget.id);
       return {
         budget,
-        sets: SCOPE_KEYS.flatMap((key): [ScopeKey, ReadonlySet<string>][] => {
-          const values: readonly string[] | undefined = budget.scope[key];
-          return values === undefined ? [] : [[key, new Set(values)]];
-        }),
+        sets: scopeSets(budget.scope),
         period,
         spentPico: spendByBudgetId.get(budget.id) ?? 0n,
         previous: before === undefined ? undefined : { period: budgetPeriod(budget.period, budget.timeZone, new Date(period.start.getTime() - 1)), spentPico: before },
@@ -116,13 +125,7 @@ export class BudgetIndex {
   }
 }
 
-function matches(entry: Entry, call: CallDimensions): boolean {
-  for (const [key, allowed] of entry.sets) {
-    const value = call[key];
-    if (value === null || !allowed.has(value)) return false;
-  }
-  return true;
-}
+const matches = (entry: Entry, call: CallDimensions) => matchesSets(entry.sets, call);
 
 // Past its end a period's spend no longer limits anything; the new period starts from nothing
 // until the next read from the database says otherwise.

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay, subDays } from 'date-fns';
 import type { Db } from '@/db/client';
-import type { Filters } from '@/lib/analytics/filters';
+import { rangeFilters, type Filters } from '@/lib/analytics/filters';
 import { parseUsdToPico } from '@/lib/money';
 import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
@@ -12,12 +12,7 @@ import type { PeriodRange } from './period';
 
 /** The dashboard filters that select a budget's calls in a range. */
 export function budgetFilters(budget: Budget, range: PeriodRange): Filters {
-  const s = budget.scope;
-  return {
-    from: range.start, to: range.end, tz: budget.timeZone,
-    apiKey: s.apiKey ?? [], team: s.team ?? [], project: s.project ?? [], environment: s.environment ?? [],
-    model: s.model ?? [], servingPath: s.servingPath ?? [], region: [],
-  };
+  return rangeFilters(range.start, range.end, budget.timeZone, budget.scope);
 }
 
 /** Exact spend the filters select, from the rollups (raw rows only at partial hours). */

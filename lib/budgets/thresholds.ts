@@ -24,7 +24,7 @@ export function budgetEventId(budgetId: number, amountPico: bigint, periodStart:
 
 // Thresholds compare at millionths, in integers: 0.8 × an exact amount must not pass through a float.
 const SCALE = 1_000_000n;
-const reached = (spent: bigint, amount: bigint, fraction: number) => spent * SCALE >= BigInt(Math.round(fraction * 1e6)) * amount;
+export const reached = (spent: bigint, amount: bigint, fraction: number) => spent * SCALE >= BigInt(Math.round(fraction * 1e6)) * amount;
 
 export interface ThresholdCheck {
   budget: Budget;

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { watchEpisodes } from '@/db/schema';
 import { readSetting, writeSetting } from '@/lib/settings/stored-settings';
-import type { Filters } from '@/lib/analytics/filters';
+import { rangeFilters, type Filters } from '@/lib/analytics/filters';
 import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { totalsBy, type UsageTotals } from '@/lib/analytics/totals';
 import { HOUR_MS, MINUTE_MS, DAY_MS } from '@/lib/rollups/definition';
@@ -30,9 +30,7 @@ interface Finding {
   details: Record<string, string | number | boolean | null>;
 }
 
-const window = (from: number, to: number): Filters => ({
-  from: new Date(from), to: new Date(to), tz: 'UTC', apiKey: [], team: [], project: [], environment: [], model: [], servingPath: [], region: [],
-});
+const window = (from: number, to: number): Filters => rangeFilters(new Date(from), new Date(to));
 const spendPico = (t: UsageTotals | undefined) => parseUsdToPico(t?.spendUsd ?? '0')!;
 const pct = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 

@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
+import { isTimeZone } from '@/lib/analytics/filters';
 import { readSetting, writeSetting } from './stored-settings';
 
 const KEY = 'billing.timeZone';
 
 /** The zone finance counts days and months in: Fireworks bills by UTC month, so UTC unless changed. */
 export const billingSchema = z.strictObject({
-  timeZone: z.string('timeZone must be a string').refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'timeZone must be an IANA time zone such as UTC or Europe/Berlin'),
+  timeZone: z.string('timeZone must be a string').refine(isTimeZone, 'timeZone must be an IANA time zone such as UTC or Europe/Berlin'),
 });
 
 export const billingTimeZone = (db: Db): string => readSetting(db, KEY, 'UTC');

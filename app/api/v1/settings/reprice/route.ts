@@ -1,4 +1,5 @@
 import { getDb } from '@/db/client';
+import { rangeFilters } from '@/lib/analytics/filters';
 import { totalsBy } from '@/lib/analytics/totals';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
@@ -18,8 +19,7 @@ export async function POST(request: Request) {
   try {
     if (!body.data.apply) return Response.json(await reprice(db, body.data));
     const { from, to, model } = body.data;
-    const filters = { from, to, tz: 'UTC', apiKey: [], team: [], project: [], environment: [], model: model ? [model] : [], servingPath: [], region: [] };
-    const total = totalsBy(db, filters, [])[0]?.requests ?? 0;
+    const total = totalsBy(db, rangeFilters(from, to, 'UTC', { model: model ? [model] : [] }), [])[0]?.requests ?? 0;
     return Response.json({ job: startRepriceJob(db, actor, { ...body.data, apply: true }, total) }, { status: 202 });
   } catch (error) {
     if (error instanceof RepriceBusyError) return Response.json({ error: error.message }, { status: 409 });
