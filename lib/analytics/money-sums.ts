@@ -1,6 +1,6 @@
 import { picoFromParts, picoToMicros, picoToUsdString } from '@/lib/money';
 import type { MoneyMeasure } from '@/lib/rollups/definition';
-import { moneySumSql } from '@/lib/rollups/definition';
+import { moneySumSql, picoSums } from '@/lib/rollups/definition';
 
 export { moneySumSql, type MoneyMeasure };
 
@@ -19,5 +19,6 @@ export function amount(pico: bigint): { micros: number; usd: string } {
 
 /** The same two columns as `moneySumSql`, summed straight from raw rows' exact pico-dollars. */
 export function rawMoneySumSql(picoExpression: string, alias: string): string {
-  return `CAST(coalesce(sum((${picoExpression}) / 1000000), 0) AS TEXT) AS ${alias}WholeMicros, CAST(coalesce(sum((${picoExpression}) % 1000000), 0) AS TEXT) AS ${alias}RemainderPico`;
+  const { wholeMicros, remainderPico } = picoSums(picoExpression);
+  return `CAST(${wholeMicros} AS TEXT) AS ${alias}WholeMicros, CAST(${remainderPico} AS TEXT) AS ${alias}RemainderPico`;
 }

@@ -66,8 +66,13 @@ export function moneySumSql(measure: MoneyMeasure, alias: string, sign = ''): st
   return `CAST(coalesce(sum(${sign}${measure}_micros), 0) AS TEXT) AS ${alias}WholeMicros, CAST(coalesce(sum(${sign}${measure}_pico_remainder), 0) AS TEXT) AS ${alias}RemainderPico`;
 }
 
+/** Raw rows' exact pico-dollars summed as the rollups keep money: whole micro-dollars, and the pico-dollars below them. */
+export function picoSums(pico: string): { wholeMicros: string; remainderPico: string } {
+  return { wholeMicros: `coalesce(sum((${pico}) / 1000000), 0)`, remainderPico: `coalesce(sum((${pico}) % 1000000), 0)` };
+}
+
 const rawMoneySelect = (Object.entries(MONEY_MEASURES) as [MoneyMeasure, string][])
-  .map(([m, pico]) => `coalesce(sum((${pico}) / 1000000), 0) AS ${m}_micros, coalesce(sum((${pico}) % 1000000), 0) AS ${m}_pico_remainder`)
+  .map(([m, pico]) => `${picoSums(pico).wholeMicros} AS ${m}_micros, ${picoSums(pico).remainderPico} AS ${m}_pico_remainder`)
   .join(',\n    ');
 
 /** A raw row's dimensions, as the rollups store them (nulls as ''). */
