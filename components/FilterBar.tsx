@@ -10,37 +10,13 @@ import { fetchJson } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
 import { useBillingZone } from '@/lib/client/use-billing-zone';
 import { LiveControl } from './LiveControl';
-import { PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
+import { ApplyOnLeave } from './ApplyOnLeave';
+import { LIST_FILTER_LABELS, PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
+import { endpointLabel } from '@/lib/usage/endpoints';
 
-const LABELS: Record<ListFilter, string> = {
-  apiKey: 'API key',
-  team: 'Team',
-  project: 'Project',
-  environment: 'Environment',
-  model: 'Model',
-  servingPath: 'Serving path',
-  region: 'Region',
-};
+const LABELS = LIST_FILTER_LABELS;
 
 const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
-
-/**
- * A range bound that applies when the user leaves the field or presses Enter, not on every
- * keystroke (each would refetch every panel with a half-typed date).
- */
-function BoundInput({ label, value, onApply }: { label: string; value: string; onApply: (value: string) => void }) {
-  const apply = (v: string) => v !== value && onApply(v);
-  return (
-    <input
-      key={value}
-      type="datetime-local"
-      aria-label={label}
-      defaultValue={value}
-      onBlur={(e) => apply(e.target.value)}
-      onKeyDown={(e) => e.key === 'Enter' && apply(e.currentTarget.value)}
-    />
-  );
-}
 
 /** Pages whose figures are not about a date range (their own periods, or settings): no filter bar. */
 const WITHOUT_FILTERS = new Set(['/settings', '/budgets']);
@@ -63,6 +39,7 @@ function FilterControls() {
     model: (options.data?.models ?? []).map((v) => ({ value: v, label: v.replace(/^accounts\/fireworks\/(models|routers)\//, '') })),
     servingPath: SERVING_PATH_LIST.map((p) => ({ value: p.id, label: p.label })),
     region: ['global', 'us'].map((v) => ({ value: v, label: v })),
+    endpoint: (options.data?.endpoints ?? []).map((v) => ({ value: v, label: endpointLabel(v) })),
   };
   const billingZone = useBillingZone() ?? 'UTC';
   const range = resolveRange(view, new Date(), billingZone);
@@ -102,11 +79,11 @@ function FilterControls() {
         <>
           <label>
             From
-            <BoundInput label="From" value={isNaN(range.from.getTime()) ? '' : toLocalInput(range.from)} onApply={(v) => setBound('from', v)} />
+            <ApplyOnLeave type="datetime-local" aria-label="From" value={isNaN(range.from.getTime()) ? '' : toLocalInput(range.from)} onApply={(v) => setBound('from', v)} />
           </label>
           <label>
             To
-            <BoundInput label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onApply={(v) => setBound('to', v)} />
+            <ApplyOnLeave type="datetime-local" aria-label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onApply={(v) => setBound('to', v)} />
           </label>
         </>
       ) : null}
@@ -141,7 +118,7 @@ function FilterControls() {
                 })
               }
             >
-              {LABELS[key]}: {value} ×
+              {LABELS[key]}: {key === 'endpoint' ? endpointLabel(value) : value} ×
             </button>
           )),
         )}

@@ -73,6 +73,65 @@ test('requests: status filter and search go into the URL and narrow the rows', a
   await expect.poll(() => shownIds(page)).toEqual(found.rows.map((r) => r.id));
 });
 
+test('requests: order, minimums, model search and the count, with the page in the URL', async ({ page }) => {
+  await open(page, view);
+  await expect(page.getByRole('table', { name: 'Requests' }).locator('tbody tr').first()).toBeVisible();
+  const all = await api(page);
+  await expect(page.getByTestId('match-count')).toHaveText(`${all.total.count.toLocaleString('en-US')}${all.total.atLeast ? '+' : ''} calls in this range`);
+
+  await page.getByRole('combobox', { name: 'Sort' }).selectOption('cost');
+  await expect(page).toHaveURL(/sort=cost/);
+  const byCost = await api(page, '&sort=cost');
+  await expect.poll(() => shownIds(page)).toEqual(byCost.rows.map((r) => r.id));
+  const costs = byCost.rows.filter((r) => r.costUsd !== null).map((r) => Number(r.costUsd));
+  expect(costs).toEqual([...costs].sort((a, b) => b - a));
+
+  // a page deep in the list is a link: reloading it shows the same rows
+  await page.getByRole('button', { name: 'Next page →' }).click();
+  await expect(page).toHaveURL(/cursor=.*page=2|page=2.*cursor=/);
+  const second = await api(page, `&sort=cost&cursor=${byCost.nextCursor}`);
+  await expect.poll(() => shownIds(page)).toEqual(second.rows.map((r) => r.id));
+  await page.reload();
+  await expect(page.getByTestId('page-number')).toContainText('Page 2');
+  await expect.poll(() => shownIds(page)).toEqual(second.rows.map((r) => r.id));
+
+  // a minimum applies on Enter and starts the list again from its first page
+  const slow = byCost.rows.map((r) => r.durationMs).sort((a, b) => b - a)[5]!;
+  const duration = page.getByLabel('Duration at least (ms)');
+  await duration.fill(String(slow));
+  await duration.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`minDurationMs=${slow}`));
+  await expect(page).not.toHaveURL(/cursor=/);
+  const slowOnes = await api(page, `&sort=cost&minDurationMs=${slow}`);
+  expect(slowOnes.rows.every((r) => r.durationMs >= slow)).toBe(true);
+  await expect.poll(() => shownIds(page)).toEqual(slowOnes.rows.map((r) => r.id));
+  await expect(page.getByTestId('match-count')).toContainText(`${slowOnes.total.count.toLocaleString('en-US')} matching calls`);
+
+  // a part of a model's name finds its calls
+  await open(page, view);
+  const model = all.rows[0]!.model;
+  const part = model.split('/').at(-1)!.slice(0, 6).toUpperCase();
+  await page.getByLabel('Search requests').fill(part);
+  await page.getByLabel('Search requests').press('Enter');
+  const found = await api(page, `&q=${encodeURIComponent(part)}`);
+  expect(found.rows.length).toBeGreaterThan(0);
+  expect(found.rows.every((r) => r.model.toUpperCase().includes(part) || r.apiKey.toUpperCase().includes(part) || (r.apiKeyLabel ?? '').toUpperCase().includes(part) || [r.upstreamId, r.upstreamRequestId, r.sessionAffinity, r.user].some((v) => v?.startsWith(part)))).toBe(true);
+  await expect.poll(() => shownIds(page)).toEqual(found.rows.map((r) => r.id));
+});
+
+test('requests: the drawer steps to the previous and next call of the page', async ({ page }) => {
+  await open(page, view);
+  const first = await api(page);
+  await page.locator(`tr[data-id="${first.rows[1]!.id}"]`).locator('td').nth(2).click();
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
+  await drawer.getByRole('button', { name: 'Next call' }).click();
+  await expect(drawer.getByRole('heading', { name: `Request ${first.rows[2]!.id}` })).toBeVisible();
+  await drawer.getByRole('button', { name: 'Previous call' }).click();
+  await drawer.getByRole('button', { name: 'Previous call' }).click();
+  await expect(drawer.getByRole('heading', { name: `Request ${first.rows[0]!.id}` })).toBeVisible();
+  await expect(drawer.getByRole('button', { name: 'Previous call' })).toBeDisabled();
+});
+
 test('requests: a row opens its detail with the price row and cost breakdown', async ({ page }) => {
   await open(page, view);
   const first = await api(page);

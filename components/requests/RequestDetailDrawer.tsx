@@ -140,7 +140,6 @@ function Detail({ detail }: { detail: RequestDetail }) {
   );
 }
 
-/** Everything recorded for one call, beside the log. Escape or the close button hides it. */
 /** The page's address opens this call (it is in the URL), so it is the link to send. */
 function CopyLink() {
   const [copied, setCopied] = useState(false);
@@ -148,7 +147,16 @@ function CopyLink() {
   return <button type="button" onClick={copy}>{copied ? 'Link copied' : 'Copy link'}</button>;
 }
 
-export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
+/** Everything recorded for one call, beside the log. Escape or the close button hides it. */
+interface DrawerProps {
+  id: number;
+  onClose: () => void;
+  /** The calls above and below in the log's current page; absent at the page's ends. */
+  onPrevious?: (() => void) | undefined;
+  onNext?: (() => void) | undefined;
+}
+
+export function RequestDetailDrawer({ id, onClose, onPrevious, onNext }: DrawerProps) {
   const query = useQuery({ queryKey: ['request', id], queryFn: () => fetchJson<RequestDetail>(`/api/v1/requests/${id}`) });
   const closeButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -166,6 +174,8 @@ export function RequestDetailDrawer({ id, onClose }: { id: number; onClose: () =
     <aside className="drawer" role="dialog" aria-modal="false" aria-label="Request details">
       <div className="drawer-head">
         <h2>Request {id}</h2>
+        <button type="button" onClick={onPrevious} disabled={!onPrevious} aria-label="Previous call">↑</button>
+        <button type="button" onClick={onNext} disabled={!onNext} aria-label="Next call">↓</button>
         <CopyLink />
         <button ref={closeButton} type="button" onClick={onClose} aria-label="Close details">×</button>
       </div>

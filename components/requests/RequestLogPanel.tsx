@@ -1,7 +1,7 @@
 'use client';
 
 import { COST_STATE_LABELS, COST_STATE_REASONS } from '@/lib/pricing/cost-state';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState } from 'react';
 import type { RequestLogPage, RequestLogRow } from '@/lib/analytics/request-log';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
@@ -9,17 +9,7 @@ import { formatCount, formatDateTime, formatModel, formatMs, formatUsdExact } fr
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
 import { RequestDetailDrawer } from './RequestDetailDrawer';
-
-// A list, not an object: JavaScript puts number-like keys first, which listed "429" before "All".
-const STATUSES: readonly (readonly [string, string])[] = [
-  ['', 'All'],
-  ['ok', 'OK (below 400)'],
-  ['error', 'Errors (400 and up)'],
-  ['402', '402 spending cap or budget'],
-  ['429', '429 rate limited'],
-  ['499', '499 client hung up'],
-  ['503', '503 overloaded'],
-];
+import { LOG_PARAMS, RequestLogControls } from './RequestLogControls';
 
 const tokens = (v: number | null) => (v === null ? '—' : formatCount(v));
 
@@ -77,80 +67,83 @@ function LogTable({ page, onOpen, selected }: { page: RequestLogPage; onOpen: (i
   );
 }
 
-/** One listing of the log; remounted whenever the filters change so paging starts again from the newest call. */
-function RequestLog({ q, status }: { q: string; status: string }) {
-  // cursors of the pages before the current one; the current page's cursor is the last entry
-  const [cursors, setCursors] = useState<string[]>([]);
+/** Where the log's pages go: the cursor and page number are in the URL, so a link (or Back) returns to a page. */
+function usePaging(nextCursor: string | null | undefined) {
+  const { params, update } = useViewFilters();
+  const cursor = params.get('cursor');
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  // the cursor of the page before each page visited here; a page opened from a link goes "Newer" to the newest
+  const [before, setBefore] = useState<Record<string, string | null>>({});
+  const go = (to: string | null, pageNumber: number) =>
+    update((p) => {
+      if (to) p.set('cursor', to);
+      else p.delete('cursor');
+      if (pageNumber > 1) p.set('page', String(pageNumber));
+      else p.delete('page');
+      p.delete('call');
+    });
+  const older = nextCursor
+    ? () => {
+        setBefore((b) => ({ ...b, [nextCursor]: cursor }));
+        go(nextCursor, page + 1);
+      }
+    : undefined;
+  const known = cursor !== null && cursor in before;
+  const newer = cursor === null ? undefined : () => (known ? go(before[cursor]!, page - 1) : go(null, 1));
+  return { cursor, page, older, newer, newerLabel: known || page <= 2 ? '← Newer' : '← Newest' };
+}
+
+/** One listing of the log; remounted whenever its filters change so paging starts again. */
+function RequestLog({ extra }: { extra: Record<string, string> }) {
   // the open call is in the URL (`call=`), so a link to it opens it and Back closes it
   const { params, update } = useViewFilters();
   const open = Number(params.get('call'));
   const selected = Number.isInteger(open) && open > 0 ? open : null;
   const setSelected = useCallback((id: number) => update((p) => p.set('call', String(id))), [update]);
-  const extra: Record<string, string> = {};
-  if (q) extra.q = q;
-  if (status) extra.status = status;
-  if (cursors.length) extra.cursor = cursors.at(-1)!;
-  const query = useAnalytics<RequestLogPage>('requests', extra);
   const close = useCallback(() => update((p) => p.delete('call')), [update]);
-  const pageNumber = cursors.length + 1;
+  const cursor = params.get('cursor');
+  const query = useAnalytics<RequestLogPage>('requests', cursor ? { ...extra, cursor } : extra);
+  const paging = usePaging(query.data?.nextCursor);
+  const rows = query.data?.rows ?? [];
+  const at = rows.findIndex((r) => r.id === selected);
+  const neighbour = (step: number) => (at >= 0 && rows[at + step] ? () => setSelected(rows[at + step]!.id) : undefined);
+  const filtered = Object.keys(extra).some((k) => k !== 'sort');
   return (
     <>
-      <QueryState query={query} isEmpty={(d) => d.rows.length === 0} empty={q || status ? 'No calls match in this range.' : 'No calls in this range.'}>
+      <QueryState query={query} isEmpty={(d) => d.rows.length === 0} empty={filtered ? 'No calls match in this range.' : 'No calls in this range.'}>
         {(page) => (
           <>
+            <p className="small muted" data-testid="match-count">
+              {formatCount(page.total.count)}{page.total.atLeast ? '+' : ''} {filtered ? 'matching ' : ''}calls in this range
+            </p>
             <LogTable page={page} onOpen={setSelected} selected={selected} />
             <div className="pager">
-              <button type="button" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                ← Newer
-              </button>
-              <span className="muted small" data-testid="page-number">Page {pageNumber} · {page.rows.length} calls</span>
-              <button type="button" disabled={!page.nextCursor} onClick={() => page.nextCursor && setCursors((c) => [...c, page.nextCursor!])}>
-                Next page →
-              </button>
+              <button type="button" disabled={!paging.newer} onClick={paging.newer}>{paging.newerLabel}</button>
+              <span className="muted small" data-testid="page-number">Page {paging.page} · {page.rows.length} calls</span>
+              <button type="button" disabled={!paging.older} onClick={paging.older}>Next page →</button>
             </div>
           </>
         )}
       </QueryState>
-      {selected !== null ? <RequestDetailDrawer id={selected} onClose={close} /> : null}
+      {selected !== null ? <RequestDetailDrawer id={selected} onClose={close} onPrevious={neighbour(-1)} onNext={neighbour(1)} /> : null}
     </>
   );
 }
 
-const withoutCall = (params: URLSearchParams) => {
-  const p = new URLSearchParams(params);
-  p.delete('call');
-  return p.toString();
-};
-
-/** The request log with its own search and status filter, both kept in the URL beside the page filters. */
+/** The request log with its own search, filters and order, all kept in the URL beside the page filters. */
 export function RequestLogPanel() {
-  const { params, update } = useViewFilters();
-  const q = params.get('q') ?? '';
-  const status = params.get('status') ?? '';
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]); // back/forward or a shared link changes the search under us
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    update((p) => (draft.trim() ? p.set('q', draft.trim()) : p.delete('q')));
-  };
-  const statusChoices = STATUSES.some(([value]) => value === status) ? STATUSES : [...STATUSES, [status, status] as const];
+  const { params } = useViewFilters();
+  const extra: Record<string, string> = {};
+  for (const key of LOG_PARAMS) {
+    const value = params.get(key);
+    if (value) extra[key] = value;
+  }
+  const listing = new URLSearchParams(params);
+  for (const key of ['call', 'cursor', 'page']) listing.delete(key);
   return (
-    <Panel title="Request log" note="Newest first. Search matches the start of a response id, x-request-id, session-affinity key or user, within the selected range." wide>
-      <div className="log-controls">
-        <form role="search" onSubmit={search}>
-          <input type="search" aria-label="Search requests" placeholder="Response id, request id, session or user" value={draft} onChange={(e) => setDraft(e.target.value)} />
-          <button type="submit">Search</button>
-        </form>
-        <label className="small muted">
-          Status{' '}
-          <select aria-label="Status" value={status} onChange={(e) => update((p) => (e.target.value ? p.set('status', e.target.value) : p.delete('status')))}>
-            {statusChoices.map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <RequestLog key={withoutCall(params)} q={q} status={status} />
+    <Panel title="Request log" note="Search matches the start of a response id, x-request-id, session-affinity key or user, or any part of a model, API key or key label, within the selected range." wide>
+      <RequestLogControls />
+      <RequestLog key={listing.toString()} extra={extra} />
     </Panel>
   );
 }

@@ -1,41 +1,16 @@
-import { z } from 'zod';
 import { picoToUsdString } from '@/lib/money';
 import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
 import type { Db } from '@/db/client';
 import { filterClause } from './facts';
-import { filtersSchema } from './filters';
 import { HOUR_MS } from '@/lib/rollups/definition';
+import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './request-log-query';
+import { searchClause, searchTargets, type SearchTargets } from './request-log-search';
 import { query } from './run';
 
-export const REQUEST_LOG_MAX = 200;
+export { encodeCursor, requestLogSchema, REQUEST_LOG_MAX, type RequestLogQuery } from './request-log-query';
 
-const emptyAsMissing = (v: unknown) => (v === '' ? undefined : v);
-
-/** Opaque to clients: base64url of "startedAt:id", the last row of the page before. */
-export function encodeCursor(row: { startedAt: number; id: number }): string {
-  return Buffer.from(`${row.startedAt}:${row.id}`).toString('base64url');
-}
-
-const cursorSchema = z.string().max(64).transform((s, ctx) => {
-  const match = /^(\d{1,15}):(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
-  if (!match) {
-    ctx.addIssue({ code: 'custom', message: 'cursor is not one this API returned' });
-    return z.NEVER;
-  }
-  return { startedAt: Number(match[1]), id: Number(match[2]) };
-});
-
-/** The page filters plus the log's own: status, search, cursor and page size. */
-export const requestLogSchema = filtersSchema.and(
-  z.object({
-    status: z.preprocess(emptyAsMissing, z.string().regex(/^(ok|error|[1-5]\d\d)$/, 'status must be ok, error or an HTTP status such as 429').optional()),
-    q: z.preprocess(emptyAsMissing, z.string().trim().min(1).max(200).optional()),
-    cursor: z.preprocess(emptyAsMissing, cursorSchema.optional()),
-    limit: z.coerce.number().int().min(1).max(REQUEST_LOG_MAX).default(50),
-  }),
-);
-
-export type RequestLogQuery = z.infer<typeof requestLogSchema>;
+/** Counting stops here: "100,000+ calls" says enough, and a count never costs more than this many rows. */
+export const REQUEST_LOG_COUNT_CAP = 100_000;
 
 export interface RequestLogRow {
   id: number;
@@ -69,68 +44,107 @@ export interface RequestLogRow {
 
 export interface RequestLogPage {
   rows: RequestLogRow[];
-  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+  /** Calls matching in the whole range; `atLeast` past the cap. */
+  total: { count: number; atLeast: boolean };
 }
 
-const SEARCHED = ['upstream_id', 'upstream_request_id', 'session_affinity', 'user'] as const;
+type Sql = { sql: string; params: (string | number)[] };
 
-/** Above every valid UTF-8 sequence, so [q, q + TOP) is "starts with q" as an index range. */
-const TOP = '\u{10FFFF}';
+/** Everything but the search and the cursor: the range, the page filters and the log's own row filters. */
+function rowConditions(input: RequestLogQuery): Sql {
+  const params: (string | number)[] = [input.from.getTime(), input.to.getTime()];
+  let sql = `started_at >= ? AND started_at < ?${filterClause(input, params)}`;
+  const add = (condition: string, ...values: (string | number)[]) => {
+    sql += ` AND ${condition}`;
+    params.push(...values);
+  };
+  if (input.status === 'ok') add('status < 400');
+  else if (input.status === 'error') add('status >= 400');
+  else if (input.status) add('status = ?', Number(input.status));
+  if (input.stream) add(`stream = ${input.stream === 'yes' ? 1 : 0}`);
+  if (input.minDurationMs !== undefined) add('duration_ms >= ?', input.minDurationMs);
+  if (input.minTtftMs !== undefined) add('ttft_ms >= ?', input.minTtftMs);
+  // pico-dollars fit SQLite's integers; passed as text so a bigint never meets a JS number
+  if (input.minCostUsd !== undefined) add('cost_total_pico >= CAST(? AS INTEGER)', input.minCostUsd.toString());
+  return { sql, params };
+}
+
+type FoundRow = Omit<RequestLogRow, 'stream' | 'costUsd'> & { stream: number; costTotalPico: number | null };
+
+function select(db: Db, where: Sql, order: string, limit: number, offset = 0): FoundRow[] {
+  return query<FoundRow>(
+    db,
+    `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
+       error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
+       upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
+       team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
+       completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
+       ${COST_STATE_CASE_SQL} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
+     FROM requests WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    [...where.params, limit, offset],
+  );
+}
+
+const and = (a: Sql, b: Sql): Sql => ({ sql: a.sql + b.sql, params: [...a.params, ...b.params] });
+const NEWEST_FIRST = 'started_at DESC, id DESC';
+const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
 /**
- * Raw calls newest first, a page at a time by keyset on (started_at, id): no OFFSET, so page 1000 costs
- * what page 1 does. Search is by prefix on ids, session-affinity key and user: an index range in each hour
- * (the search indexes lead with started_at / HOUR_MS, see db/schema/requests.ts).
+ * Newest first, a page at a time by keyset on (started_at, id): no OFFSET, so page 1000 costs what page 1
+ * does. A search is looked up hour by hour (the search indexes lead with the hour, see
+ * db/schema/requests.ts) in windows of 1, 2, 4, ... hours going back from the newest, stopping once the
+ * page is full, so a prefix that matches millions of calls costs one small window and a rare id about
+ * 12 windows over 90 days.
  */
-export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
-  const params: (string | number)[] = [input.from.getTime(), input.to.getTime()];
-  let where = `started_at >= ? AND started_at < ?${filterClause(input, params)}`;
-  if (input.status === 'ok') where += ' AND status < 400';
-  else if (input.status === 'error') where += ' AND status >= 400';
-  else if (input.status) {
-    where += ' AND status = ?';
-    params.push(Number(input.status));
-  }
-  if (input.cursor) {
+function newestFirst(db: Db, input: RequestLogQuery, base: Sql, targets: SearchTargets | null, wanted: number): FoundRow[] {
+  let where = base;
+  const cursor = input.cursor && 'startedAt' in input.cursor ? input.cursor : undefined;
+  if (cursor) {
     // written so started_at <= ? bounds the index range; the OR only breaks ties within one millisecond
-    where += ' AND started_at <= ? AND (started_at < ? OR id < ?)';
-    params.push(input.cursor.startedAt, input.cursor.startedAt, input.cursor.id);
+    where = and(where, { sql: ' AND started_at <= ? AND (started_at < ? OR id < ?)', params: [cursor.startedAt, cursor.startedAt, cursor.id] });
   }
+  if (!targets) return select(db, where, NEWEST_FIRST, wanted);
+  const oldest = hourOf(input.from.getTime());
+  let newest = hourOf(Math.min(input.to.getTime() - 1, cursor?.startedAt ?? Infinity));
+  const found: FoundRow[] = [];
+  for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
+    const low = Math.max(oldest, newest - span + 1);
+    found.push(...select(db, and(where, searchClause(targets, low, newest)), NEWEST_FIRST, wanted - found.length));
+    newest = low - 1;
+  }
+  return found;
+}
+
+/** Raw calls matching the page's filters, the log's own filters and the search, in the order asked for. */
+export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
+  const base = rowConditions(input);
+  const targets = input.q ? searchTargets(db, input.q, input.from, input.to) : null;
+  const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
   const wanted = input.limit + 1;
-  const select = (search: string, searchParams: (string | number)[], limit: number) =>
-    query<Omit<RequestLogRow, 'stream' | 'costUsd'> & { stream: number; costTotalPico: number | null }>(
-      db,
-      `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
-         error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
-         upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
-         team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
-         completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
-         ${COST_STATE_CASE_SQL} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
-       FROM requests WHERE ${where}${search} ORDER BY started_at DESC, id DESC LIMIT ?`,
-      [...params, ...searchParams, limit],
-    );
-  const q = input.q;
-  let found: ReturnType<typeof select>;
-  if (!q) found = select('', [], wanted);
-  else {
-    // The search indexes lead with the hour, so matches are looked up hour by hour: in windows of
-    // 1, 2, 4, ... hours going back from the newest, stopping once the page is full, so a prefix
-    // that matches millions of calls costs one small window and a rare id about 12 windows over 90 days.
-    const search = ` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ? UNION ALL SELECT h - 1 FROM hours WHERE h > ?) ${SEARCHED.map(
-      (c) => `SELECT r.id FROM hours, requests r WHERE r.started_at / ${HOUR_MS} = hours.h AND r.${c} >= ? AND r.${c} < ?`,
-    ).join(' UNION ALL ')})`;
-    const oldest = Math.floor(input.from.getTime() / HOUR_MS);
-    let newest = Math.floor(Math.min(input.to.getTime() - 1, input.cursor?.startedAt ?? Infinity) / HOUR_MS);
-    const prefixRanges = SEARCHED.flatMap(() => [q, q + TOP]);
-    found = [];
-    for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
-      const low = Math.max(oldest, newest - span + 1);
-      found.push(...select(search, [newest, low, ...prefixRanges], wanted - found.length));
-      newest = low - 1;
-    }
+  let found: FoundRow[];
+  let next: (last: FoundRow) => string | null;
+  if (input.sort === 'time') {
+    found = newestFirst(db, input, base, targets, wanted);
+    next = (last) => encodeCursor(last);
+  } else {
+    // no index orders by cost or duration: the range is read and the top rows kept, so these page by offset
+    const offset = input.cursor && 'offset' in input.cursor ? input.cursor.offset : 0;
+    found = select(db, wholeRange, `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`, wanted, offset);
+    next = () => (offset + input.limit < REQUEST_LOG_MAX_OFFSET ? encodeCursor({ offset: offset + input.limit }) : null);
   }
   const rows = found.slice(0, input.limit).map(({ costTotalPico, ...r }) => ({ ...r, stream: r.stream === 1, costUsd: costTotalPico === null ? null : picoToUsdString(costTotalPico) }));
-  const last = rows.at(-1);
-  return { rows, nextCursor: found.length > input.limit && last ? encodeCursor(last) : null };
+  const last = found[input.limit - 1];
+  return {
+    rows,
+    nextCursor: found.length > input.limit && last ? next(last) : null,
+    total: countMatches(db, wholeRange),
+  };
+}
+
+function countMatches(db: Db, where: Sql): { count: number; atLeast: boolean } {
+  const [row] = query<{ n: number }>(db, `SELECT count(*) AS n FROM (SELECT 1 FROM requests WHERE ${where.sql} LIMIT ?)`, [...where.params, REQUEST_LOG_COUNT_CAP + 1]);
+  const n = row?.n ?? 0;
+  return n > REQUEST_LOG_COUNT_CAP ? { count: REQUEST_LOG_COUNT_CAP, atLeast: true } : { count: n, atLeast: false };
 }

@@ -111,6 +111,58 @@ describe('request log', () => {
     assert.deepEqual(ids("x' OR 1=1 --"), []);
   });
 
+  it('searches models and keys by any part of the name, and keys by their label', () => {
+    const ids = (search: string) => allPages({ q: search, limit: '200' }).sort((a, b) => a - b);
+    const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
+    assert.deepEqual(ids('m/b'), want((r) => r.model === 'm/b'));
+    assert.deepEqual(ids('B'), want((r) => r.model === 'm/b')); // any case
+    assert.deepEqual(ids('k2'), want((r) => r.apiKey === 'k2'));
+    assert.deepEqual(ids('search prod'), want((r) => r.apiKey === 'k1'));
+    assert.deepEqual(ids('nothing-like-it'), []);
+  });
+
+  it('filters by stream, duration, time to first token and cost', () => {
+    const ids = (over: Record<string, string>) => allPages({ ...over, limit: '200' }).sort((a, b) => a - b);
+    const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
+    assert.deepEqual(ids({ stream: 'yes' }), want((r) => r.stream));
+    assert.deepEqual(ids({ stream: 'no' }), want((r) => !r.stream));
+    assert.deepEqual(ids({ minDurationMs: '350' }), want((r) => r.durationMs >= 350));
+    assert.deepEqual(ids({ minTtftMs: '20' }), want((r) => r.ttftMs !== null && r.ttftMs >= 20));
+    assert.deepEqual(ids({ minTtftMs: '21' }), []);
+    // one pico-dollar above a call's exact cost excludes it; the exact cost keeps it
+    assert.deepEqual(ids({ minCostUsd: '0.000765000040' }), want((r) => r.costTotalPico !== null));
+    assert.deepEqual(ids({ minCostUsd: '0.000765000041' }), []);
+    assert.deepEqual(ids({ minCostUsd: '0', model: 'm/a' }), want((r) => r.costTotalPico !== null && r.model === 'm/a'));
+  });
+
+  it('sorts by cost, duration or TTFT, largest first, every row once across pages', () => {
+    const byDuration = allPages({ sort: 'duration', limit: '7' });
+    assert.deepEqual(byDuration, [...raw].sort((a, b) => b.durationMs - a.durationMs || newestFirst(a, b)).map((r) => r.id));
+    const byCost = allPages({ sort: 'cost', limit: '50' });
+    assert.equal(byCost.length, raw.length);
+    const costs = byCost.map((id) => raw.find((r) => r.id === id)!.costTotalPico);
+    assert.ok(costs.indexOf(null) > 0 && costs.slice(costs.indexOf(null)).every((c) => c === null), 'unpriced calls last');
+    const searched = allPages({ sort: 'duration', q: 'sess-3', limit: '3' });
+    assert.deepEqual(searched, raw.filter((r) => r.sessionAffinity === 'sess-3').sort((a, b) => b.durationMs - a.durationMs).map((r) => r.id));
+  });
+
+  it('counts the matching calls, on every page', () => {
+    assert.deepEqual(requestLog(db, q({ limit: '5' })).total, { count: 400, atLeast: false });
+    assert.deepEqual(requestLog(db, q({ limit: '5', status: '429', q: 'm/a' })).total, { count: raw.filter((r) => r.status === 429 && r.model === 'm/a').length, atLeast: false });
+    const first = requestLog(db, q({ limit: '5' }));
+    assert.deepEqual(requestLog(db, q({ limit: '5', cursor: first.nextCursor! })).total, first.total);
+  });
+
+  it('rejects bad row filters and a cursor from another order', () => {
+    assert.throws(() => q({ stream: 'maybe' }), /stream must be yes or no/);
+    assert.throws(() => q({ minDurationMs: '-1' }), /cannot be negative/);
+    assert.throws(() => q({ minCostUsd: '1e-3' }), /dollar amount/);
+    assert.throws(() => q({ sort: 'tokens' }), /sort must be/);
+    const timeCursor = requestLog(db, q({ limit: '5' })).nextCursor!;
+    assert.throws(() => q({ sort: 'cost', cursor: timeCursor }), /another order/);
+    assert.throws(() => q({ cursor: encodeCursor({ offset: 5 }) }), /another order/);
+  });
+
   it('rows carry what the table shows, with unpriced apart from not billed', () => {
     const { rows } = requestLog(db, q({ limit: '200' }));
     const byId = new Map(raw.map((r) => [r.id, r]));

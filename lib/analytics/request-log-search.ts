@@ -1,0 +1,60 @@
+import type { Db } from '@/db/client';
+import { DAY_MS, HOUR_MS } from '@/lib/rollups/definition';
+import { query } from './run';
+
+/** Searched by prefix, each through an index that leads with the hour (db/schema/requests.ts). */
+const ID_COLUMNS = ['upstream_id', 'upstream_request_id', 'session_affinity', 'user'] as const;
+
+/** Above every valid UTF-8 sequence, so [q, q + TOP) is "starts with q" as an index range. */
+const TOP = '\u{10FFFF}';
+
+/** More models or keys than this matching one search is no longer a search: the first ones are kept. */
+const MAX_MATCHED = 500;
+
+export interface SearchTargets {
+  prefix: string;
+  /** Models whose id contains the search, and keys whose fingerprint or label does, among those seen in the range. */
+  models: string[];
+  apiKeys: string[];
+}
+
+/**
+ * Models and keys are few, so a search for them is answered from the rollups first (any part of the
+ * name, any case: people type "kimi", not the full model id) and then looked up as index equalities.
+ */
+export function searchTargets(db: Db, q: string, from: Date, to: Date): SearchTargets {
+  const needle = q.toLowerCase();
+  const matches = (...names: (string | null)[]) => names.some((n) => n !== null && n.toLowerCase().includes(needle));
+  const hourFrom = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
+  const dayFrom = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
+  const models = query<{ model: string }>(db, 'SELECT DISTINCT model FROM usage_hourly_compact WHERE hour_start >= ? AND hour_start < ?', [hourFrom, to.getTime()])
+    .map((r) => r.model)
+    .filter((m) => matches(m));
+  const apiKeys = query<{ apiKey: string; label: string | null }>(
+    db,
+    `SELECT k.api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = k.api_key) AS label
+     FROM (SELECT DISTINCT api_key FROM usage_daily_by_key WHERE day_start >= ? AND day_start < ?) k`,
+    [dayFrom, to.getTime()],
+  )
+    .filter((k) => matches(k.apiKey, k.label))
+    .map((k) => k.apiKey);
+  return { prefix: q, models: models.slice(0, MAX_MATCHED), apiKeys: apiKeys.slice(0, MAX_MATCHED) };
+}
+
+/** `AND id IN (…)`: the calls in hours [lowHour, highHour] that the search finds. */
+export function searchClause(targets: SearchTargets, lowHour: number, highHour: number): { sql: string; params: (string | number)[] } {
+  const params: (string | number)[] = [highHour, lowHour];
+  const branches = ID_COLUMNS.map((c) => {
+    params.push(targets.prefix, targets.prefix + TOP);
+    return `SELECT r.id FROM hours, requests r WHERE r.started_at / ${HOUR_MS} = hours.h AND r.${c} >= ? AND r.${c} < ?`;
+  });
+  for (const [column, values] of [['model', targets.models], ['api_key', targets.apiKeys]] as const) {
+    if (!values.length) continue;
+    branches.push(`SELECT r.id FROM requests r WHERE r.${column} IN (${values.map(() => '?').join(', ')}) AND r.started_at >= ? AND r.started_at < ?`);
+    params.push(...values, lowHour * HOUR_MS, (highHour + 1) * HOUR_MS);
+  }
+  return {
+    sql: ` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ? UNION ALL SELECT h - 1 FROM hours WHERE h > ?) ${branches.join(' UNION ALL ')})`,
+    params,
+  };
+}
