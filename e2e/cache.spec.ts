@@ -108,3 +108,15 @@ test('Cache: a bad query string shows the error state in every panel', async ({ 
   await expect(page.locator('.state.error')).toHaveCount(6);
   await expect(page.locator('.state.error').first()).toContainText('Could not load');
 });
+
+test('Cache: both charts also read as tables, with the API figures', async ({ page }) => {
+  const search = await openCache(page);
+  const data = await api<CacheHitRateOverTime>(page, 'cache/over-time', search);
+  const panel = page.getByRole('region', { name: 'Hit rate over time' });
+  await panel.getByRole('button', { name: 'Show as table' }).first().click();
+  const table = panel.locator('table').first();
+  await expect(table.locator('thead')).toContainText('Token-weighted hit rate');
+  await expect(table.locator('tbody tr')).toHaveCount(data.points.length);
+  const withRate = data.points.findIndex((p) => p.hitRate !== null);
+  await expect(table.locator('tbody tr').nth(withRate).locator('td').nth(1)).toHaveText(formatPercent(data.points[withRate]!.hitRate));
+});

@@ -79,3 +79,14 @@ test('rate limits: a bad query string shows the error state', async ({ page }) =
   const res = await page.request.get('/api/v1/rate-limits/headroom?from=yesterday&to=now');
   expect(res.status()).toBe(400);
 });
+
+test('rate limits: the usage and refusal charts also read as tables', async ({ page }) => {
+  await open(page, view);
+  const usage = page.getByRole('region', { name: 'Tokens per minute against the limit' });
+  await usage.getByRole('button', { name: 'Show as table' }).click();
+  await expect(usage.locator('table thead')).toContainText('used / min');
+  await expect(usage.locator('table thead')).toContainText('limit / min');
+  await expect(usage.locator('table tbody tr').first()).toBeVisible();
+  await usage.getByRole('button', { name: 'Show as chart' }).click();
+  await expect(usage.locator('.recharts-wrapper')).toBeVisible();
+});

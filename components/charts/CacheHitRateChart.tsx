@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { timeTickInterval } from './time-axis';
 import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
 import { CACHE_COLORS, formatPercent, formatTime } from '../format';
@@ -9,6 +10,16 @@ const axisPercent = (rate: number) => `${Math.round(rate * 100)}%`;
 
 /** Token-weighted hit rate (the one to read) with the per-request mean beside it, dashed. */
 export function CacheHitRateChart({ data }: { data: CacheHitRateOverTime }) {
+  type Point = CacheHitRateOverTime['points'][number];
+  const columns: TableColumn<Point>[] = [
+    { key: 't', name: 'Time', value: (p) => formatTime(p.t, data.bucket) },
+    { key: 'hitRate', name: 'Token-weighted hit rate', numeric: true, value: (p) => formatPercent(p.hitRate) },
+    { key: 'perRequestHitRate', name: 'Per-request hit rate', numeric: true, value: (p) => formatPercent(p.perRequestHitRate) },
+  ];
+  return <ChartFrame chart={<HitRateLines data={data} />} table={<ChartTable rows={data.points} columns={columns} rowKey={(p) => p.t} />} />;
+}
+
+function HitRateLines({ data }: { data: CacheHitRateOverTime }) {
   // A few points would be invisible as bare line segments (one bucket draws no line at all).
   const dots = data.points.length <= 48 ? { r: 3 } : false;
   return (

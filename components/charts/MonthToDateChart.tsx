@@ -1,11 +1,23 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import type { SpendForecast } from '@/lib/analytics/spend-forecast';
 import { FORECAST_COLORS, formatUsdAxis, formatUsdPrecise } from '../format';
 
 /** Cumulative spend by day of the month, this month against last, with the matching budget's line. */
 export function MonthToDateChart({ data }: { data: SpendForecast }) {
+  type Day = SpendForecast['days'][number];
+  const usd = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatUsdPrecise(v));
+  const columns: TableColumn<Day>[] = [
+    { key: 'day', name: 'Day of month', value: (d) => String(d.day) },
+    { key: 'thisMonth', name: 'This month (cumulative)', numeric: true, value: (d) => usd(d.thisMonth) },
+    { key: 'lastMonth', name: 'Last month (cumulative)', numeric: true, value: (d) => usd(d.lastMonth) },
+  ];
+  return <ChartFrame chart={<MonthLines data={data} />} table={<ChartTable rows={data.days} columns={columns} rowKey={(d) => d.day} />} />;
+}
+
+function MonthLines({ data }: { data: SpendForecast }) {
   return (
     <ResponsiveContainer width="100%" height={240}>
       <LineChart data={data.days} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { timeTickInterval } from './time-axis';
 import type { Bucket } from '@/lib/analytics/filters';
 import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
@@ -42,6 +43,19 @@ export function RateLimitChart({ bucket, series, meter }: Props) {
     });
     return row;
   });
+  type Row = (typeof rows)[number];
+  const perMinute = (v: number | null | undefined) => (v === null || v === undefined ? 'unknown' : formatCount(v));
+  const columns: TableColumn<Row>[] = [
+    { key: 't', name: bucket === 'minute' ? 'Minute' : 'Time (busiest minute)', value: (r) => formatTime(r.t!, bucket) },
+    ...series.flatMap((s, i) => [
+      { key: `${i}:used`, name: `${s.label} used / min`, numeric: true, value: (r: Row) => perMinute(r[`${i}:used`]) },
+      { key: `${i}:limit`, name: `${s.label} limit / min`, numeric: true, value: (r: Row) => perMinute(r[`${i}:limit`]) },
+    ]),
+  ];
+  return <ChartFrame chart={<UsageLines rows={rows} bucket={bucket} series={series} />} table={<ChartTable rows={rows} columns={columns} rowKey={(r) => r.t!} />} />;
+}
+
+function UsageLines({ rows, bucket, series }: { rows: Record<string, number | null>[]; bucket: Bucket; series: Props['series'] }) {
   return (
     <ResponsiveContainer width="100%" height={300}>
       <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 16 }}>

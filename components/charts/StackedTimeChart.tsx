@@ -1,9 +1,9 @@
 'use client';
 
-import { useState } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Bucket } from '@/lib/analytics/filters';
 import { formatTime } from '../format';
+import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { stackedStep } from './stacked-steps';
 import { timeTickInterval } from './time-axis';
 
@@ -26,38 +26,13 @@ interface Props<P extends { t: number }> {
   integers?: boolean;
 }
 
-/** The same figures as a table, for reading exact values and for screen readers. */
-function SeriesTable<P extends { t: number }>({ points, bucket, series, formatValue }: Pick<Props<P>, 'points' | 'bucket' | 'series' | 'formatValue'>) {
-  return (
-    <div className="table-scroll" tabIndex={0} style={{ maxHeight: 320 }}>
-      <table className="data compact">
-        <thead>
-          <tr><th>Time</th>{series.map((s) => <th key={s.key} className="num">{s.name}</th>)}</tr>
-        </thead>
-        <tbody>
-          {points.map((p) => (
-            <tr key={p.t}>
-              <td>{formatTime(p.t, bucket)}</td>
-              {series.map((s) => <td key={s.key} className="num">{formatValue(Number((p as Record<string, unknown>)[s.key] ?? 0))}</td>)}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 /** The one frame of every stacked time series: time axis, grid, legend, stacked steps, and "show as table". */
 export function StackedTimeChart<P extends { t: number }>(props: Props<P>) {
-  const [asTable, setAsTable] = useState(false);
-  return (
-    <>
-      <button type="button" className="link-button small" aria-pressed={asTable} onClick={() => setAsTable((v) => !v)}>
-        {asTable ? 'Show as chart' : 'Show as table'}
-      </button>
-      {asTable ? <SeriesTable {...props} /> : <StackedAreas {...props} />}
-    </>
-  );
+  const columns: TableColumn<P>[] = [
+    { key: 't', name: 'Time', value: (p) => formatTime(p.t, props.bucket) },
+    ...props.series.map((s) => ({ key: s.key, name: s.name, numeric: true, value: (p: P) => props.formatValue(Number((p as Record<string, unknown>)[s.key] ?? 0)) })),
+  ];
+  return <ChartFrame chart={<StackedAreas {...props} />} table={<ChartTable rows={props.points} columns={columns} rowKey={(p) => p.t} />} />;
 }
 
 function StackedAreas<P extends { t: number }>({ points, bucket, series, height, yLabel, yWidth = 80, formatAxis, formatValue, integers = false }: Props<P>) {
