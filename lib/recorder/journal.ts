@@ -149,6 +149,17 @@ export class CallJournal {
     return { lines, torn, next: at };
   }
 
+  /** Bytes from `from` to the end of the journal, over every segment still on disk. */
+  bytesAfter(from: JournalPosition): number {
+    let total = 0;
+    for (const s of this.segments()) {
+      if (s < from.segment) continue;
+      const size = s === this.segment ? this.size : fileSize(this.segmentFile(s));
+      total += s === from.segment ? Math.max(0, size - from.offset) : size;
+    }
+    return total;
+  }
+
   /** Removes every segment before `segment`: their lines are all in the database. */
   dropBefore(segment: number): void {
     for (const s of this.segments()) if (s < segment && s !== this.segment) fs.rmSync(this.segmentFile(s), { force: true });

@@ -40,6 +40,8 @@ export interface RecorderOptions {
   log?: (message: string) => void;
   /** Told of the rows each committed batch added (never a replayed row already there): budgets count spend from it. */
   onWritten?: (rows: readonly NewRequestRow[]) => void;
+  /** Told how long each batch's write took and whether it committed (lib/metrics). */
+  onBatch?: (seconds: number, ok: boolean) => void;
 }
 
 interface Entry {
@@ -76,10 +78,14 @@ export class Recorder {
   private readonly checkpoints: BackgroundCheckpoints;
   private readonly journal: CallJournal | undefined;
   private droppedBefore = -1;
+  /** Every journal line before this is in the database. */
+  private committed: JournalPosition | undefined;
   written = 0;
   quarantined = 0;
   /** See RecorderOptions.onWritten; may be set after construction. */
   onWritten: ((rows: readonly NewRequestRow[]) => void) | undefined;
+  /** See RecorderOptions.onBatch; may be set after construction. */
+  onBatch: ((seconds: number, ok: boolean) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -89,6 +95,7 @@ export class Recorder {
     this.queueLimit = options.queueLimit ?? 10_000;
     this.journal = options.journal;
     this.onWritten = options.onWritten;
+    this.onBatch = options.onBatch;
     this.insert = db.$client.prepare(INSERT_SQL);
     this.lastId = db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests');
     this.saveMark = db.$client.prepare(MARK_SQL);
@@ -96,6 +103,7 @@ export class Recorder {
     this.checkpoints = new BackgroundCheckpoints(db.$client, this.log);
     if (this.journal) {
       this.backlog = this.storedMark(this.journal.name);
+      this.committed = this.backlog;
       this.schedule();
     }
   }
@@ -115,6 +123,11 @@ export class Recorder {
     return this.failures;
   }
 
+  /** Journal bytes after the last committed batch (journaled, not yet in the database); null without a journal. */
+  get journalLagBytes(): number | null {
+    return this.journal && this.committed ? this.journal.bytesAfter(this.committed) : null;
+  }
+
   record(row: NewRequestRow): void {
     row.recordId ??= newRecordId();
     const appended = this.journal?.append(JSON.stringify(row));
@@ -130,8 +143,10 @@ export class Recorder {
   flush(): boolean {
     const batch = this.nextBatch();
     if (!batch) return true;
+    const began = performance.now();
     try {
       this.write(batch);
+      this.tellBatch(began, true);
       this.failures = 0;
       if (batch.mark && batch.mark.segment !== this.droppedBefore) {
         this.journal?.dropBefore(batch.mark.segment);
@@ -140,6 +155,7 @@ export class Recorder {
       return true;
     } catch (error) {
       this.queue = batch.entries.concat(this.queue);
+      this.tellBatch(began, false);
       this.failures++;
       this.log(`recorder: write of ${batch.entries.length} rows failed (attempt ${this.failures}), will retry: ${String(error)}`);
       return false;
@@ -214,6 +230,7 @@ export class Recorder {
         return after - before;
       })();
       this.written += inserted;
+      if (mark && this.journal) this.committed = mark;
       if (added.length) this.tellWritten(added);
     } catch (error) {
       if (isTransient(error)) throw error;
@@ -237,6 +254,14 @@ export class Recorder {
       this.onWritten?.(rows);
     } catch (error) {
       this.log(`recorder: a listener failed on written rows: ${String(error)}`);
+    }
+  }
+
+  private tellBatch(began: number, ok: boolean): void {
+    try {
+      this.onBatch?.((performance.now() - began) / 1000, ok);
+    } catch (error) {
+      this.log(`recorder: a batch listener failed: ${String(error)}`);
     }
   }
 
