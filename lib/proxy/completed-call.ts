@@ -18,6 +18,11 @@ export interface CompletedCall {
   perfMetrics?: PerfMetrics;
   /** The budget that refused the call before it reached Fireworks (status 402). */
   budgetId?: number;
+  /**
+   * Meter's own time on the call, fractional ms, when Fireworks answered: from the body's arrival to
+   * the upstream dispatch, from Fireworks' response headers to ours, and reading the chunks.
+   */
+  overheadMs?: number;
 }
 
 /** Client closed the connection before the response was complete (nginx's convention). */

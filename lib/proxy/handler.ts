@@ -54,6 +54,15 @@ interface PreparedRequest {
   body: Body;
   facts?: RequestFacts;
   dropUsageOnlyChunk: boolean;
+  /** performance.now() once a recorded call's body was read: Meter's own time starts there. */
+  bodyReadAt?: number;
+}
+
+/** Meter's own time on a call (CompletedCall.overheadMs), added up as the call goes. */
+interface OwnTime {
+  /** performance.now() when Fireworks' response headers arrived; unset until they do. */
+  headersAt?: number;
+  ms: number;
 }
 
 export async function proxyRequest(req: IncomingMessage, res: ServerResponse, options: ProxyOptions): Promise<void> {
@@ -85,6 +94,7 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
     return;
   }
   const { facts } = prepared;
+  const own: OwnTime = { ms: 0 };
   const call = (fields: Partial<CompletedCall> & Pick<CompletedCall, 'status'>) => {
     if (!facts) return;
     options.onCompleted({
@@ -97,6 +107,7 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
       usage: undefined,
       rawUsage: undefined,
       headers: undefined,
+      overheadMs: own.headersAt === undefined ? undefined : own.ms,
       ...fields,
     });
   };
@@ -116,6 +127,8 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
   }
 
   let upstream: Dispatcher.ResponseData;
+  const dispatchedAt = performance.now();
+  own.ms = dispatchedAt - (prepared.bodyReadAt ?? dispatchedAt);
   try {
     upstream = await options.dispatcher.request<null>({
       origin: target.url.origin,
@@ -138,18 +151,28 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
     return call({ status: gatewayError(failure, '').status, errorCode: failure });
   }
 
+  own.headersAt = performance.now();
   const headers = facts ? readFireworksHeaders(upstream.headers, options.rateLimitUnit) : undefined;
   const status = upstream.statusCode;
   const reader = facts ? new ResponseReader(endpoint === 'messages' ? 'anthropic' : 'openai', upstream.headers, prepared.dropUsageOnlyChunk) : undefined;
   let ttftMs: number | null = null;
-  const completed = () => call({ status, ttftMs, headers, ...reader!.fields(status) });
+  const completed = () => {
+    const reading = performance.now();
+    const fields = reader!.fields(status);
+    own.ms += performance.now() - reading;
+    call({ status, ttftMs, headers, ...fields });
+  };
 
   res.writeHead(status, clientResponseHeaders(upstream.headers, reader?.rewrites ? ['content-length'] : []));
   if (String(upstream.headers['content-type'] ?? '').includes('text/event-stream')) res.flushHeaders();
+  own.ms += performance.now() - own.headersAt;
   try {
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      ttftMs ??= Math.round(performance.now() - t0);
-      for (const bytes of reader ? reader.push(chunk) : [chunk]) await write(res, bytes);
+      const arrived = performance.now();
+      ttftMs ??= Math.round(arrived - t0);
+      const out = reader ? reader.push(chunk) : [chunk];
+      own.ms += performance.now() - arrived;
+      for (const bytes of out) await write(res, bytes);
     }
   } catch (error) {
     const clientGone = abort.signal.aborted;
@@ -160,20 +183,23 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, op
     const failure = classifyUpstreamError(error);
     return call({ status: gatewayError(failure, '').status, errorCode: failure, ttftMs, headers });
   }
+  const ending = performance.now();
   const last = reader?.end();
+  own.ms += performance.now() - ending;
   if (reader) completed();
   res.end(last);
 }
 
 async function prepareRecorded(req: IncomingMessage, endpoint: RecordedEndpoint, upstreamHost: string, maxBodyBytes: number): Promise<PreparedRequest> {
   const raw = await readBody(req, maxBodyBytes);
+  const bodyReadAt = performance.now();
   const json = parseJsonObject(raw.toString('utf8'));
   const facts = readRequestFacts(endpoint, json ?? {}, req.headers, upstreamHost);
-  if (!json || !needsUsageOptIn(endpoint, json)) return { body: raw, facts, dropUsageOnlyChunk: false };
+  if (!json || !needsUsageOptIn(endpoint, json)) return { body: raw, facts, dropUsageOnlyChunk: false, bodyReadAt };
   // Newer models report streaming usage only when asked; ask (in the original bytes), then hide
   // the extra chunk from the client.
   const body = withIncludeUsage(raw);
-  return body ? { body, facts, dropUsageOnlyChunk: true } : { body: raw, facts, dropUsageOnlyChunk: false };
+  return { body: body ?? raw, facts, dropUsageOnlyChunk: body !== undefined, bodyReadAt };
 }
 
 function needsUsageOptIn(endpoint: RecordedEndpoint, json: Record<string, unknown>): boolean {
