@@ -46,6 +46,12 @@ const configSchema = z.object({
   METER_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   /** Raw rows older than this many days may be dropped; 0 keeps everything. */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  /** Bearer token for GET /metrics on the main port; without it /metrics there answers 404. */
+  METER_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serves GET /metrics without a token on 127.0.0.1 at this port only (0: any free port). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Model names outside the price catalog that get their own metric label value; later ones are "other". */
+  METRICS_MODEL_LIMIT: z.coerce.number().int().min(0).max(1000).default(50),
 });
 
 export type MeterConfig = z.infer<typeof configSchema>;
@@ -58,6 +64,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (parsed.data.METER_VIEWER_TOKEN && parsed.data.METER_VIEWER_TOKEN === parsed.data.METER_ADMIN_TOKEN) {
     throw new Error('Invalid configuration: METER_VIEWER_TOKEN must differ from METER_ADMIN_TOKEN.');
+  }
+  const metricsToken = parsed.data.METER_METRICS_TOKEN;
+  if (metricsToken && (metricsToken === parsed.data.METER_ADMIN_TOKEN || metricsToken === parsed.data.METER_VIEWER_TOKEN)) {
+    throw new Error('Invalid configuration: METER_METRICS_TOKEN must differ from METER_ADMIN_TOKEN and METER_VIEWER_TOKEN.');
+  }
+  if (parsed.data.METRICS_PORT && parsed.data.METRICS_PORT === parsed.data.PORT) {
+    throw new Error('Invalid configuration: METRICS_PORT must differ from PORT.');
   }
   return parsed.data;
 }

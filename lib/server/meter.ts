@@ -22,6 +22,8 @@ import { CallJournal } from '@/lib/recorder/journal';
 import { Recorder } from '@/lib/recorder/recorder';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
+import { isMetricsPath, metricsAccess, sendMetrics, startMetricsServer } from '@/lib/metrics/http';
+import { MeterMetrics } from '@/lib/metrics/observe';
 import { setRuntime, type MeterRuntime } from '@/lib/runtime';
 import { clientView } from './client';
 import { decideAccess, type Caller } from './gate';
@@ -46,6 +48,8 @@ export interface RunningMeter {
   adminTokenGenerated: boolean;
   recorder: Recorder;
   runtime: MeterRuntime;
+  /** Where METRICS_PORT serves /metrics (127.0.0.1), when it is set. */
+  metricsOrigin?: string;
   /** Stops accepting, lets calls in flight finish within the grace period, cuts the rest, writes every record. */
   close(): Promise<void>;
 }
@@ -70,6 +74,13 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   });
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
+  if (config.METER_METRICS_TOKEN === admin.token) throw new Error('Invalid configuration: METER_METRICS_TOKEN must differ from the admin token.');
+  // Observed only where they are served: otherwise the proxy pays nothing for them.
+  const metrics =
+    config.METER_METRICS_TOKEN || config.METRICS_PORT !== undefined
+      ? new MeterMetrics({ catalogModels: catalog.map((row) => row.model), modelLimit: config.METRICS_MODEL_LIMIT, recorder: () => recorder, processMetrics: true })
+      : undefined;
+  if (metrics) recorder.onBatch = (seconds, ok) => metrics.batchWritten(seconds, ok);
   const tokens: RoleTokens = { admin: admin.token, viewer: config.METER_VIEWER_TOKEN };
   let origin = config.METER_PUBLIC_URL ?? '';
   const now = meterClock(config);
@@ -107,9 +118,12 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
         refuse: (facts, at) => budgets.refuse({ ...facts, team: keyTeams.resolve(facts.apiKey, facts.team).team }, at),
         now,
         onCompleted: (call) => {
+          const began = performance.now();
           const at = new Date(call.startedAt);
           const { model, servingPath, region } = call.facts;
-          recorder.record(requestRow(call, priceBook.price({ model, servingPath, region, at }, call.usage), keyTeams.resolve(call.facts.apiKey, call.facts.team)));
+          const pricing = priceBook.price({ model, servingPath, region, at }, call.usage);
+          recorder.record(requestRow(call, pricing, keyTeams.resolve(call.facts.apiKey, call.facts.team)));
+          metrics?.callCompleted(call, pricing, performance.now() - began);
         },
       });
     } catch (error) {
@@ -133,6 +147,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   };
 
   const dashboard: Handler = async (req, res) => {
+    // Before the gate: /metrics takes its own token only, never a dashboard login.
+    if (isMetricsPath(req.url)) return sendMetrics(req, res, metricsAccess(req, config.METER_METRICS_TOKEN), metrics);
     setDashboardSecurityHeaders(res, dev);
     const access = decideAccess(req, { db, tokens });
     if (access.kind === 'refused') {
@@ -185,6 +201,13 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   origin = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  try {
+    if (metrics && config.METRICS_PORT !== undefined) metricsServer = await startMetricsServer(config.METRICS_PORT, metrics);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   budgets.start();
 
   return {
@@ -193,8 +216,10 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     adminTokenGenerated: admin.generated,
     recorder,
     runtime,
+    metricsOrigin: metricsServer?.origin,
     async close() {
       closing = true;
+      const metricsClosed = metricsServer?.close();
       const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets between requests are closed now; busy ones answer Connection: close.
@@ -208,7 +233,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
       }
       server.closeAllConnections();
       clearInterval(sweep);
-      await Promise.race([closed, sleep(1000)]);
+      await Promise.race([Promise.all([closed, metricsClosed]), sleep(1000)]);
       clearInterval(retention);
       budgets.stop();
       recorder.close(Math.max(deadline, Date.now()) + 1000);

@@ -16,6 +16,8 @@ export async function runMeterProcess(config: MeterConfig, { dev = false } = {})
       ? `  dashboard: ${meter.origin}/login (token from METER_ADMIN_TOKEN)`
       : `  dashboard: ${meter.origin}/api/login?token=${meter.adminToken}`,
   );
+  if (config.METER_METRICS_TOKEN) console.log(`  metrics:   ${meter.origin}/metrics (Authorization: Bearer <METER_METRICS_TOKEN>)`);
+  if (meter.metricsOrigin) console.log(`  metrics:   ${meter.metricsOrigin}/metrics (no token; loopback only)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
