@@ -120,3 +120,15 @@ test('Cache: both charts also read as tables, with the API figures', async ({ pa
   const withRate = data.points.findIndex((p) => p.hitRate !== null);
   await expect(table.locator('tbody tr').nth(withRate).locator('td').nth(1)).toHaveText(formatPercent(data.points[withRate]!.hitRate));
 });
+
+test('Cache: hit rate lines per model, kept in the URL, each as the API gives it', async ({ page }) => {
+  const search = await openCache(page);
+  const panel = page.getByRole('region', { name: 'Hit rate over time' });
+  await panel.getByRole('combobox', { name: 'Hit rate lines by' }).selectOption('model');
+  await expect(page).toHaveURL(/cacheBy=model/);
+  const data = await api<CacheHitRateOverTime>(page, 'cache/over-time', `${search}&groupBy=model`);
+  expect(data.byGroup!.groups.length).toBeGreaterThan(1);
+  await panel.getByRole('button', { name: 'Show as table' }).first().click();
+  const header = panel.locator('table').first().locator('thead th');
+  await expect(header).toHaveCount(data.byGroup!.groups.length + 1);
+});

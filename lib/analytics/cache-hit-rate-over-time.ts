@@ -1,8 +1,14 @@
+import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { factsFor } from './facts';
-import { bucketFor, type Bucket, type Filters } from './filters';
+import { bucketFor, filtersSchema, type Bucket, type Filters } from './filters';
 import { query } from './run';
+import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './series-groups';
 import { foldBuckets } from './time-buckets';
+
+export const cacheOverTimeQuerySchema = filtersSchema.and(
+  z.object({ groupBy: z.preprocess((v) => (v === '' || v === 'none' ? undefined : v), seriesGroupSchema.optional()) }),
+);
 
 export interface CachePoint {
   t: number;
@@ -18,29 +24,35 @@ export interface CachePoint {
 export interface CacheHitRateOverTime {
   bucket: Bucket;
   points: CachePoint[];
+  /** With `groupBy`: the token-weighted hit rate of each group (largest by prompt tokens first) per bucket. */
+  byGroup?: { groupBy: SeriesGroup; groups: string[]; points: ({ t: number } & Record<string, number | null>)[] };
 }
 
 interface Sums {
   t: number;
+  g: string;
   promptTokens: number;
   cachedTokens: number;
   hitRatePpmSum: number;
   requestsWithPrompt: number;
 }
 
-/** Prompt-cache hit rate per time bucket, token-weighted and per request, with cached vs uncached prompt tokens. */
-export function cacheHitRateOverTime(db: Db, filters: Filters): CacheHitRateOverTime {
-  const facts = factsFor(filters, { series: true, dimensions: [] });
+const rateOf = (cached: number, prompt: number) => (prompt > 0 ? cached / prompt : null);
+
+/** Prompt-cache hit rate per time bucket, token-weighted and per request, with cached vs uncached prompt tokens; optionally per group too. */
+export function cacheHitRateOverTime(db: Db, filters: Filters & { groupBy?: SeriesGroup | undefined }): CacheHitRateOverTime {
+  const dimension = filters.groupBy ? SERIES_GROUPS[filters.groupBy] : undefined;
+  const facts = factsFor(filters, { series: true, dimensions: dimension ? [dimension] : [] });
   const bucket = bucketFor(filters);
-  const fine = query<Sums>(
+  const rows = query<Sums>(
     db,
-    `SELECT bucket_start AS t, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
+    `SELECT bucket_start AS t, ${dimension ?? "''"} AS g, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
        sum(hit_rate_ppm_sum) AS hitRatePpmSum, sum(requests_with_prompt) AS requestsWithPrompt
-     FROM (${facts.sql}) GROUP BY 1 ORDER BY 1`,
+     FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,
     facts.params,
   );
   // Rates are computed after folding: averaging hourly rates into a day would weight quiet hours like busy ones.
-  const folded = foldBuckets(fine, bucket, filters.tz, (into, p) => {
+  const folded = foldBuckets(rows.map((r) => ({ ...r })), bucket, filters.tz, (into, p) => {
     into.promptTokens += p.promptTokens;
     into.cachedTokens += p.cachedTokens;
     into.hitRatePpmSum += p.hitRatePpmSum;
@@ -51,8 +63,26 @@ export function cacheHitRateOverTime(db: Db, filters: Filters): CacheHitRateOver
     promptTokens: s.promptTokens,
     cachedTokens: s.cachedTokens,
     uncachedTokens: s.promptTokens - s.cachedTokens,
-    hitRate: s.promptTokens > 0 ? s.cachedTokens / s.promptTokens : null,
+    hitRate: rateOf(s.cachedTokens, s.promptTokens),
     perRequestHitRate: s.requestsWithPrompt > 0 ? s.hitRatePpmSum / 1e6 / s.requestsWithPrompt : null,
   }));
-  return { bucket, points };
+  if (!filters.groupBy) return { bucket, points };
+  return { bucket, points, byGroup: { groupBy: filters.groupBy, ...ratesByGroup(filters.groupBy, rows, bucket, filters.tz) } };
+}
+
+function ratesByGroup(groupBy: SeriesGroup, rows: Sums[], bucket: Bucket, tz: string) {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.g, (totals.get(r.g) ?? 0) + r.promptTokens);
+  const { kept, seriesOf } = keptGroups(groupBy, totals);
+  type Tokens = { t: number } & Record<string, number>;
+  const fine = rows.map((r): Tokens => ({ t: r.t, [`${seriesOf(r.g)}:prompt`]: r.promptTokens, [`${seriesOf(r.g)}:cached`]: r.cachedTokens }) as Tokens);
+  const folded = foldBuckets(fine, bucket, tz, (into, p) => {
+    for (const [k, v] of Object.entries(p)) if (k !== 't') into[k] = (into[k] ?? 0) + v;
+  });
+  // groups without prompt tokens have no rate to draw (a serving path unused in the range)
+  const shown = kept.filter((g) => folded.some((p) => (p[`${g}:prompt`] ?? 0) > 0));
+  return {
+    groups: shown,
+    points: folded.map((p) => ({ t: p.t, ...Object.fromEntries(shown.map((g) => [g, rateOf(p[`${g}:cached`] ?? 0, p[`${g}:prompt`] ?? 0)])) })),
+  };
 }

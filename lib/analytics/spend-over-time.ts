@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import type { Dimension } from '@/lib/rollups/definition';
 import { factsFor } from './facts';
 import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './filters';
 import { query } from './run';
+import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './series-groups';
 import { foldBuckets } from './time-buckets';
 
-/** What the spend chart can stack by, named as the filters name them. */
-export const SPEND_GROUPS = { servingPath: 'serving_path', team: 'team', model: 'model', apiKey: 'api_key' } as const satisfies Record<string, Dimension>;
-export type SpendGroup = keyof typeof SPEND_GROUPS;
+export { OTHER } from './series-groups';
+type SpendGroup = SeriesGroup;
 
-export const spendOverTimeQuerySchema = filtersSchema.and(z.object({ groupBy: z.enum(Object.keys(SPEND_GROUPS) as [SpendGroup, ...SpendGroup[]], 'groupBy must be servingPath, team, model or apiKey').default('servingPath') }));
-
-/** Past this many groups the smaller ones are summed as "other", so the chart stays readable. */
-const MOST_GROUPS = 8;
-export const OTHER = '(other)';
+export const spendOverTimeQuerySchema = filtersSchema.and(z.object({ groupBy: seriesGroupSchema.default('servingPath') }));
 
 export type SpendPoint = { t: number } & Record<(typeof SERVING_PATHS)[number], number>;
 
@@ -37,7 +32,7 @@ export interface GroupedSpendOverTime {
  */
 export function spendOverTime(db: Db, filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket = bucketFor(filters)): GroupedSpendOverTime {
   const groupBy = filters.groupBy ?? 'servingPath';
-  const dimension = SPEND_GROUPS[groupBy];
+  const dimension = SERIES_GROUPS[groupBy];
   const facts = factsFor(filters, { series: true, dimensions: [dimension] });
   const rows = query<{ t: number; g: string; spend: number }>(
     db,
@@ -46,10 +41,7 @@ export function spendOverTime(db: Db, filters: Filters & { groupBy?: SpendGroup 
   );
   const totals = new Map<string, number>();
   for (const r of rows) totals.set(r.g, (totals.get(r.g) ?? 0) + r.spend);
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([g]) => g);
-  // serving paths are few and each has its colour: all of them, in their own order
-  const kept = groupBy === 'servingPath' ? [...SERVING_PATHS] : ranked.length > MOST_GROUPS ? [...ranked.slice(0, MOST_GROUPS - 1), OTHER] : ranked;
-  const series = (g: string) => (kept.includes(g) ? g : OTHER);
+  const { kept, seriesOf: series } = keptGroups(groupBy, totals);
   const fine = new Map<number, { t: number } & Record<string, number>>();
   for (const row of rows) {
     const point = fine.get(row.t) ?? ({ t: row.t, ...Object.fromEntries(kept.map((g) => [g, 0])) } as { t: number } & Record<string, number>);

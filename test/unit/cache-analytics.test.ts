@@ -112,6 +112,20 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     close(daily.points[1]!.hitRate, 0.9, 'day 2');
   });
 
+  it('hit rate over time per group: each group token-weighted, the totals unchanged', () => {
+    const plain = cacheHitRateOverTime(db, twoDays());
+    const byKey = cacheHitRateOverTime(db, { ...twoDays(), groupBy: 'apiKey' });
+    assert.deepEqual(byKey.points, plain.points);
+    assert.deepEqual(byKey.byGroup!.groups, ['k1', 'k2']); // k3 has no prompt tokens: nothing to draw
+    const at2h = byKey.byGroup!.points.find((p) => p.t === T0 + 2 * H)!;
+    close(at2h.k1!, 0.8, 'k1 at 2h');
+    close(at2h.k2!, 0.1, 'k2 at 2h');
+    assert.equal(byKey.byGroup!.points.find((p) => p.t === T0 + 1 * H)!.k2, null, 'k2 made no call at 1h');
+    const byModel = cacheHitRateOverTime(db, { ...filters(T0, T0 + 20 * D), groupBy: 'model' });
+    assert.deepEqual(byModel.byGroup!.groups, ['m/a', 'm/b', 'm/c']);
+    close(byModel.byGroup!.points[0]!['m/a']!, (800 + 300 + 0 + 0) / (1000 + 1000 + 4000 + 3000), 'm/a on day 1');
+  });
+
   it('hit rate by model and by API key, with labels, most prompt tokens first', () => {
     const models = cacheHitRateByModel(db, twoDays()).rows;
     assert.deepEqual(models.map((m) => [m.model, m.promptTokens, m.cachedTokens, m.savingsMicros]), [

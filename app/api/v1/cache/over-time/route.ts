@@ -1,5 +1,5 @@
-import { cacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
-import { analyticsRoute } from '@/lib/api/analytics-route';
+import { cacheHitRateOverTime, cacheOverTimeQuerySchema } from '@/lib/analytics/cache-hit-rate-over-time';
+import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';
-export const GET = analyticsRoute(cacheHitRateOverTime);
+export const GET = analyticsRouteWith(cacheOverTimeQuerySchema, cacheHitRateOverTime);
