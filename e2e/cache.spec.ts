@@ -43,8 +43,8 @@ test('Cache: token-weighted rates lead, and every panel shows the API figures', 
   expect(overTime.points.reduce((s, p) => s + p.cachedTokens, 0)).toBe(totals.cachedTokens);
   const chartPanel = page.getByRole('region', { name: 'Hit rate over time' });
   await expect(chartPanel.locator('.recharts-wrapper')).toHaveCount(2);
-  await expect(chartPanel).toContainText('token-weighted');
-  await expect(chartPanel).toContainText('per request');
+  await expect(chartPanel).toContainText('Token-weighted hit rate');
+  await expect(chartPanel).toContainText('Per-request hit rate');
 
   const byModel = await api<CacheHitRateByModel>(page, 'cache/by-model', search);
   expect(byModel.rows.reduce((s, r) => s + r.cachedTokens, 0)).toBe(totals.cachedTokens);
