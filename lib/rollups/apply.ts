@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CACHED_ENDPOINTS } from '@/lib/usage/request-facts';
+import { CACHED_ENDPOINTS } from '@/lib/usage/endpoints';
 import { MINUTE_MS, USAGE_ROLLUPS, usageRollupUpsert } from './definition';
 import { RATE_LIMIT_HOURLY_UPSERT, RAW_REPORTED_SELECT, REPORTED_COLUMNS, REPORTED_UPSERT } from './rate-limit-peaks';
 

@@ -3,11 +3,10 @@ import { classifyServingPath } from '@/lib/pricing/lookup';
 import type { Region, ServingPath } from '@/lib/pricing/types';
 import { fingerprintApiKey } from './api-key';
 import { parseAnnotations, type Annotations } from './annotations';
+import { RECORDED_ENDPOINTS, type RecordedEndpoint } from './endpoints';
 
-export const RECORDED_ENDPOINTS = ['chat/completions', 'completions', 'embeddings', 'messages'] as const;
-export type RecordedEndpoint = (typeof RECORDED_ENDPOINTS)[number];
-/** Embeddings keep no prompt cache: their sessions say nothing about cache hits, so the session rollup leaves them out. */
-export const CACHED_ENDPOINTS: readonly RecordedEndpoint[] = RECORDED_ENDPOINTS.filter((e) => e !== 'embeddings');
+// the list and its labels live in ./endpoints (the browser reads them too)
+export { CACHED_ENDPOINTS, RECORDED_ENDPOINTS, type RecordedEndpoint } from './endpoints';
 
 export function recordedEndpoint(method: string | undefined, subpath: string): RecordedEndpoint | undefined {
   if (method !== 'POST') return undefined;
