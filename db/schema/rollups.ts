@@ -55,11 +55,13 @@ function allDimensions() {
     project: text('project').notNull(),
     environment: text('environment').notNull(),
     hasAffinity: integer('has_affinity').notNull(), // 0 | 1
+    // the raw rows' endpoint; '' for totals kept from before migration 0016 whose raw rows retention had dropped
+    endpoint: text('endpoint').notNull(),
   };
 }
 
 /**
- * Usage totals per (model, serving path, region, key, tags, affinity), maintained in the same
+ * Usage totals per (model, serving path, region, key, tags, affinity, endpoint), maintained in the same
  * transaction as the raw rows so they always agree. Dashboard queries read the coarsest rollup
  * that answers (whole days, then whole hours) and raw rows only for partial hours at a range's
  * edges. Null dimensions are ''.
@@ -67,13 +69,13 @@ function allDimensions() {
 export const usageHourly = sqliteTable(
   'usage_hourly',
   { hourStart: integer('hour_start').notNull(), ...allDimensions(), ...usageMeasures() },
-  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
+  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity, t.endpoint] })],
 );
 
 export const usageDaily = sqliteTable(
   'usage_daily',
   { dayStart: integer('day_start').notNull(), ...allDimensions(), ...usageMeasures() },
-  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
+  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity, t.endpoint] })],
 );
 
 /** Hourly totals by model, serving path and region only: the unfiltered views' time series stay small. */

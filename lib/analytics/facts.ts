@@ -39,7 +39,7 @@ export interface RollupChoice {
   dimensions: readonly Dimension[];
   hourly: UsageRollup;
   daily: UsageRollup;
-  /** Quarter hours by key, when the dimensions fit it (the tags and affinity are not kept per quarter hour). */
+  /** Quarter hours by key, when the dimensions fit it (the tags, affinity and endpoint are not kept per quarter hour). */
   quarterHourly: UsageRollup | undefined;
 }
 

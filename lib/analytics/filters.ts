@@ -38,6 +38,7 @@ export const filtersSchema = z
     model: list(z.string().min(1)),
     servingPath: list(z.enum(SERVING_PATHS)),
     region: list(z.enum(REGIONS)),
+    endpoint: list(z.string().min(1)), // chat/completions, completions, embeddings, messages (lib/usage/endpoints.ts)
   })
   // zod 4 runs these even after `from` or `to` failed, with the raw string: judge only real dates
   .refine((f) => !bothDates(f) || f.from < f.to, { message: '`from` must be before `to`', path: ['from'] })
@@ -49,7 +50,7 @@ type ListFilters = Omit<Filters, 'from' | 'to' | 'tz'>;
 
 /** Filters built in code (budgets, watches, re-pricing) rather than read from a URL: a range, and any lists given. */
 export function rangeFilters(from: Date, to: Date, tz = 'UTC', lists: Partial<ListFilters> = {}): Filters {
-  return { from, to, tz, apiKey: [], team: [], project: [], environment: [], model: [], servingPath: [], region: [], ...lists };
+  return { from, to, tz, apiKey: [], team: [], project: [], environment: [], model: [], servingPath: [], region: [], endpoint: [], ...lists };
 }
 
 /** Filter columns as they are named in both the raw rows and the rollups. */
@@ -61,6 +62,7 @@ export const FILTER_COLUMNS = {
   model: 'model',
   servingPath: 'serving_path',
   region: 'region',
+  endpoint: 'endpoint',
 } as const satisfies Partial<Record<keyof Filters, string>>;
 
 export type Bucket = 'minute' | 'hour' | 'day';

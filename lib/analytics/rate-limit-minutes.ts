@@ -5,7 +5,7 @@ import type { Filters } from './filters';
  * Fireworks meters limits per account × model, so the per-minute rollup only knows model and key:
  * the other page filters cannot narrow it and are reported back as not applied.
  */
-const NOT_APPLIED = ['team', 'project', 'environment', 'servingPath', 'region'] as const;
+const NOT_APPLIED = ['team', 'project', 'environment', 'servingPath', 'region', 'endpoint'] as const;
 
 export function ignoredRateLimitFilters(filters: Filters): string[] {
   return NOT_APPLIED.filter((k) => filters[k].length > 0);

@@ -26,7 +26,7 @@ export interface SessionsWithWorstHitRate {
 }
 
 const LIMIT = 20;
-const UNSUPPORTED = ['team', 'project', 'environment', 'servingPath', 'region'] as const;
+const UNSUPPORTED = ['team', 'project', 'environment', 'servingPath', 'region', 'endpoint'] as const;
 
 /**
  * Sessions active in the range whose calls found the least of their prompt in the cache, by their

@@ -6,7 +6,7 @@ import { DISCOUNTED_PATHS } from '@/lib/pricing/serving-paths';
  * them at ingest and to total the raw rows at a range's partial-hour edges, so the two can never
  * disagree. `bucketMs` lets the same expressions group raw rows by minute for short ranges.
  */
-export const DIMENSIONS = ['model', 'serving_path', 'region', 'api_key', 'team', 'project', 'environment', 'has_affinity'] as const;
+export const DIMENSIONS = ['model', 'serving_path', 'region', 'api_key', 'team', 'project', 'environment', 'has_affinity', 'endpoint'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The dimensions of the compact hourly rollup: enough for unfiltered views and model/path breakdowns. */
@@ -24,6 +24,9 @@ const DIMENSION_SQL: Record<Dimension, string> = {
   project: "coalesce(project, '') AS project",
   environment: "coalesce(environment, '') AS environment",
   has_affinity: '(session_affinity IS NOT NULL) AS has_affinity',
+  // chat/completions | completions | embeddings | messages (lib/usage/endpoints.ts); '' in the
+  // full rollups for calls totalled before 0016 whose raw rows were gone (ENDPOINT_NOT_RECORDED)
+  endpoint: 'endpoint',
 };
 
 export interface UsageRollup {

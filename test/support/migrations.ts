@@ -1,6 +1,27 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Db } from '@/db/client';
+import * as schema from '@/db/schema';
+
+/** A database migrated only up to the migration tagged `last`, as an older Meter left it; openDatabase(file) applies the rest. */
+export function databaseAt(last: string): { file: string; sqlite: Database.Database } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-upgrade-'));
+  const folder = path.join(dir, 'migrations');
+  fs.mkdirSync(path.join(folder, 'meta'), { recursive: true });
+  const journal = JSON.parse(fs.readFileSync('db/migrations/meta/_journal.json', 'utf8')) as { entries: { tag: string }[] };
+  const upTo = journal.entries.findIndex((e) => e.tag === last);
+  journal.entries = journal.entries.slice(0, upTo + 1);
+  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries) fs.copyFileSync(`db/migrations/${e.tag}.sql`, path.join(folder, `${e.tag}.sql`));
+  const file = path.join(dir, 'meter.db');
+  const sqlite = new Database(file);
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: folder });
+  return { file, sqlite };
+}
 
 /** 0011 renamed the raw rows' money columns; an older migration that only tests them for NULL reads them under the new names. */
 function withCurrentColumnNames(sql: string): string {

@@ -3,8 +3,14 @@ import type { Db } from '@/db/client';
 import { SESSION_ENDPOINTS } from '@/lib/rollups/apply';
 import { MEASURES, USAGE_ROLLUPS, rawFactsSelect, rawGroupBy } from '@/lib/rollups/definition';
 
-/** Every usage rollup equals a fresh aggregation of the raw rows it was built from. */
+/** Every usage rollup equals a fresh aggregation of the raw rows it was built from, and so do the session totals. */
 export function assertRollupsMatchRaw(db: Db): void {
+  assertUsageRollupsMatchRaw(db);
+  assertSessionsMatchRaw(db);
+}
+
+/** Every usage rollup equals a fresh aggregation of the raw rows it was built from. */
+export function assertUsageRollupsMatchRaw(db: Db): void {
   for (const rollup of Object.values(USAGE_ROLLUPS)) {
     const groupBy = rawGroupBy(rollup.dimensions);
     const fresh = db.$client.prepare(`SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions)} FROM requests GROUP BY ${groupBy} ORDER BY ${groupBy}`).all();
@@ -14,6 +20,9 @@ export function assertRollupsMatchRaw(db: Db): void {
     assert.ok(kept.length > 0, `${rollup.table} has rows`);
     assert.deepEqual(kept, fresh, rollup.table);
   }
+}
+
+function assertSessionsMatchRaw(db: Db): void {
   // Sessions span many batches: each batch's upsert must add up to the session's whole life.
   const sessionColumns = 'session_affinity, api_key, model, requests, prompt_tokens, cached_tokens, first_seen, last_seen';
   const freshSessions = db.$client

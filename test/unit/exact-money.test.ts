@@ -3,9 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openDatabase, type Db } from '@/db/client';
 import * as schema from '@/db/schema';
 import { maintenanceTasks, requests } from '@/db/schema';
@@ -22,27 +19,12 @@ import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { applyRollups } from '@/lib/rollups/apply';
 import { USAGE_ROLLUPS, usageRollupUpsert } from '@/lib/rollups/definition';
 import { createRandom } from '@/lib/seed/synthetic-calls';
+import { databaseAt } from '../support/migrations';
 import { assertRollupsMatchRaw } from '../support/rollups';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'meter-money-'));
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 2);
-
-/** A database migrated only up to the migration tagged `last`, as an older Meter left it. */
-function databaseAt(last: string): { file: string; sqlite: Database.Database } {
-  const dir = tempDir();
-  const folder = path.join(dir, 'migrations');
-  fs.mkdirSync(path.join(folder, 'meta'), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync('db/migrations/meta/_journal.json', 'utf8')) as { entries: { tag: string }[] };
-  const upTo = journal.entries.findIndex((e) => e.tag === last);
-  journal.entries = journal.entries.slice(0, upTo + 1);
-  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal));
-  for (const e of journal.entries) fs.copyFileSync(`db/migrations/${e.tag}.sql`, path.join(folder, `${e.tag}.sql`));
-  const file = path.join(dir, 'meter.db');
-  const sqlite = new Database(file);
-  migrate(drizzle(sqlite, { schema }), { migrationsFolder: folder });
-  return { file, sqlite };
-}
 
 // Calls an older Meter stored, each cost rounded to whole micro-dollars. The 5-token embedding is
 // the issue's example: $0.00000004 stored as $0.000000.

@@ -46,7 +46,7 @@ function csvRecord(r: Row): (string | number)[] {
 const HEADER = 'upstream_id,started_at,api_key,model,serving_path,region,endpoint,stream,status,error_code,prompt_tokens,cached_prompt_tokens,' +
   'completion_tokens,cost_usd,cache_savings_usd,priced,cost_status,session_affinity,user,tags,team,project,environment,duration_ms,ttft_ms,x_request_id,price_id,api_key_label\r\n';
 const FILTER_COLUMNS: Record<keyof ExportFilters, string> = {
-  apiKey: 'api_key', team: 'team', project: 'project', environment: 'environment', model: 'model', servingPath: 'serving_path', region: 'region',
+  apiKey: 'api_key', team: 'team', project: 'project', environment: 'environment', model: 'model', servingPath: 'serving_path', region: 'region', endpoint: 'endpoint',
 };
 /** The rows read plainly (as drizzle's .values() did), formatted by the reference. */
 function referenceCsv(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Buffer {

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { openDatabase, type Db } from '@/db/client';
+import { requests, type RequestRow } from '@/db/schema';
+import { rollupsFor } from '@/lib/analytics/facts';
+import { filterOptions } from '@/lib/analytics/filter-options';
+import { filtersSchema } from '@/lib/analytics/filters';
+import { localDayFacts } from '@/lib/analytics/local-day-facts';
+import { moneySum, moneySumSql } from '@/lib/analytics/money-sums';
+import { totalsBy } from '@/lib/analytics/totals';
+import { picoToUsdString } from '@/lib/money';
+import { Recorder } from '@/lib/recorder/recorder';
+import { DAY_MS } from '@/lib/rollups/definition';
+import { createRandom } from '@/lib/seed/synthetic-calls';
+import { endpointLabel, RECORDED_ENDPOINTS } from '@/lib/usage/endpoints';
+import { callsOnEveryEndpoint, DAYS, only, range, T0, totalsFromRaw } from '../support/calls-by-endpoint';
+import { assertUsageRollupsMatchRaw } from '../support/rollups';
+
+describe('the endpoint filter', () => {
+  let db: Db;
+  let raw: RequestRow[];
+  before(() => {
+    db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-endpoints-')), 'meter.db'));
+    const recorder = new Recorder(db);
+    callsOnEveryEndpoint(5, 4000).forEach((c, i) => {
+      recorder.record(c);
+      if (i % 600 === 0) recorder.flush(); // several batches, like real traffic
+    });
+    recorder.close();
+    raw = db.select().from(requests).all();
+  });
+
+  it('every usage rollup equals the raw rows, the full ones split by endpoint', () => {
+    assertUsageRollupsMatchRaw(db);
+    assert.deepEqual(db.$client.prepare('SELECT DISTINCT endpoint FROM usage_daily ORDER BY 1').pluck().all(), [...RECORDED_ENDPOINTS].sort());
+  });
+
+  it('a filter by endpoint equals the raw rows\' totals, whatever the range\'s edges', () => {
+    const r = createRandom(17);
+    const keys = ['requests', 'spendUsd', 'cacheSavingsUsd', 'promptTokens', 'rateLimited', 'unpricedRequests'];
+    for (let i = 0; i < 20; i++) {
+      const a = T0 + Math.floor(r() * (DAYS - 1) * DAY_MS);
+      const b = a + 1 + Math.floor(r() * 4 * DAY_MS);
+      const over: Record<string, string | string[]> = { endpoint: i % 3 === 0 ? ['embeddings', 'messages'] : RECORDED_ENDPOINTS[i % 4]! };
+      if (i % 4 === 1) over.model = 'm/b';
+      if (i % 5 === 2) over.team = 'search';
+      const f = range(a, b, over);
+      assert.equal(rollupsFor(f, []).hourly.table, 'usage_hourly', 'read from a rollup that keeps the endpoint');
+      assert.deepEqual(only(totalsBy(db, f, [])[0]!, keys), totalsFromRaw(raw, f), `range ${i}`);
+    }
+  });
+
+  it('a filter by endpoint holds in local days too, in a half-hour zone and one west of UTC', () => {
+    for (const tz of ['Asia/Kolkata', 'America/New_York']) {
+      const f = range(T0 + 5_000_000, T0 + 4 * DAY_MS + 1_234_567, { endpoint: 'chat/completions', tz });
+      const facts = localDayFacts(f, ['endpoint']);
+      const sums = db.$client
+        .prepare(`SELECT endpoint, sum(sign * requests) AS requests, ${moneySumSql('cost', 'spend', 'sign * ')} FROM (${facts.sql}) GROUP BY endpoint HAVING sum(sign * requests) != 0`)
+        .all(...facts.params) as ({ endpoint: string; requests: number } & Parameters<typeof moneySum<'spend'>>[0])[];
+      assert.deepEqual(sums.map((s) => s.endpoint), ['chat/completions'], tz);
+      assert.equal(sums[0]!.requests, totalsFromRaw(raw, f).requests, tz);
+      assert.equal(picoToUsdString(moneySum(sums[0]!, 'spend')), totalsFromRaw(raw, f).spendUsd, tz);
+    }
+  });
+
+  it('offers the endpoints calls were recorded on, in the user\'s words', () => {
+    assert.deepEqual(filterOptions(db).endpoints, [...RECORDED_ENDPOINTS].sort());
+    assert.deepEqual(RECORDED_ENDPOINTS.map(endpointLabel), ['Chat completions', 'Completions', 'Embeddings', 'Messages (Anthropic)']);
+    assert.equal(endpointLabel(''), 'not recorded');
+    assert.deepEqual(filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', endpoint: 'embeddings' }).endpoint, ['embeddings']);
+    assert.throws(() => filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', endpoint: ['', 'embeddings'] }));
+  });
+});
