@@ -2,11 +2,10 @@
 
 import type { SessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
 import { useAnalytics } from '@/lib/client/use-analytics';
+import { filterName } from '@/lib/client/view-filters';
 import { formatApiKey, formatCount, formatModel, formatPercent, formatTime, formatTokens } from '../format';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';
-
-const FILTER_NAMES: Record<string, string> = { team: 'team', project: 'project', environment: 'environment', servingPath: 'serving path', region: 'region' };
 
 export function WorstSessionsPanel() {
   const query = useAnalytics<SessionsWithWorstHitRate>('cache/worst-sessions');
@@ -20,7 +19,7 @@ export function WorstSessionsPanel() {
         {(data) => (
           <>
             {data.ignoredFilters.length ? (
-              <p className="warning small">Not applied to sessions: {data.ignoredFilters.map((f) => FILTER_NAMES[f] ?? f).join(', ')}.</p>
+              <p className="warning small">Not applied to sessions: {data.ignoredFilters.map(filterName).join(', ')}.</p>
             ) : null}
             {data.rows.length === 0 ? (
               <p className="state muted">No session with 2 or more calls was active in this range.</p>

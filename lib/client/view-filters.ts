@@ -12,8 +12,26 @@ export const PRESETS = {
 } as const;
 export type Preset = keyof typeof PRESETS;
 
-export const LIST_FILTERS = ['apiKey', 'team', 'project', 'environment', 'model', 'servingPath', 'region'] as const;
+export const LIST_FILTERS = ['apiKey', 'team', 'project', 'environment', 'model', 'servingPath', 'region', 'endpoint'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
+
+/** Each list filter in the user's words: the filter bar's labels, and the notes of pages a filter does not apply to. */
+export const LIST_FILTER_LABELS: Record<ListFilter, string> = {
+  apiKey: 'API key',
+  team: 'Team',
+  project: 'Project',
+  environment: 'Environment',
+  model: 'Model',
+  servingPath: 'Serving path',
+  region: 'Region',
+  endpoint: 'Endpoint',
+};
+
+/** A filter's name inside a sentence ("the endpoint filter"); keys the bar does not know are shown as given. */
+export function filterName(key: string): string {
+  const label = (LIST_FILTER_LABELS as Record<string, string>)[key];
+  return label ? (key === 'apiKey' ? label : label.toLowerCase()) : key;
+}
 
 /** What a page's URL says: a preset or a custom range, and the list filters. */
 export interface ViewFilters {

@@ -11,6 +11,9 @@ import { filtersSchema } from '@/lib/analytics/filters';
 import { localDayFacts } from '@/lib/analytics/local-day-facts';
 import { moneySum, moneySumSql } from '@/lib/analytics/money-sums';
 import { totalsBy } from '@/lib/analytics/totals';
+import { parseQuery } from '@/lib/api/query';
+import { apiQuery, filterName, readViewFilters } from '@/lib/client/view-filters';
+import { ignoredFiltersNote } from '@/components/rate-limits/labels';
 import { picoToUsdString } from '@/lib/money';
 import { Recorder } from '@/lib/recorder/recorder';
 import { DAY_MS } from '@/lib/rollups/definition';
@@ -72,5 +75,16 @@ describe('the endpoint filter', () => {
     assert.equal(endpointLabel(''), 'not recorded');
     assert.deepEqual(filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', endpoint: 'embeddings' }).endpoint, ['embeddings']);
     assert.throws(() => filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', endpoint: ['', 'embeddings'] }));
+  });
+
+  it('travels in the page URL to the API, and pages it does not apply to say so', () => {
+    const view = readViewFilters(new URLSearchParams('range=7d&endpoint=embeddings&endpoint=messages'));
+    assert.deepEqual(view.lists.endpoint, ['embeddings', 'messages']);
+    const query = apiQuery(view, 'UTC', new Date(T0));
+    const parsed = parseQuery(filtersSchema, `http://meter/api/v1/spend/by-model?${query}`);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.data.endpoint, ['embeddings', 'messages']);
+    assert.equal(filterName('endpoint'), 'endpoint');
+    assert.match(ignoredFiltersNote(['endpoint'])!, /^The endpoint filter does not apply here/);
   });
 });
