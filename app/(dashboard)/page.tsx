@@ -2,6 +2,7 @@ import { GetStarted } from '@/components/overview/GetStarted';
 import { HeadlineStats } from '@/components/overview/HeadlineStats';
 import { MonthForecastPanel } from '@/components/overview/MonthForecastPanel';
 import { SpendByApiKeyPanel } from '@/components/overview/SpendByApiKeyPanel';
+import { SpendByEndpointPanel } from '@/components/overview/SpendByEndpointPanel';
 import { SpendByModelPanel } from '@/components/overview/SpendByModelPanel';
 import { SpendByTagPanel } from '@/components/overview/SpendByTagPanel';
 import { SpendOverTimePanel } from '@/components/overview/SpendOverTimePanel';
@@ -19,6 +20,7 @@ export default function OverviewPage() {
         <SpendByModelPanel />
         <SpendByApiKeyPanel />
         <SpendByTagPanel />
+        <SpendByEndpointPanel />
         <SpotDiscountPanel />
       </div>
     </>

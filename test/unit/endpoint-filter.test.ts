@@ -7,14 +7,16 @@ import { openDatabase, type Db } from '@/db/client';
 import { requests, type RequestRow } from '@/db/schema';
 import { rollupsFor } from '@/lib/analytics/facts';
 import { filterOptions } from '@/lib/analytics/filter-options';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { filtersSchema, previousPeriod } from '@/lib/analytics/filters';
 import { localDayFacts } from '@/lib/analytics/local-day-facts';
 import { moneySum, moneySumSql } from '@/lib/analytics/money-sums';
+import { spendByEndpoint } from '@/lib/analytics/spend-by-endpoint';
+import { spendOverTime } from '@/lib/analytics/spend-over-time';
 import { totalsBy } from '@/lib/analytics/totals';
 import { parseQuery } from '@/lib/api/query';
 import { apiQuery, filterName, readViewFilters } from '@/lib/client/view-filters';
 import { ignoredFiltersNote } from '@/components/rate-limits/labels';
-import { picoToUsdString } from '@/lib/money';
+import { picoToMicros, picoToUsdString, sumPico } from '@/lib/money';
 import { Recorder } from '@/lib/recorder/recorder';
 import { DAY_MS } from '@/lib/rollups/definition';
 import { createRandom } from '@/lib/seed/synthetic-calls';
@@ -66,6 +68,25 @@ describe('the endpoint filter', () => {
       assert.deepEqual(sums.map((s) => s.endpoint), ['chat/completions'], tz);
       assert.equal(sums[0]!.requests, totalsFromRaw(raw, f).requests, tz);
       assert.equal(picoToUsdString(moneySum(sums[0]!, 'spend')), totalsFromRaw(raw, f).spendUsd, tz);
+    }
+  });
+
+  it('Spend by endpoint gives each endpoint the raw rows\' totals, and spend over time stacked by endpoint sums to them', () => {
+    const f = range(T0 + 1_000_000, T0 + DAYS * DAY_MS - 1_000_000);
+    const { rows } = spendByEndpoint(db, f);
+    assert.deepEqual(rows.map((r) => r.endpoint).sort(), [...RECORDED_ENDPOINTS].sort());
+    assert.deepEqual(rows.map((r) => r.spendMicros), rows.map((r) => r.spendMicros).sort((a, b) => b - a), 'largest spend first');
+    const series = spendOverTime(db, { ...f, groupBy: 'endpoint' });
+    for (const row of rows) {
+      const keys = ['requests', 'spendUsd', 'cacheSavingsUsd', 'promptTokens', 'rateLimited', 'unpricedRequests'];
+      assert.deepEqual(only(row, keys), totalsFromRaw(raw, { ...f, endpoint: [row.endpoint] }), row.endpoint);
+      const fromSeries = series.points.reduce((s, p) => s + (p[row.endpoint] ?? 0), 0);
+      assert.ok(Math.abs(fromSeries - row.spendMicros) <= 0.5 + 1e-6, `${row.endpoint}: ${fromSeries} vs ${row.spendMicros}`);
+    }
+    const before = previousPeriod(f);
+    for (const row of rows) {
+      const was = raw.filter((r) => r.endpoint === row.endpoint && r.startedAt >= before.from.getTime() && r.startedAt < before.to.getTime());
+      assert.equal(row.previousSpendMicros, picoToMicros(sumPico(was.map((r) => r.costTotalPico))), `${row.endpoint} before`);
     }
   });
 
