@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { METER_ROLES } from '@/lib/server/roles';
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -50,6 +51,10 @@ const configSchema = z.object({
   METER_METRICS_TOKEN: z.string().min(16).optional(),
   /** Serves GET /metrics without a token on 127.0.0.1 at this port only (0: any free port). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Names this process among replicas sharing one database (default: host name and port); its call journal is named after it. */
+  METER_REPLICA_ID: z.string().trim().min(1).max(100).optional(),
+  /** What this process serves: the proxy and the dashboard (all), or one of them. */
+  METER_ROLE: z.enum(METER_ROLES, 'METER_ROLE must be all, proxy or dashboard').default('all'),
   /** Model names outside the price catalog that get their own metric label value; later ones are "other". */
   METRICS_MODEL_LIMIT: z.coerce.number().int().min(0).max(1000).default(50),
 });

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { openDatabase } from '@/db/client';
+import { openDatabase, type Db } from '@/db/client';
+import { requestPath } from '@/lib/auth/request-path';
 import { clearCookie } from '@/lib/auth/cookies';
 import { LoginThrottle } from '@/lib/auth/login-throttle';
 import { ROLE_HEADER, SESSION_HEADER } from '@/lib/auth/roles';
@@ -19,6 +21,7 @@ import { runExactMoneyBackfill } from '@/lib/pricing/exact-money-backfill';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
 import { CallJournal } from '@/lib/recorder/journal';
+import { adoptLegacyJournal, replicaId, replicaJournalBase } from '@/lib/recorder/replica';
 import { Recorder } from '@/lib/recorder/recorder';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
@@ -27,6 +30,7 @@ import { MeterMetrics } from '@/lib/metrics/observe';
 import { setRuntime, type MeterRuntime } from '@/lib/runtime';
 import { clientView } from './client';
 import { decideAccess, type Caller } from './gate';
+import { refusedByRole } from './roles';
 import { handleLogin, handleLogout, type LoginContext } from './login';
 import { setDashboardSecurityHeaders } from './security-headers';
 
@@ -66,7 +70,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   const shipped = new Set(catalog.map(catalogKey));
   const priceBook = new PriceBook(db);
   const dataDir = dataDirectory(config.DATABASE_URL);
-  const journal = withoutJournal ? undefined : new CallJournal(`${dbFile}.calls`, { fsyncMs: config.JOURNAL_FSYNC_MS });
+  const replica = replicaId(config.METER_REPLICA_ID, config.PORT);
+  const journal = withoutJournal ? undefined : openReplicaJournal(db, dbFile, replica, config.JOURNAL_FSYNC_MS, log);
   const recorder = new Recorder(db, { journal, queueLimit: config.RECORDER_QUEUE_LIMIT });
   warnAboutLegacySpills(dataDir);
   runExactMoneyBackfill(db, { isReplaying: () => recorder.replaying, log }).catch((error: unknown) => {
@@ -137,6 +142,8 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     const ok = recorder.failedAttempts < UNHEALTHY_AFTER_FAILURES;
     const { rss, heapUsed } = process.memoryUsage();
     const details = {
+      replica,
+      role: config.METER_ROLE,
       pendingRecords: recorder.pending,
       replayingJournal: recorder.replaying,
       failedWrites: recorder.failedAttempts,
@@ -186,6 +193,12 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
       if (--inFlight === 0) idle?.();
     });
     if (closing) res.setHeader('connection', 'close');
+    const target = requestPath(req.url);
+    const refused = target.ok ? refusedByRole(config.METER_ROLE, target.pathname) : null;
+    if (refused) {
+      req.resume();
+      return sendJson(res, 404, { error: refused });
+    }
     const handle = (req.url ?? '').startsWith('/inference/') ? proxy : dashboard;
     Promise.resolve(handle(req, res)).catch((error: unknown) => {
       console.error('request failed', error);
@@ -241,6 +254,18 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
       db.$client.close();
     },
   };
+}
+
+/** This replica's journal; on the first start after journals were named per replica, the shared one's segments and mark become its own. */
+function openReplicaJournal(db: Db, dbFile: string, replica: string, fsyncMs: number, log: (message: string) => void): CallJournal {
+  const base = replicaJournalBase(dbFile, replica);
+  const legacy = adoptLegacyJournal(dbFile, base);
+  if (legacy) {
+    db.$client.prepare('UPDATE journal_marks SET journal = ? WHERE journal = ? AND NOT EXISTS (SELECT 1 FROM journal_marks WHERE journal = ?)').run(path.basename(base), legacy, path.basename(base));
+    fs.rmSync(`${path.dirname(dbFile)}/${legacy}.reserve`, { force: true });
+    log(`Call journal: the shared journal ${legacy} is now replica ${replica}'s (${path.basename(base)}).`);
+  }
+  return new CallJournal(base, { fsyncMs, log });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

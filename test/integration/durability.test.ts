@@ -31,7 +31,8 @@ async function assertEachOnce(dbFile: string, completed: string[], label: string
   }
 }
 
-const journalFiles = (dbFile: string) => fs.readdirSync(path.dirname(dbFile)).filter((f) => f.startsWith(`${path.basename(dbFile)}.calls-`)).sort();
+// named per replica: meter.db.calls.<host>-<port>-000001.jsonl
+const journalFiles = (dbFile: string) => fs.readdirSync(path.dirname(dbFile)).filter((f) => f.startsWith(`${path.basename(dbFile)}.calls.`) && /-\d{6,}\.jsonl$/.test(f)).sort();
 
 describe('durability', () => {
   it('SIGKILL under load loses no completed call, and the replay counts none twice', async () => {
@@ -75,7 +76,8 @@ describe('durability', () => {
       try {
         await replayDone(again);
         await assertEachOnce(meter.dbFile, completed, 'damaged journal');
-        const bad = fs.readFileSync(`${meter.dbFile}.calls.bad.jsonl`, 'utf8').trim().split('\n');
+        const badFile = fs.readdirSync(path.dirname(meter.dbFile)).find((f) => f.startsWith(`${path.basename(meter.dbFile)}.calls.`) && f.endsWith('.bad.jsonl'))!;
+        const bad = fs.readFileSync(path.join(path.dirname(meter.dbFile), badFile), 'utf8').trim().split('\n');
         assert.equal(bad.length, 2, 'the garbage line and the torn one');
       } finally {
         await again.stop();

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { openDatabase } from '@/db/client';
+import { assertRollupsMatchRaw } from '../support/rollups';
+import { ADMIN_TOKEN, recordedRows, startMeterProcess, withSimulator } from './harness';
+import { runLoad } from './load';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('replicas on one database', () => {
+  it('two Meters share one database, each with its own journal; one SIGKILLed under load and restarted: every call once, rollups exact', async () => {
+    await withSimulator({}, async (sim) => {
+      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' });
+      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-b' }, a.dbFile);
+      let again: Awaited<ReturnType<typeof startMeterProcess>> | undefined;
+      try {
+        let killed = false;
+        let stopB = false;
+        const loadA = runLoad(a.origin, { concurrency: 10, stop: () => killed });
+        const loadB = runLoad(b.origin, { concurrency: 10, stop: () => stopB });
+        await sleep(1500);
+        killed = true;
+        a.child.kill('SIGKILL');
+        const doneA = await loadA;
+        again = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' }, a.dbFile);
+        await sleep(500);
+        stopB = true;
+        const doneB = await loadB;
+        const completed = [...doneA.completed, ...doneB.completed];
+        assert.ok(doneA.completed.length > 50 && doneB.completed.length > 50, `both replicas took load (${doneA.completed.length}, ${doneB.completed.length})`);
+
+        const dir = path.dirname(a.dbFile);
+        const journals = fs.readdirSync(dir).filter((f) => /\.calls\..*-\d{6,}\.jsonl$/.test(f));
+        assert.ok(journals.some((f) => f.includes('.calls.replica-a-')) && journals.some((f) => f.includes('.calls.replica-b-')), `a journal each: ${journals.join(', ')}`);
+
+        const deadline = Date.now() + 30_000;
+        let lost: string[] = [];
+        let twice = 0;
+        let rows: Awaited<ReturnType<typeof recordedRows>> = [];
+        do {
+          rows = await recordedRows(a.dbFile, 0, 0);
+          const seen = new Map<unknown, number>();
+          for (const r of rows) if (r.upstream_id !== null) seen.set(r.upstream_id, (seen.get(r.upstream_id) ?? 0) + 1);
+          lost = completed.filter((id) => !seen.has(id));
+          twice = [...seen.values()].filter((n) => n > 1).length;
+          if (lost.length) await sleep(250);
+        } while (lost.length && Date.now() < deadline);
+        console.log(`replicas: ${completed.length} calls completed (${doneA.completed.length} through the killed one), ${lost.length} lost, ${twice} duplicated (${rows.length} rows)`);
+        assert.deepEqual(lost, []);
+        assert.equal(twice, 0);
+
+        // each replica answers for the whole database
+        const totals = await Promise.all([again.origin, b.origin].map(async (origin) => {
+          const to = new Date(Date.now() + 60_000).toISOString();
+          const from = new Date(Date.now() - 3_600_000).toISOString();
+          const res = await fetch(`${origin}/api/v1/overview?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+          assert.equal(res.status, 200);
+          return ((await res.json()) as { current: { requests: number } }).current.requests;
+        }));
+        assert.equal(totals[0], rows.length);
+        assert.equal(totals[1], rows.length);
+      } finally {
+        await again?.stop();
+        await b.stop();
+      }
+      const db = openDatabase(a.dbFile);
+      try {
+        assertRollupsMatchRaw(db);
+      } finally {
+        db.$client.close();
+      }
+    });
+  });
+
+  it('METER_ROLE=proxy serves calls but no dashboard; dashboard serves pages but no calls', async () => {
+    await withSimulator({}, async (sim) => {
+      const proxyOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'proxy', METER_REPLICA_ID: 'p' });
+      const pagesOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'dashboard', METER_REPLICA_ID: 'd' }, proxyOnly.dbFile);
+      try {
+        const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+        const body = JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'hi' }] });
+        const call = (origin: string) => fetch(`${origin}/inference/v1/chat/completions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+        assert.equal((await call(proxyOnly.origin)).status, 200);
+        const refused = await call(pagesOnly.origin);
+        assert.equal(refused.status, 404);
+        assert.match(((await refused.json()) as { error: string }).error, /METER_ROLE=dashboard/);
+        const page = await fetch(`${proxyOnly.origin}/api/v1/filter-options`, { headers: auth });
+        assert.equal(page.status, 404);
+        assert.match(((await page.json()) as { error: string }).error, /METER_ROLE=proxy/);
+        assert.equal((await fetch(`${pagesOnly.origin}/api/v1/filter-options`, { headers: auth })).status, 200);
+        for (const origin of [proxyOnly.origin, pagesOnly.origin]) assert.equal((await fetch(`${origin}/healthz`)).status, 200);
+      } finally {
+        await pagesOnly.stop();
+        await proxyOnly.stop();
+      }
+    });
+  });
+});
