@@ -96,7 +96,7 @@ test('Overview: a model filter goes into the URL and changes every figure to the
 
 test('Overview: a bad query string shows the error state in every panel', async ({ page }) => {
   await openOverview(page, '/?servingPath=turbo');
-  await expect(page.locator('.state.error')).toHaveCount(7);
+  await expect(page.locator('.state.error')).toHaveCount(8);
   await expect(page.locator('.state.error').first()).toContainText('Could not load');
   await expect(page.locator('.state.error').first()).toContainText('servingPath');
 });
