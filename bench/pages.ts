@@ -13,6 +13,8 @@ export const PAGE_ENDPOINTS = [
   'rate-limits/over-time', 'rate-limits/headroom', 'requests', 'reports/summary?limit=20',
   // the request log's search: a typical session prefix, and an id that matches nothing (every hour looked up)
   'requests?q=search-session-127', 'requests?q=no-such-id',
+  // a model by part of its name, the orders that read the whole range, and a row filter
+  'requests?q=kimi', 'requests?sort=cost', 'requests?sort=duration&q=kimi', 'requests?minDurationMs=2000',
   // a zone whose local midnight falls inside a UTC hour (read from the quarter-hour rollup)
   'reports/summary?limit=20&tz=Asia%2FKolkata',
 ];

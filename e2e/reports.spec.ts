@@ -78,7 +78,7 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   expect(summary.download.suggestedFilename()).toBe(`fireworks-meter_summary_${day(from)}_${day(to)}_Europe-Berlin.csv`);
   expect(summary.text.startsWith('\uFEFF'), 'a BOM, so Excel reads UTF-8').toBe(true);
   const summaryLines = summary.text.slice(1).trimEnd().split('\r\n');
-  expect(summaryLines[0]).toBe('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
+  expect(summaryLines[0]).toBe('day,serving_path,model,api_key,api_key_label,team,project,environment,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
   expect(summaryLines.length - 1).toBe(report.rows.length);
 
   const requests = await download(page, 'download-requests');

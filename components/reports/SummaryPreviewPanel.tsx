@@ -60,6 +60,7 @@ export function SummaryPreviewPanel() {
                     <th>Serving path</th>
                     <th>Model</th>
                     <th>API key</th>
+                    <th>Team / project / env</th>
                     <th className="num">Requests</th>
                     <th className="num">Prompt tokens</th>
                     <th className="num">Cached tokens</th>
@@ -71,18 +72,19 @@ export function SummaryPreviewPanel() {
                 </thead>
                 <tbody>
                   {data.rows.map((r) => (
-                    <tr key={`${r.day}|${r.servingPath}|${r.model}|${r.apiKey}`}>
+                    <tr key={`${r.day}|${r.servingPath}|${r.model}|${r.apiKey}|${r.team}|${r.project}|${r.environment}`}>
                       <td>{r.day}</td>
                       <td>{r.servingPath}</td>
                       <td title={r.model}>{shortModel(r.model)}</td>
                       <td title={r.apiKey}>{r.apiKeyLabel ? `${r.apiKeyLabel} (${r.apiKey})` : r.apiKey}</td>
+                      <td>{[r.team, r.project, r.environment].map((v) => v ?? '—').join(' / ')}</td>
                       <Figures f={r} />
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
                   <tr className="totals">
-                    <th colSpan={4}>Total ({formatCount(data.rowCount)} rows)</th>
+                    <th colSpan={5}>Total ({formatCount(data.rowCount)} rows)</th>
                     <Figures f={data.totals} testId="summary-total" />
                   </tr>
                 </tfoot>

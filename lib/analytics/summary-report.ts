@@ -24,6 +24,10 @@ export interface SummaryRow extends SummaryFigures {
   model: string;
   apiKey: string;
   apiKeyLabel: string | null;
+  /** The call's team (its Fireworks-Annotations team, else its key's team from Settings), project and environment; null when none. */
+  team: string | null;
+  project: string | null;
+  environment: string | null;
 }
 
 export interface SummaryReport {
@@ -59,7 +63,7 @@ type Part = `${(typeof MONEY)[keyof typeof MONEY]}_${'micros' | 'pico_remainder'
 
 // Every sum comes back as text: SQLite adds in 64-bit integers, a JS number is exact only to 2^53.
 type Sums = Record<Count | Part, string>;
-type Counted = Sums & { dayIndex: number; servingPath: string; model: string; apiKey: string; rowCount: number } & {
+type Counted = Sums & { dayIndex: number; servingPath: string; model: string; apiKey: string; team: string; project: string; environment: string; rowCount: number } & {
   [F in Count | Part as `total_${F}`]: string;
 };
 
@@ -75,13 +79,13 @@ const SUMMED: Record<Count, string> = {
 };
 
 /**
- * Usage per local day × serving path × model × API key, for finance. Read from the daily and hourly
+ * Usage per local day × serving path × model × API key × team × project × environment, for finance. Read from the daily and hourly
  * rollups (raw rows only for partial hours), so its totals equal the request-level CSV of the same
  * range to the pico-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
  * its first rows across to JavaScript.
  */
 export function summaryReport(db: Db, filters: Filters & { limit?: number; offset?: number; group?: SummaryGroup }): SummaryReport {
-  const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key']);
+  const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key', 'team', 'project', 'environment']);
   const group = filters.group ?? 'day';
   // by month: each day counts under the first day of its month in the range
   const firstOfMonth = facts.days.map((d) => facts.days.findIndex((e) => e.day.slice(0, 7) === d.day.slice(0, 7)));
@@ -89,13 +93,13 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number; offse
   const rows = query<Counted>(
     db,
     `WITH summary AS (
-       SELECT ${period} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey,
+       SELECT ${period} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey, team, project, environment,
          ${[...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ')}
-       FROM (${facts.sql}) GROUP BY 1, 2, 3, 4 HAVING sum(sign * requests) <> 0
+       FROM (${facts.sql}) GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign * requests) <> 0
      )
-     SELECT dayIndex, servingPath, model, apiKey, count(*) OVER () AS rowCount,
+     SELECT dayIndex, servingPath, model, apiKey, team, project, environment, count(*) OVER () AS rowCount,
        ${[...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ')}
-     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey LIMIT ? OFFSET ?`,
+     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ? OFFSET ?`,
     [...facts.params, filters.limit ?? -1, filters.offset ?? 0],
   );
   const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
@@ -106,6 +110,7 @@ export function summaryReport(db: Db, filters: Filters & { limit?: number; offse
     group,
     rows: rows.map((r): SummaryRow => ({
       day: group === 'month' ? facts.days[r.dayIndex]!.day.slice(0, 7) : facts.days[r.dayIndex]!.day, servingPath: r.servingPath, model: r.model, apiKey: r.apiKey, apiKeyLabel: labels.get(r.apiKey) ?? null,
+      team: r.team || null, project: r.project || null, environment: r.environment || null,
       ...figures(r),
     })),
     rowCount: first?.rowCount ?? 0,

@@ -4,7 +4,7 @@ import type { SummaryReport } from '@/lib/analytics/summary-report';
 import { csvRecords, textCell } from './csv-cells';
 
 export const SUMMARY_CSV_COLUMNS = [
-  'day', 'serving_path', 'model', 'api_key', 'api_key_label', 'requests', 'prompt_tokens', 'cached_tokens',
+  'day', 'serving_path', 'model', 'api_key', 'api_key_label', 'team', 'project', 'environment', 'requests', 'prompt_tokens', 'cached_tokens',
   'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests', 'usage_unknown_requests',
 ] as const;
 
@@ -12,7 +12,7 @@ export const SUMMARY_CSV_COLUMNS = [
 export function summaryCsv(report: SummaryReport): string {
   const header = report.group === 'month' ? ['month', ...SUMMARY_CSV_COLUMNS.slice(1)] : SUMMARY_CSV_COLUMNS;
   const records = report.rows.map((r) => [
-    r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), r.requests,
+    r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), textCell(r.team), textCell(r.project), textCell(r.environment), r.requests,
     r.promptTokens, r.cachedTokens, r.completionTokens, r.spendUsd,
     r.cacheSavingsUsd, r.unpricedRequests, r.usageUnknownRequests,
   ]);

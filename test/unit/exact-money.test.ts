@@ -117,7 +117,7 @@ describe('a million priced calls', () => {
         if (cost.totalPico % 1_000_000 !== 0) subMicro++;
         insert.run(at, price.model, `k${i % 7}`, tokens.promptTokens, tokens.cachedPromptTokens, tokens.completionTokens, row.id, cost.totalPico, cost.cacheSavingsPico, cost.totalPico);
       }
-      for (const rollup of [USAGE_ROLLUPS.hourlyCompact, USAGE_ROLLUPS.dailyByKey]) {
+      for (const rollup of [USAGE_ROLLUPS.hourlyCompact, USAGE_ROLLUPS.dailyByKey, USAGE_ROLLUPS.daily]) {
         db.$client.prepare(usageRollupUpsert(rollup, 'id BETWEEN ? AND ?')).run(1, written);
       }
     })();

@@ -92,7 +92,7 @@ describe('summary report', () => {
       const want = new Map<string, { requests: number; spendPico: bigint; unpricedRequests: number; promptTokens: number }>();
       for (const row of raw) {
         if (row.startedAt < f.from.getTime() || row.startedAt >= f.to.getTime()) continue;
-        const key = [dayOf.format(row.startedAt), row.servingPath, row.model, row.apiKey].join('|');
+        const key = [dayOf.format(row.startedAt), row.servingPath, row.model, row.apiKey, row.team, row.project, row.environment].map((v) => v ?? '').join('|');
         const w = want.get(key) ?? { requests: 0, spendPico: 0n, unpricedRequests: 0, promptTokens: 0 };
         w.requests++;
         w.spendPico += BigInt(row.costTotalPico ?? 0);
@@ -103,7 +103,7 @@ describe('summary report', () => {
       const report = summaryReport(db, f);
       assert.equal(report.rows.length, want.size);
       for (const row of report.rows) {
-        const w = want.get([row.day, row.servingPath, row.model, row.apiKey].join('|'));
+        const w = want.get([row.day, row.servingPath, row.model, row.apiKey, row.team, row.project, row.environment].map((v) => v ?? '').join('|'));
         assert.ok(w, `unexpected row ${row.day} ${row.model}`);
         assert.deepEqual(
           { requests: row.requests, spend: row.spendUsd, unpricedRequests: row.unpricedRequests, promptTokens: row.promptTokens },
@@ -172,7 +172,7 @@ describe('summary CSV', () => {
   it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', () => {
     const report = summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
     const text = summaryCsv(report);
-    assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests\r\n'));
+    assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,team,project,environment,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests\r\n'));
     assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');
     assert.ok(text.includes(`,"'=HYPERLINK(""x"")",`), 'formula model neutralised and quoted');
     assert.ok(text.includes(",'+k3,"), 'formula-like key neutralised');
