@@ -45,7 +45,7 @@ function reportedByFireworks() {
   };
 }
 
-function allDimensions() {
+function dailyDimensions() {
   return {
     model: text('model').notNull(),
     servingPath: text('serving_path').notNull(),
@@ -55,6 +55,13 @@ function allDimensions() {
     project: text('project').notNull(),
     environment: text('environment').notNull(),
     hasAffinity: integer('has_affinity').notNull(), // 0 | 1
+  };
+}
+
+/** Every dimension: the daily ones and the endpoint (lib/rollups/definition.ts says why days do without it). */
+function allDimensions() {
+  return {
+    ...dailyDimensions(),
     // the raw rows' endpoint; '' for totals kept from before migration 0016 whose raw rows retention had dropped
     endpoint: text('endpoint').notNull(),
   };
@@ -74,8 +81,8 @@ export const usageHourly = sqliteTable(
 
 export const usageDaily = sqliteTable(
   'usage_daily',
-  { dayStart: integer('day_start').notNull(), ...allDimensions(), ...usageMeasures() },
-  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity, t.endpoint] })],
+  { dayStart: integer('day_start').notNull(), ...dailyDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
 );
 
 /** Hourly totals by model, serving path and region only: the unfiltered views' time series stay small. */

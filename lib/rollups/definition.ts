@@ -9,6 +9,13 @@ import { DISCOUNTED_PATHS } from '@/lib/pricing/serving-paths';
 export const DIMENSIONS = ['model', 'serving_path', 'region', 'api_key', 'team', 'project', 'environment', 'has_affinity', 'endpoint'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/**
+ * The daily rollup keeps every dimension but the endpoint: split by endpoint it held twice the rows
+ * (most groups call two endpoints a day), and every tag breakdown over long ranges paid for it. A
+ * range filtered or grouped by endpoint reads its whole days from the hourly rollup instead.
+ */
+export const DAILY_DIMENSIONS = DIMENSIONS.filter((d): d is Exclude<Dimension, 'endpoint'> => d !== 'endpoint');
+
 /** The dimensions of the compact hourly rollup: enough for unfiltered views and model/path breakdowns. */
 export const COMPACT_DIMENSIONS = ['model', 'serving_path', 'region'] as const satisfies readonly Dimension[];
 
@@ -119,7 +126,7 @@ export const QUARTER_HOUR_MS = 900_000;
 
 export const USAGE_ROLLUPS = {
   hourly: { table: 'usage_hourly', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: DIMENSIONS },
-  daily: { table: 'usage_daily', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: DIMENSIONS },
+  daily: { table: 'usage_daily', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: DAILY_DIMENSIONS },
   hourlyCompact: { table: 'usage_hourly_compact', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: COMPACT_DIMENSIONS },
   hourlyByKey: { table: 'usage_hourly_by_key', timeColumn: 'hour_start', bucketMs: HOUR_MS, dimensions: BY_KEY_DIMENSIONS },
   dailyByKey: { table: 'usage_daily_by_key', timeColumn: 'day_start', bucketMs: DAY_MS, dimensions: BY_KEY_DIMENSIONS },

@@ -38,9 +38,9 @@ describe('the endpoint filter', () => {
     raw = db.select().from(requests).all();
   });
 
-  it('every usage rollup equals the raw rows, the full ones split by endpoint', () => {
+  it('every usage rollup equals the raw rows, the hourly one split by endpoint', () => {
     assertUsageRollupsMatchRaw(db);
-    assert.deepEqual(db.$client.prepare('SELECT DISTINCT endpoint FROM usage_daily ORDER BY 1').pluck().all(), [...RECORDED_ENDPOINTS].sort());
+    assert.deepEqual(db.$client.prepare('SELECT DISTINCT endpoint FROM usage_hourly ORDER BY 1').pluck().all(), [...RECORDED_ENDPOINTS].sort());
   });
 
   it('a filter by endpoint equals the raw rows\' totals, whatever the range\'s edges', () => {

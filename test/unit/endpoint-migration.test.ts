@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { requests, type NewRequestRow } from '@/db/schema';
 import { totalsBy } from '@/lib/analytics/totals';
 import { Recorder } from '@/lib/recorder/recorder';
-import { DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, USAGE_ROLLUPS, usageRollupUpsert } from '@/lib/rollups/definition';
+import { DAILY_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, USAGE_ROLLUPS, usageRollupUpsert } from '@/lib/rollups/definition';
 import { RECORDED_ENDPOINTS } from '@/lib/usage/endpoints';
 import { callsOnEveryEndpoint, DAYS, range, T0, totalsFromRaw } from '../support/calls-by-endpoint';
 import { databaseAt } from '../support/migrations';
@@ -45,16 +45,16 @@ function grandTotals(sqlite: Database.Database): Record<string, unknown> {
   return Object.fromEntries(Object.values(USAGE_ROLLUPS).map((r) => [r.table, sqlite.prepare(`SELECT ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM ${r.table}`).get()]));
 }
 
-/** Each day of the daily rollup equals its hours, endpoint by endpoint. */
+/** Each day of the daily rollup (which keeps no endpoint, since 0017) equals its hours. */
 function assertDaysAreTheirHours(db: Db): void {
-  const key = DIMENSIONS.join(', ');
+  const key = DAILY_DIMENSIONS.join(', ');
   const sums = MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ');
   const fromHours = db.$client.prepare(`SELECT (hour_start / ${DAY_MS}) * ${DAY_MS} AS d, ${key}, ${sums} FROM usage_hourly GROUP BY 1, ${key} ORDER BY 1, ${key}`).all();
   const days = db.$client.prepare(`SELECT day_start AS d, ${key}, ${sums} FROM usage_daily GROUP BY 1, ${key} ORDER BY 1, ${key}`).all();
   assert.deepEqual(days, fromHours);
 }
 
-describe('migration 0016: the endpoint in the full rollups', () => {
+describe('migrations 0016 and 0017: the endpoint in the hourly rollup, days summed over it', () => {
   it('splits every hour and day by endpoint from the raw rows, totals unchanged', () => {
     const { file, sqlite } = databaseBefore0016(callsOnEveryEndpoint(7, 3000));
     const before = { hourly: byOldKey(sqlite, 'usage_hourly', 'hour_start'), daily: byOldKey(sqlite, 'usage_daily', 'day_start'), all: grandTotals(sqlite) };
@@ -66,6 +66,7 @@ describe('migration 0016: the endpoint in the full rollups', () => {
     assert.deepEqual(byOldKey(db.$client, 'usage_hourly', 'hour_start'), before.hourly);
     assert.deepEqual(byOldKey(db.$client, 'usage_daily', 'day_start'), before.daily);
     assert.deepEqual(grandTotals(db.$client), before.all);
+    assertDaysAreTheirHours(db);
     db.$client.close();
   });
 
