@@ -32,7 +32,24 @@ function ensureChromium() {
   run('Installing Debian chromium', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
 }
 
+// The PostgreSQL tests start a throwaway cluster (test/support/postgres.ts) from Debian's server binaries.
+function ensurePostgres() {
+  const root = '/usr/lib/postgresql';
+  const installed = process.env.METER_PG_BIN || (fs.existsSync(root) && fs.readdirSync(root).some((v) => fs.existsSync(path.join(root, v, 'bin/initdb'))));
+  if (installed) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || spawnSync('which', ['apt-get']).status !== 0) {
+    console.error(
+      `PostgreSQL (14 or later) is needed for the PostgreSQL tests and was not found under ${root}.\n` +
+        'Install it with `sudo apt-get install -y postgresql` (Debian/Ubuntu), or point METER_PG_BIN at a directory holding initdb and pg_ctl, then run `npm test` again.',
+    );
+    process.exit(1);
+  }
+  run('Installing Debian postgresql', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null']);
+}
+
 ensureChromium();
+ensurePostgres();
 run('Type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
 buildIfStale(root);
 const tsxTest = (dir, extra = []) => ['--import', 'tsx', '--test', ...extra, ...fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(dir, f))];
