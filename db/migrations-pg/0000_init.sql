@@ -141,7 +141,6 @@ CREATE TABLE "usage_daily" (
 	"project" text NOT NULL,
 	"environment" text NOT NULL,
 	"has_affinity" integer NOT NULL,
-	"endpoint" text NOT NULL,
 	"requests" bigint NOT NULL,
 	"errors" bigint NOT NULL,
 	"rate_limited" bigint NOT NULL,
@@ -163,7 +162,7 @@ CREATE TABLE "usage_daily" (
 	"hit_rate_ppm_sum" bigint NOT NULL,
 	"requests_with_prompt" bigint NOT NULL,
 	"cached_mismatch" bigint DEFAULT 0 NOT NULL,
-	CONSTRAINT "usage_daily_pkey" PRIMARY KEY("day_start","model","serving_path","region","api_key","team","project","environment","has_affinity","endpoint")
+	CONSTRAINT "usage_daily_pkey" PRIMARY KEY("day_start","model","serving_path","region","api_key","team","project","environment","has_affinity")
 );
 --> statement-breakpoint
 CREATE TABLE "usage_daily_by_key" (

@@ -40,7 +40,7 @@ function reportedByFireworks() {
   };
 }
 
-function allDimensions() {
+function dailyDimensions() {
   return {
     model: text('model').notNull(),
     servingPath: text('serving_path').notNull(),
@@ -50,8 +50,12 @@ function allDimensions() {
     project: text('project').notNull(),
     environment: text('environment').notNull(),
     hasAffinity: integer('has_affinity').notNull(), // 0 | 1, as in SQLite (part of the key, summed and compared as a number)
-    endpoint: text('endpoint').notNull(),
   };
+}
+
+/** Every dimension: the daily ones and the endpoint. */
+function allDimensions() {
+  return { ...dailyDimensions(), endpoint: text('endpoint').notNull() };
 }
 
 export const usageHourly = pgTable(
@@ -62,8 +66,8 @@ export const usageHourly = pgTable(
 
 export const usageDaily = pgTable(
   'usage_daily',
-  { dayStart: int64('day_start').notNull(), ...allDimensions(), ...usageMeasures() },
-  (t) => [primaryKey({ name: 'usage_daily_pkey', columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity, t.endpoint] })],
+  { dayStart: int64('day_start').notNull(), ...dailyDimensions(), ...usageMeasures() },
+  (t) => [primaryKey({ name: 'usage_daily_pkey', columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
 );
 
 export const usageHourlyCompact = pgTable(
