@@ -120,8 +120,8 @@ const SERVER_SETTINGS = [
 ];
 
 /**
- * Starts a fresh cluster and resolves once it accepts connections. Roughly: initdb 0.5–1.5 s,
- * start 0.1–0.3 s, stop 0.1–0.2 s on this machine.
+ * Starts a fresh cluster and resolves once it accepts connections. On a 2-core machine: initdb
+ * about 0.8 s and pg_ctl start 0.1 s (0.8–1.3 s in all, more while other tests run), stop 0.1–0.2 s.
  */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = findPostgresBin();
