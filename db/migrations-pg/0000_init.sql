@@ -265,6 +265,7 @@ CREATE TABLE "usage_hourly_compact" (
 	"model" text NOT NULL,
 	"serving_path" text NOT NULL,
 	"region" text NOT NULL,
+	"endpoint" text NOT NULL,
 	"requests" bigint NOT NULL,
 	"errors" bigint NOT NULL,
 	"rate_limited" bigint NOT NULL,
@@ -286,7 +287,7 @@ CREATE TABLE "usage_hourly_compact" (
 	"hit_rate_ppm_sum" bigint NOT NULL,
 	"requests_with_prompt" bigint NOT NULL,
 	"cached_mismatch" bigint DEFAULT 0 NOT NULL,
-	CONSTRAINT "usage_hourly_compact_pkey" PRIMARY KEY("hour_start","model","serving_path","region")
+	CONSTRAINT "usage_hourly_compact_pkey" PRIMARY KEY("hour_start","model","serving_path","region","endpoint")
 );
 --> statement-breakpoint
 CREATE TABLE "usage_quarter_hourly_by_key" (

@@ -77,9 +77,10 @@ export const usageHourlyCompact = pgTable(
     model: text('model').notNull(),
     servingPath: text('serving_path').notNull(),
     region: text('region').notNull(),
+    endpoint: text('endpoint').notNull(), // '' as in usage_hourly
     ...usageMeasures(),
   },
-  (t) => [primaryKey({ name: 'usage_hourly_compact_pkey', columns: [t.hourStart, t.model, t.servingPath, t.region] })],
+  (t) => [primaryKey({ name: 'usage_hourly_compact_pkey', columns: [t.hourStart, t.model, t.servingPath, t.region, t.endpoint] })],
 );
 
 function byKeyDimensions() {

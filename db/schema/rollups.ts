@@ -85,7 +85,7 @@ export const usageDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.dayStart, t.model, t.servingPath, t.region, t.apiKey, t.team, t.project, t.environment, t.hasAffinity] })],
 );
 
-/** Hourly totals by model, serving path and region only: the unfiltered views' time series stay small. */
+/** Hourly totals by model, serving path, region and endpoint only: the unfiltered views' time series stay small. */
 export const usageHourlyCompact = sqliteTable(
   'usage_hourly_compact',
   {
@@ -93,9 +93,10 @@ export const usageHourlyCompact = sqliteTable(
     model: text('model').notNull(),
     servingPath: text('serving_path').notNull(),
     region: text('region').notNull(),
+    endpoint: text('endpoint').notNull(), // '' as in usage_hourly
     ...usageMeasures(),
   },
-  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region] })],
+  (t) => [primaryKey({ columns: [t.hourStart, t.model, t.servingPath, t.region, t.endpoint] })],
 );
 
 function byKeyDimensions() {

@@ -1,5 +1,5 @@
 import {
-  BY_KEY_DIMENSIONS, COMPACT_DIMENSIONS, DAILY_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
+  BY_KEY_DIMENSIONS, COMPACT_DAILY_DIMENSIONS, COMPACT_DIMENSIONS, DAILY_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
   rawFactsSelect, rawGroupBy, type Dimension, type UsageRollup,
 } from '@/lib/rollups/definition';
 import { bucketFor, FILTER_COLUMNS, type Filters } from './filters';
@@ -48,7 +48,9 @@ const within = (used: readonly Dimension[], dims: readonly Dimension[]) => used.
 /** The smallest hourly and daily rollups holding every dimension the caller groups or filters by. */
 export function rollupsFor(filters: Filters, needed: readonly Dimension[]): RollupChoice {
   const used = [...needed, ...filteredDimensions(filters)];
-  if (within(used, COMPACT_DIMENSIONS)) return { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.dailyByKey, quarterHourly: USAGE_ROLLUPS.quarterHourlyByKey };
+  if (within(used, COMPACT_DAILY_DIMENSIONS)) return { dimensions: COMPACT_DAILY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.dailyByKey, quarterHourly: USAGE_ROLLUPS.quarterHourlyByKey };
+  // by endpoint (and model, path, region): whole days from the compact hourly rollup, the smallest that keeps it
+  if (within(used, COMPACT_DIMENSIONS)) return { dimensions: COMPACT_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyCompact, daily: USAGE_ROLLUPS.hourlyCompact, quarterHourly: undefined };
   if (within(used, BY_KEY_DIMENSIONS)) return { dimensions: BY_KEY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourlyByKey, daily: USAGE_ROLLUPS.dailyByKey, quarterHourly: USAGE_ROLLUPS.quarterHourlyByKey };
   if (within(used, DAILY_DIMENSIONS)) return { dimensions: DAILY_DIMENSIONS, hourly: USAGE_ROLLUPS.hourly, daily: USAGE_ROLLUPS.daily, quarterHourly: undefined };
   // by endpoint: whole days come from the hourly rollup too (the daily one does not keep the endpoint)

@@ -16,8 +16,11 @@ export type Dimension = (typeof DIMENSIONS)[number];
  */
 export const DAILY_DIMENSIONS = DIMENSIONS.filter((d): d is Exclude<Dimension, 'endpoint'> => d !== 'endpoint');
 
-/** The dimensions of the compact hourly rollup: enough for unfiltered views and model/path breakdowns. */
-export const COMPACT_DIMENSIONS = ['model', 'serving_path', 'region'] as const satisfies readonly Dimension[];
+/** The dimensions of the compact hourly rollup: enough for unfiltered views, model/path breakdowns and the endpoint. */
+export const COMPACT_DIMENSIONS = ['model', 'serving_path', 'region', 'endpoint'] as const satisfies readonly Dimension[];
+
+/** The compact ones the per-key daily and quarter-hour rollups also keep: what a range read with them can select. */
+export const COMPACT_DAILY_DIMENSIONS = ['model', 'serving_path', 'region'] as const satisfies readonly Dimension[];
 
 /** The dimensions of the per-key rollups: spend and cache by key, and finance's summary, without the tag combinations. */
 export const BY_KEY_DIMENSIONS = ['model', 'serving_path', 'region', 'api_key'] as const satisfies readonly Dimension[];

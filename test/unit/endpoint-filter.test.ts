@@ -53,7 +53,9 @@ describe('the endpoint filter', () => {
       if (i % 4 === 1) over.model = 'm/b';
       if (i % 5 === 2) over.team = 'search';
       const f = range(a, b, over);
-      assert.equal(rollupsFor(f, []).hourly.table, 'usage_hourly', 'read from a rollup that keeps the endpoint');
+      // with tags: the full hourly rollup; by endpoint and model alone: the compact one, days included
+      assert.equal(rollupsFor(f, []).hourly.table, over.team ? 'usage_hourly' : 'usage_hourly_compact', 'read from a rollup that keeps the endpoint');
+      assert.equal(rollupsFor(f, []).daily.table, rollupsFor(f, []).hourly.table, 'whole days from the hourly rollup too');
       assert.deepEqual(only(totalsBy(db, f, [])[0]!, keys), totalsFromRaw(raw, f), `range ${i}`);
     }
   });
