@@ -11,7 +11,7 @@ import { useViewFilters } from '@/lib/client/use-view-filters';
 import { useBillingZone } from '@/lib/client/use-billing-zone';
 import { LiveControl } from './LiveControl';
 import { ApplyOnLeave } from './ApplyOnLeave';
-import { LIST_FILTER_LABELS, PRESETS, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
+import { LIST_FILTER_LABELS, PRESETS, rangeProblem, resolveRange, type ListFilter, type Preset } from '@/lib/client/view-filters';
 import { endpointLabel } from '@/lib/usage/endpoints';
 
 const LABELS = LIST_FILTER_LABELS;
@@ -43,6 +43,7 @@ function FilterControls() {
   };
   const billingZone = useBillingZone() ?? 'UTC';
   const range = resolveRange(view, new Date(), billingZone);
+  const problem = rangeProblem(view);
 
   const setPreset = (preset: Preset) =>
     update((p) => {
@@ -85,6 +86,7 @@ function FilterControls() {
             To
             <ApplyOnLeave type="datetime-local" aria-label="To" value={isNaN(range.to.getTime()) ? '' : toLocalInput(range.to)} onApply={(v) => setBound('to', v)} />
           </label>
+          {problem ? <p className="range-problem" role="alert" data-testid="range-problem">{problem}</p> : null}
         </>
       ) : null}
       {(Object.keys(LABELS) as ListFilter[]).map((key) => (

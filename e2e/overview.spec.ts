@@ -98,7 +98,19 @@ test('Overview: a bad query string shows the error state in every panel', async 
   await openOverview(page, '/?servingPath=turbo');
   await expect(page.locator('.state.error')).toHaveCount(8);
   await expect(page.locator('.state.error').first()).toContainText('Could not load');
-  await expect(page.locator('.state.error').first()).toContainText('servingPath');
+  await expect(page.locator('.state.error').first()).toContainText('Serving path: ');
+  await expect(page.locator('.state.error').first()).not.toContainText('servingPath');
+});
+
+test('Overview: an inverted custom range is said once, at the range, in words', async ({ page }) => {
+  await openOverview(page);
+  await page.getByRole('combobox', { name: 'Range' }).selectOption('custom');
+  const from = page.getByLabel('From', { exact: true });
+  await from.fill('2031-01-01T00:00');
+  await from.press('Enter');
+  await expect(page.getByTestId('range-problem')).toHaveText('From must be before To.');
+  await expect(page.getByText('From must be before To.')).toHaveCount(1);
+  await expect(page.locator('.state.error')).toHaveCount(0);
 });
 
 test('Overview: loading a page prefetches no other page, so the API calls have the server to themselves', async ({ page }) => {

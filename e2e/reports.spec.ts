@@ -110,7 +110,8 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
 test('reports: a bad range shows the error, not numbers', async ({ page }) => {
   await login(page);
   await page.goto('/reports?range=custom&from=not-a-date&to=2026-01-01T00:00:00Z');
-  await expect(page.getByText(/Could not load/)).toBeVisible();
+  await expect(page.getByTestId('range-problem')).toHaveText('From is not a date and time.');
+  await expect(page.getByText(/Could not load/)).toHaveCount(0);
   const res = await page.request.get('/api/v1/reports/summary.csv?from=not-a-date&to=2026-01-01T00:00:00Z');
   expect(res.status()).toBe(400);
 });

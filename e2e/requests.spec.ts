@@ -200,7 +200,7 @@ test('requests: screenshot', async ({ page }) => {
 
 test('requests: bad query strings show the error state or a 400/404', async ({ page }) => {
   await open(page, 'range=custom&from=not-a-date&to=2026-01-01T00:00:00Z');
-  await expect(page.getByText(/Could not load/).first()).toBeVisible();
+  await expect(page.getByTestId('range-problem')).toHaveText('From is not a date and time.');
   await open(page, `${view}&status=teapot`);
   await expect(page.getByText(/Could not load: .*status/).first()).toBeVisible();
   expect((await page.request.get(`/api/v1/requests?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&cursor=garbage`)).status()).toBe(400);

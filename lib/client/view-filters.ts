@@ -78,6 +78,31 @@ export function resolveRange(view: ViewFilters, now = new Date(), monthZone = 'U
   }
 }
 
+const MAX_RANGE_MS = 400 * 86_400_000;
+
+/** What is wrong with a view's custom range, as one sentence in the user's words; null when nothing is. */
+export function rangeProblem(view: ViewFilters, now = new Date()): string | null {
+  if (view.range !== 'custom') return null;
+  if (view.from && isNaN(Date.parse(view.from))) return 'From is not a date and time.';
+  if (view.to && isNaN(Date.parse(view.to))) return 'To is not a date and time.';
+  const { from, to } = resolveRange(view, now);
+  if (from.getTime() >= to.getTime()) return 'From must be before To.';
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS) return 'A range can be 400 days at most.';
+  return null;
+}
+
+/** The API's parameter names in the user's words, for its error messages. */
+const PARAMETER_WORDS: Record<string, string> = {
+  ...LIST_FILTER_LABELS, from: 'From', to: 'To', tz: 'Time zone', status: 'Status', q: 'Search', stream: 'Stream', sort: 'Sort',
+  minDurationMs: 'Minimum duration', minTtftMs: 'Minimum first byte', minCostUsd: 'Minimum cost', groupBy: 'Grouping', cursor: 'Page', limit: 'Page size',
+};
+
+/** A 400's issues as one line naming each input as the page does ("Serving path: …"), each problem once. */
+export function describeIssues(issues: readonly { path: string; message: string }[]): string {
+  const words = (path: string) => PARAMETER_WORDS[path.split('.')[0]!] ?? path;
+  return [...new Set(issues.map((i) => (i.path ? `${words(i.path)}: ${i.message}` : i.message)))].join('; ');
+}
+
 /** The API query string for a view: resolved range, the viewer's time zone, the list filters. */
 export function apiQuery(view: ViewFilters, timeZone: string, now = new Date(), monthZone = 'UTC'): URLSearchParams {
   const params = new URLSearchParams();

@@ -30,3 +30,23 @@ describe('what a range is compared with', () => {
     assert.deepEqual(range(previousPeriod(f('2026-11-03T00:00:00Z', '2026-11-10T00:00:00Z'))), ['2026-10-27T00:00:00.000Z', '2026-11-03T00:00:00.000Z']);
   });
 });
+
+describe('the page says what is wrong in its own words', () => {
+  it('names a custom range problem once, before asking the API', async () => {
+    const { rangeProblem, readViewFilters } = await import('@/lib/client/view-filters');
+    const view = (q: string) => readViewFilters(new URLSearchParams(q));
+    assert.equal(rangeProblem(view('range=custom&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z')), 'From must be before To.');
+    assert.equal(rangeProblem(view('range=custom&from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z')), 'From must be before To.');
+    assert.equal(rangeProblem(view('range=custom&from=not-a-date')), 'From is not a date and time.');
+    assert.equal(rangeProblem(view('range=custom&from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z')), 'A range can be 400 days at most.');
+    assert.equal(rangeProblem(view('range=custom&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')), null);
+    assert.equal(rangeProblem(view('range=7d&from=garbage')), null, 'presets ignore from and to');
+  });
+
+  it("turns the API's parameter names into the filter bar's", async () => {
+    const { describeIssues } = await import('@/lib/client/view-filters');
+    assert.equal(describeIssues([{ path: 'servingPath.0', message: 'Invalid option' }, { path: 'servingPath.1', message: 'Invalid option' }]), 'Serving path: Invalid option');
+    assert.equal(describeIssues([{ path: 'minCostUsd', message: 'minimum cost must be a dollar amount such as 0.01' }]), 'Minimum cost: minimum cost must be a dollar amount such as 0.01');
+    assert.equal(describeIssues([{ path: '', message: 'ranges are limited to 400 days' }]), 'ranges are limited to 400 days');
+  });
+});
