@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { UsageTotals } from '@/lib/analytics/totals';
+import type { UsageTotals } from '@/lib/analytics/engine/totals';
 import { formatCount, formatSpend, formatUsd, formatUsdAxis, formatUsdExact } from './format';
 import { describeChange } from './StatCard';
 

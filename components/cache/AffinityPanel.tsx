@@ -1,7 +1,7 @@
 'use client';
 
 import type { CacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparison';
-import type { CacheFigures } from '@/lib/analytics/cache-figures';
+import type { CacheFigures } from '@/lib/analytics/engine/cache-figures';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd, formatUsdPrecise } from '../format';
 import { Panel } from '../Panel';

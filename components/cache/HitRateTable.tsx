@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { CacheFigures } from '@/lib/analytics/cache-figures';
+import type { CacheFigures } from '@/lib/analytics/engine/cache-figures';
 import { formatCount, formatPercent, formatTokens, formatUsd, formatUsdExact } from '../format';
 
 interface Props<R extends CacheFigures> {

@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { timeTickInterval } from './time-axis';
-import type { Bucket } from '@/lib/analytics/filters';
+import type { Bucket } from '@/lib/analytics/engine/filters';
 import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
 import { formatCount, formatTime, formatTokens, SERIES_PALETTE } from '../format';
 

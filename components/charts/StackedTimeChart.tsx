@@ -1,7 +1,7 @@
 'use client';
 
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Bucket } from '@/lib/analytics/filters';
+import type { Bucket } from '@/lib/analytics/engine/filters';
 import { formatTime } from '../format';
 import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { stackedStep } from './stacked-steps';

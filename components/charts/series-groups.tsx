@@ -1,6 +1,6 @@
 'use client';
 
-import { OTHER, SERIES_GROUPS, type SeriesGroup } from '@/lib/analytics/series-groups';
+import { OTHER, SERIES_GROUPS, type SeriesGroup } from '@/lib/analytics/engine/series-groups';
 import { useViewFilters } from '@/lib/client/use-view-filters';
 import { SERVING_PATH_INFO, type ServingPath } from '@/lib/pricing/serving-paths';
 import { endpointLabel } from '@/lib/usage/endpoints';

@@ -1,7 +1,7 @@
 'use client';
 
 import type { OverviewTotals } from '@/lib/analytics/overview-totals';
-import type { UsageTotals } from '@/lib/analytics/totals';
+import type { UsageTotals } from '@/lib/analytics/engine/totals';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';
 import { QueryState } from '../QueryState';

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
-import { cacheFigures, type CacheFigures } from './cache-figures';
-import type { Filters } from './filters';
-import { totalsBy, type UsageTotals } from './totals';
+import { cacheFigures, type CacheFigures } from './engine/cache-figures';
+import type { Filters } from './engine/filters';
+import { totalsBy, type UsageTotals } from './engine/totals';
 
 export interface MissedSavingsEstimate {
   /** No-affinity prompt tokens × max(0, hit rate with affinity − hit rate without): cached tokens they might have had. */

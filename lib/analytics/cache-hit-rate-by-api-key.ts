@@ -1,8 +1,8 @@
 import type { Db } from '@/db/client';
-import { apiKeyLabels } from './api-key-labels';
-import { byPromptTokens, cacheFigures, type CacheFigures } from './cache-figures';
-import type { Filters } from './filters';
-import { totalsBy } from './totals';
+import { apiKeyLabels } from './engine/api-key-labels';
+import { byPromptTokens, cacheFigures, type CacheFigures } from './engine/cache-figures';
+import type { Filters } from './engine/filters';
+import { totalsBy } from './engine/totals';
 
 export interface ApiKeyCacheRow extends CacheFigures {
   apiKey: string;

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
-import { byPromptTokens, cacheFigures, type CacheFigures } from './cache-figures';
-import type { Filters } from './filters';
-import { totalsBy } from './totals';
+import { byPromptTokens, cacheFigures, type CacheFigures } from './engine/cache-figures';
+import type { Filters } from './engine/filters';
+import { totalsBy } from './engine/totals';
 
 export interface ModelCacheRow extends CacheFigures {
   model: string;

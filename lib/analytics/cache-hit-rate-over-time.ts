@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { factsFor } from './facts';
-import { bucketFor, filtersSchema, type Bucket, type Filters } from './filters';
-import { query } from './run';
-import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './series-groups';
-import { foldBuckets } from './time-buckets';
+import { factsFor } from './engine/facts';
+import { bucketFor, filtersSchema, type Bucket, type Filters } from './engine/filters';
+import { query } from './engine/run';
+import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
+import { foldBuckets } from './engine/time-buckets';
 
 export const cacheOverTimeQuerySchema = filtersSchema.and(
   z.object({ groupBy: z.preprocess((v) => (v === '' || v === 'none' ? undefined : v), seriesGroupSchema.optional()) }),

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { RECORDED_ENDPOINTS } from '@/lib/usage/endpoints';
-import { query } from './run';
+import { query } from './engine/run';
 
 export interface FilterOptions {
   apiKeys: { apiKey: string; label: string | null }[];

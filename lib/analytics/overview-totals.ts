@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
-import { previousPeriod, type Filters } from './filters';
-import { totalsBy, type UsageTotals } from './totals';
+import { previousPeriod, type Filters } from './engine/filters';
+import { totalsBy, type UsageTotals } from './engine/totals';
 
 export interface OverviewTotals {
   current: UsageTotals;

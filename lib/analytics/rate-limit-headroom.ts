@@ -1,10 +1,10 @@
 import type { Db } from '@/db/client';
-import type { Filters } from './filters';
+import type { Filters } from './engine/filters';
 import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
-import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
-import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './rate-limit-minutes';
-import { query } from './run';
+import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
+import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './engine/rate-limit-minutes';
+import { query } from './engine/run';
 
 /** Below this much headroom on any meter at the peak minute, the page warns. */
 export const LOW_HEADROOM = 0.2;

@@ -1,9 +1,9 @@
 import type { Db } from '@/db/client';
-import { factsFor } from './facts';
-import { bucketFor, type Bucket, type Filters } from './filters';
-import { query } from './run';
-import { everyBucket, foldBuckets } from './time-buckets';
-import { totalsBy } from './totals';
+import { factsFor } from './engine/facts';
+import { bucketFor, type Bucket, type Filters } from './engine/filters';
+import { query } from './engine/run';
+import { everyBucket, foldBuckets } from './engine/time-buckets';
+import { totalsBy } from './engine/totals';
 
 /** Calls Fireworks turned away, by why: 429 rate limited, 503 overloaded (Spot's "no capacity" too), 402 a spending cap. */
 export interface Refusals {

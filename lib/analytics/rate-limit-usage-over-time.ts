@@ -1,10 +1,10 @@
 import type { Db } from '@/db/client';
 import { HOUR_MS, MINUTE_MS } from '@/lib/rollups/definition';
-import { bucketFor, type Bucket, type Filters } from './filters';
-import { rateLimitHours, splitRateLimitRange } from './rate-limit-hours';
-import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading, type MinuteRange } from './rate-limit-minutes';
-import { query } from './run';
-import { bucketStart } from './time-buckets';
+import { bucketFor, type Bucket, type Filters } from './engine/filters';
+import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
+import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading, type MinuteRange } from './engine/rate-limit-minutes';
+import { query } from './engine/run';
+import { bucketStart } from './engine/time-buckets';
 
 /** One bucket of one series: each meter's busiest minute in the bucket, against the lowest limit seen. */
 export interface RateLimitPoint extends MeterReading, MeterCounts {}

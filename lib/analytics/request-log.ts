@@ -1,13 +1,13 @@
 import { picoToUsdString } from '@/lib/money';
 import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
 import type { Db } from '@/db/client';
-import { filterClause } from './facts';
+import { filterClause } from './engine/facts';
 import { HOUR_MS } from '@/lib/rollups/definition';
-import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './request-log-query';
-import { searchClause, searchTargets, type SearchTargets } from './request-log-search';
-import { query } from './run';
+import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './engine/request-log-query';
+import { searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
+import { query } from './engine/run';
 
-export { encodeCursor, requestLogSchema, REQUEST_LOG_MAX, type RequestLogQuery } from './request-log-query';
+export { encodeCursor, requestLogSchema, REQUEST_LOG_MAX, type RequestLogQuery } from './engine/request-log-query';
 
 /** Counting stops here: "10,000+ calls" says enough, and a count never costs more than this many rows. */
 export const REQUEST_LOG_COUNT_CAP = 10_000;

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
-import { apiKeyLabels } from './api-key-labels';
-import type { Filters } from './filters';
-import { query } from './run';
+import { apiKeyLabels } from './engine/api-key-labels';
+import type { Filters } from './engine/filters';
+import { query } from './engine/run';
 
 export interface SessionRow {
   /** The session-affinity key the calls sent (x-session-affinity, prompt_cache_key or user). */

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
-import { apiKeyLabels } from './api-key-labels';
-import type { Filters } from './filters';
-import { totalsWithPreviousBy, type UsageTotals } from './totals';
+import { apiKeyLabels } from './engine/api-key-labels';
+import type { Filters } from './engine/filters';
+import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
 
 export interface ApiKeySpendRow extends UsageTotals {
   /** The fingerprint, never the key. */

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
-import type { Filters } from './filters';
-import { totalsWithPreviousBy, type UsageTotals } from './totals';
+import type { Filters } from './engine/filters';
+import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
 
 export interface ModelSpendRow extends UsageTotals {
   model: string;

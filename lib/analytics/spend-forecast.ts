@@ -7,7 +7,7 @@ import { listBudgets } from '@/lib/budgets/store';
 import { dailyHistory, spendByDay, spendInFilters } from '@/lib/budgets/spend';
 import type { Budget } from '@/lib/budgets/budget-schema';
 import { picoToMicros, picoToUsdString } from '@/lib/money';
-import { FILTER_COLUMNS, type Filters } from './filters';
+import { FILTER_COLUMNS, type Filters } from './engine/filters';
 
 export interface SpendForecast {
   timeZone: string;

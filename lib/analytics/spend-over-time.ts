@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { factsFor } from './facts';
-import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './filters';
-import { query } from './run';
-import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './series-groups';
-import { foldBuckets } from './time-buckets';
+import { factsFor } from './engine/facts';
+import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './engine/filters';
+import { query } from './engine/run';
+import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
+import { foldBuckets } from './engine/time-buckets';
 
-export { OTHER } from './series-groups';
+export { OTHER } from './engine/series-groups';
 type SpendGroup = SeriesGroup;
 
 export const spendOverTimeQuerySchema = filtersSchema.and(z.object({ groupBy: seriesGroupSchema.default('servingPath') }));

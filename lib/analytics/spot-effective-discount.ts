@@ -2,10 +2,10 @@ import type { Db } from '@/db/client';
 import { picoToUsdString } from '@/lib/money';
 import { servingPathSettings } from '@/lib/pricing/lookup';
 import { MINUTE_MS } from '@/lib/rollups/definition';
-import { filterClause } from './facts';
-import type { Filters } from './filters';
-import { moneySum, rawMoneySumSql, type MoneySumColumns } from './money-sums';
-import { query } from './run';
+import { filterClause } from './engine/facts';
+import type { Filters } from './engine/filters';
+import { moneySum, rawMoneySumSql, type MoneySumColumns } from './engine/money-sums';
+import { query } from './engine/run';
 
 /** A Standard call in the same session, same key and base model, this soon after a Spot 503 or 429, is its retry. */
 export const RETRY_WINDOW_MINUTES = 10;

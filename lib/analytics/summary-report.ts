@@ -1,9 +1,9 @@
 import type { Db } from '@/db/client';
 import { picoFromParts, picoToUsdString } from '@/lib/money';
 import { z } from 'zod';
-import { filtersSchema, type Filters } from './filters';
-import { localDayFacts } from './local-day-facts';
-import { query } from './run';
+import { filtersSchema, type Filters } from './engine/filters';
+import { localDayFacts } from './engine/local-day-facts';
+import { query } from './engine/run';
 
 /** What finance sums: counts, tokens and money (exact decimal dollars). */
 export interface SummaryFigures {

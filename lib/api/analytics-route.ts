@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
-import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { parseQuery } from './query';
 
 /** A GET handler for one dashboard question: validate the URL's filters, ask, answer JSON. */

@@ -1,10 +1,10 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay, subDays } from 'date-fns';
 import type { Db } from '@/db/client';
-import { rangeFilters, type Filters } from '@/lib/analytics/filters';
+import { rangeFilters, type Filters } from '@/lib/analytics/engine/filters';
 import { parseUsdToPico } from '@/lib/money';
 import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
-import { totalsBy } from '@/lib/analytics/totals';
+import { totalsBy } from '@/lib/analytics/engine/totals';
 import { SERVING_PATHS } from '@/lib/pricing/serving-paths';
 import type { Budget } from './budget-schema';
 import type { DailySpend } from './forecast';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { filtersSchema } from '@/lib/analytics/engine/filters';
 
 /**
  * A UTF-8 byte-order mark first, on request (`bom=1`): Excel on Windows reads a CSV without one as

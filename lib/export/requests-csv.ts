@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import { FILTER_COLUMNS, type Filters } from '@/lib/analytics/filters';
+import { FILTER_COLUMNS, type Filters } from '@/lib/analytics/engine/filters';
 import { csvRecords } from './csv-cells';
 import { csvRecord, type CsvSourceRow } from './request-csv-record';
 import { requestPageSql } from './request-csv-sql';

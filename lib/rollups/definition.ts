@@ -73,7 +73,7 @@ export type Measure = (typeof MEASURES)[number];
 /**
  * A money measure summed over facts (raw or rollup rows), exact, as `<alias>WholeMicros` and
  * `<alias>RemainderPico` text columns (text: a JS number is exact only to about $9 billion in
- * micro-dollars). lib/analytics/money-sums.ts reads them back.
+ * micro-dollars). lib/analytics/engine/money-sums.ts reads them back.
  */
 export function moneySumSql(measure: MoneyMeasure, alias: string, sign = ''): string {
   return `CAST(coalesce(sum(${sign}${measure}_micros), 0) AS TEXT) AS ${alias}WholeMicros, CAST(coalesce(sum(${sign}${measure}_pico_remainder), 0) AS TEXT) AS ${alias}RemainderPico`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { isTimeZone } from '@/lib/analytics/filters';
+import { isTimeZone } from '@/lib/analytics/engine/filters';
 import { readSetting, writeSetting } from './stored-settings';
 
 const KEY = 'billing.timeZone';

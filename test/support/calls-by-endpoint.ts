@@ -1,5 +1,5 @@
 import type { NewRequestRow, RequestRow } from '@/db/schema';
-import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { picoToUsdString, sumPico } from '@/lib/money';
 import { DAY_MS } from '@/lib/rollups/definition';
 import { createRandom } from '@/lib/seed/synthetic-calls';

@@ -10,13 +10,13 @@ import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparis
 import { cacheHitRateByApiKey } from '@/lib/analytics/cache-hit-rate-by-api-key';
 import { cacheHitRateByModel } from '@/lib/analytics/cache-hit-rate-by-model';
 import { cacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
-import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { overviewTotals } from '@/lib/analytics/overview-totals';
 import { sessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
 import { spendByApiKey } from '@/lib/analytics/spend-by-api-key';
 import { spendByModel } from '@/lib/analytics/spend-by-model';
 import { spendByTag } from '@/lib/analytics/spend-by-tag';
-import type { UsageTotals } from '@/lib/analytics/totals';
+import type { UsageTotals } from '@/lib/analytics/engine/totals';
 import { Recorder } from '@/lib/recorder/recorder';
 import { createRandom } from '@/lib/seed/synthetic-calls';
 

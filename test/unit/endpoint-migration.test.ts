@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from '@/db/client';
 import { requests, type NewRequestRow } from '@/db/schema';
-import { totalsBy } from '@/lib/analytics/totals';
+import { totalsBy } from '@/lib/analytics/engine/totals';
 import { Recorder } from '@/lib/recorder/recorder';
 import { COMPACT_DAILY_DIMENSIONS, DAILY_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, USAGE_ROLLUPS, usageRollupUpsert } from '@/lib/rollups/definition';
 import { RECORDED_ENDPOINTS } from '@/lib/usage/endpoints';

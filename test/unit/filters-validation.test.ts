@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filtersSchema, previousPeriod } from '@/lib/analytics/filters';
+import { filtersSchema, previousPeriod } from '@/lib/analytics/engine/filters';
 import { parseQuery } from '@/lib/api/query';
 
 it('a date that does not parse is a 400 with a message about that field, not a crash in the range checks', async () => {

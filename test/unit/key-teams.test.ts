@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import { requests, type NewRequestRow } from '@/db/schema';
-import { filtersSchema } from '@/lib/analytics/filters';
-import { totalsBy } from '@/lib/analytics/totals';
+import { filtersSchema } from '@/lib/analytics/engine/filters';
+import { totalsBy } from '@/lib/analytics/engine/totals';
 import { Recorder } from '@/lib/recorder/recorder';
 import { saveApiKeyLabel } from '@/lib/settings/api-key-labels';
 import { applyKeyTeams, KeyTeams } from '@/lib/settings/key-teams';
@@ -49,7 +49,7 @@ describe('one team per call', () => {
 
 describe('a breakdown against the previous period', () => {
   it('gives each group what it spent in the period before', async () => {
-    const { totalsWithPreviousBy } = await import('@/lib/analytics/totals');
+    const { totalsWithPreviousBy } = await import('@/lib/analytics/engine/totals');
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-prev-')), 'meter.db'));
     const recorder = new Recorder(db);
     const row = (at: number, model: string, pico: number): NewRequestRow => ({

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
-import { bucketFor, filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { bucketFor, filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
-import { bucketStart } from '@/lib/analytics/time-buckets';
+import { bucketStart } from '@/lib/analytics/engine/time-buckets';
 import { Recorder } from '@/lib/recorder/recorder';
 import { rerunMigrationBackfill, rerunMigrationUpdates } from '../support/migrations';
 

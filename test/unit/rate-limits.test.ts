@@ -5,7 +5,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
-import { filtersSchema, type Filters } from '@/lib/analytics/filters';
+import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { lowHeadroomRows, rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
 import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
 import { Recorder } from '@/lib/recorder/recorder';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { filtersSchema } from '@/lib/analytics/engine/filters';
 import { spendForecast } from '@/lib/analytics/spend-forecast';
 import { createBudget } from '@/lib/budgets/store';
 import { Recorder } from '@/lib/recorder/recorder';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { filtersSchema } from '@/lib/analytics/engine/filters';
 import { OTHER, spendOverTime } from '@/lib/analytics/spend-over-time';
 import { Recorder } from '@/lib/recorder/recorder';
 

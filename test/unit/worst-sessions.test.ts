@@ -5,7 +5,7 @@ import path from 'node:path';
 import { it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
-import { filtersSchema } from '@/lib/analytics/filters';
+import { filtersSchema } from '@/lib/analytics/engine/filters';
 import { sessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
 import { Recorder } from '@/lib/recorder/recorder';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
-import { rangeFilters } from '@/lib/analytics/filters';
-import { totalsBy } from '@/lib/analytics/totals';
+import { rangeFilters } from '@/lib/analytics/engine/filters';
+import { totalsBy } from '@/lib/analytics/engine/totals';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
 import { reprice, RepriceBusyError, repriceSchema } from '@/lib/pricing/reprice';
