@@ -1,11 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../components/format';
-import type { CacheAffinityComparison } from '../lib/analytics/cache-affinity-comparison';
-import type { CacheHitRateByApiKey } from '../lib/analytics/cache-hit-rate-by-api-key';
-import type { CacheHitRateByModel } from '../lib/analytics/cache-hit-rate-by-model';
-import type { CacheHitRateOverTime } from '../lib/analytics/cache-hit-rate-over-time';
-import type { OverviewTotals } from '../lib/analytics/overview-totals';
-import type { SessionsWithWorstHitRate } from '../lib/analytics/sessions-with-worst-hit-rate';
+import type { CacheAffinityComparison } from '../lib/analytics/cache-affinity';
+import type { CacheHitRateByApiKey } from '../lib/analytics/cache-by-api-key';
+import type { CacheHitRateByModel } from '../lib/analytics/cache-by-model';
+import type { CacheHitRateOverTime } from '../lib/analytics/cache-over-time';
+import type { OverviewTotals } from '../lib/analytics/overview';
+import type { SessionsWithWorstHitRate } from '../lib/analytics/cache-worst-sessions';
 import { exactSum } from './money';
 import { E2E_ADMIN_TOKEN } from './token';
 

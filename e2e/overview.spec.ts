@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { formatCount, formatPercent, formatSpend, formatUsd } from '../components/format';
 import type { SpotEffectiveDiscount } from '../lib/analytics/spot-effective-discount';
-import type { OverviewTotals } from '../lib/analytics/overview-totals';
+import type { OverviewTotals } from '../lib/analytics/overview';
 import type { SpendByApiKey } from '../lib/analytics/spend-by-api-key';
 import type { SpendByModel } from '../lib/analytics/spend-by-model';
 import type { SpendByTag } from '../lib/analytics/spend-by-tag';

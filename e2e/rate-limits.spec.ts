@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { RateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
-import type { RateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
-import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
+import type { RateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
+import type { RateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
+import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
 import { E2E_ADMIN_TOKEN } from './token';
 
 // A fixed custom range, so the page and the API calls below ask exactly the same question.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
-import type { SummaryReport } from '../lib/analytics/summary-report';
+import type { SummaryReport } from '../lib/analytics/reports-summary';
 import { formatCount, formatUsdExact } from '../components/format';
 import { exactSum } from './money';
 import { E2E_ADMIN_TOKEN } from './token';

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { RequestDetail } from '@/lib/analytics/request-detail';
-import type { RequestLogPage } from '@/lib/analytics/request-log';
+import type { RequestDetail } from '@/lib/analytics/requests-id';
+import type { RequestLogPage } from '@/lib/analytics/requests';
 import { formatPicoExact } from '../components/format';
 import { E2E_ADMIN_TOKEN } from './token';
 

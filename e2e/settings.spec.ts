@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { format } from 'date-fns';
 import type { FilterOptions } from '../lib/analytics/filter-options';
-import type { SummaryReport } from '../lib/analytics/summary-report';
+import type { SummaryReport } from '../lib/analytics/reports-summary';
 import type { RepriceResult } from '../lib/pricing/reprice';
 import { formatCount, formatUsdExact } from '../components/format';
 import { E2E_ADMIN_TOKEN } from './token';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { CacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparison';
+import type { CacheAffinityComparison } from '@/lib/analytics/cache-affinity';
 import type { CacheFigures } from '@/lib/analytics/engine/cache-figures';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd, formatUsdPrecise } from '../format';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { OverviewTotals } from '@/lib/analytics/overview-totals';
+import type { OverviewTotals } from '@/lib/analytics/overview';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';
 import { QueryState } from '../QueryState';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { CacheHitRateByApiKey } from '@/lib/analytics/cache-hit-rate-by-api-key';
+import type { CacheHitRateByApiKey } from '@/lib/analytics/cache-by-api-key';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { Panel } from '../Panel';
 import { QueryState } from '../QueryState';

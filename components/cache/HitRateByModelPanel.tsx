@@ -1,6 +1,6 @@
 'use client';
 
-import type { CacheHitRateByModel } from '@/lib/analytics/cache-hit-rate-by-model';
+import type { CacheHitRateByModel } from '@/lib/analytics/cache-by-model';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatModel } from '../format';
 import { Panel } from '../Panel';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
+import type { CacheHitRateOverTime } from '@/lib/analytics/cache-over-time';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { CacheHitRateChart } from '../charts/CacheHitRateChart';
 import { SeriesGroupSelect, useSeriesGroup } from '../charts/series-groups';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { SessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
+import type { SessionsWithWorstHitRate } from '@/lib/analytics/cache-worst-sessions';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { filterName } from '@/lib/client/view-filters';
 import { formatApiKey, formatCount, formatModel, formatPercent, formatTime, formatTokens } from '../format';

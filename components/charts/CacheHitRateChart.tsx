@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { seriesColour, seriesLabel } from './series-groups';
 import { timeTickInterval } from './time-axis';
-import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
+import type { CacheHitRateOverTime } from '@/lib/analytics/cache-over-time';
 import { CACHE_COLORS, formatPercent, formatTime } from '../format';
 
 const axisPercent = (rate: number) => `${Math.round(rate * 100)}%`;

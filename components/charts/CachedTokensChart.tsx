@@ -1,6 +1,6 @@
 'use client';
 
-import type { CacheHitRateOverTime } from '@/lib/analytics/cache-hit-rate-over-time';
+import type { CacheHitRateOverTime } from '@/lib/analytics/cache-over-time';
 import { CACHE_COLORS, formatCount, formatTokens } from '../format';
 import { StackedTimeChart } from './StackedTimeChart';
 

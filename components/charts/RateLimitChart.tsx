@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { ChartFrame, ChartTable, type TableColumn } from './ChartFrame';
 import { timeTickInterval } from './time-axis';
 import type { Bucket } from '@/lib/analytics/engine/filters';
-import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limit-usage-over-time';
+import type { RateLimitPoint, RateLimitSeries } from '@/lib/analytics/rate-limits-over-time';
 import { formatCount, formatTime, formatTokens, SERIES_PALETTE } from '../format';
 
 export type Meter = 'prompt' | 'uncachedPrompt' | 'generated';

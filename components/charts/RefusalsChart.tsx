@@ -1,6 +1,6 @@
 'use client';
 
-import type { RateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
+import type { RateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import { formatCount } from '../format';
 import { StackedTimeChart } from './StackedTimeChart';
 

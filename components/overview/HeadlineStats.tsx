@@ -1,6 +1,6 @@
 'use client';
 
-import type { OverviewTotals } from '@/lib/analytics/overview-totals';
+import type { OverviewTotals } from '@/lib/analytics/overview';
 import type { UsageTotals } from '@/lib/analytics/engine/totals';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../format';

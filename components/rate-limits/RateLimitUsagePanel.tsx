@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
+import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { METERS, RateLimitChart, type Meter } from '../charts/RateLimitChart';
 import { Panel } from '../Panel';

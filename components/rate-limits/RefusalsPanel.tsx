@@ -1,6 +1,6 @@
 'use client';
 
-import type { RateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
+import type { RateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { RefusalsChart } from '../charts/RefusalsChart';
 import { formatCount } from '../format';

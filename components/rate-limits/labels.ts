@@ -1,4 +1,4 @@
-import type { HeadroomRow, MeterFigures } from '@/lib/analytics/rate-limit-headroom';
+import type { HeadroomRow, MeterFigures } from '@/lib/analytics/rate-limits-headroom';
 import { filterName } from '@/lib/client/view-filters';
 import { formatModel } from '../format';
 

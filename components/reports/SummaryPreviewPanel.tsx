@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { SummaryFigures, SummaryReport } from '@/lib/analytics/summary-report';
+import type { SummaryFigures, SummaryReport } from '@/lib/analytics/reports-summary';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useBillingZone } from '@/lib/client/use-billing-zone';
 import { useViewFilters } from '@/lib/client/use-view-filters';

@@ -3,7 +3,7 @@
 import { COST_STATE_REASONS, costState } from '@/lib/pricing/cost-state';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { RequestDetail } from '@/lib/analytics/request-detail';
+import type { RequestDetail } from '@/lib/analytics/requests-id';
 import { fetchJson } from '@/lib/client/use-analytics';
 import { formatCount, formatDateTime, formatModel, formatMs, formatPicoExact, formatUsdPerMtok } from '../format';
 import { QueryState } from '../QueryState';

@@ -2,7 +2,7 @@
 
 import { COST_STATE_LABELS, COST_STATE_REASONS } from '@/lib/pricing/cost-state';
 import { useCallback, useState } from 'react';
-import type { RequestLogPage, RequestLogRow } from '@/lib/analytics/request-log';
+import type { RequestLogPage, RequestLogRow } from '@/lib/analytics/requests';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { useViewFilters } from '@/lib/client/use-view-filters';
 import { formatCount, formatDateTime, formatModel, formatMs, formatUsdExact } from '../format';

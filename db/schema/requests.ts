@@ -76,7 +76,7 @@ export const requests = sqliteTable(
     // The request log's search, a prefix range on each of four ids within each hour of the range.
     // Hour first: ids are random, so an index on the id alone took every new row to a random page,
     // which halved the recorder's speed once the table held millions of rows; by hour, new rows
-    // land in the newest pages. lib/analytics/request-log.ts queries the same expression.
+    // land in the newest pages. lib/analytics/requests.ts queries the same expression.
     ...([
       ['requests_hour_upstream_id', t.upstreamId],
       ['requests_hour_upstream_request_id', t.upstreamRequestId],

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { watchEpisodes } from '@/db/schema';
 import { readSetting, writeSetting } from '@/lib/settings/stored-settings';
 import { rangeFilters, type Filters } from '@/lib/analytics/engine/filters';
-import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import { rateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
 import { totalsBy, type UsageTotals } from '@/lib/analytics/engine/totals';
 import { HOUR_MS, MINUTE_MS, DAY_MS } from '@/lib/rollups/definition';
 import { parseUsdToPico, picoToUsdString } from '@/lib/money';

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { SummaryReport } from '@/lib/analytics/summary-report';
+import type { SummaryReport } from '@/lib/analytics/reports-summary';
 import { csvRecords, textCell } from './csv-cells';
 
 export const SUMMARY_CSV_COLUMNS = [

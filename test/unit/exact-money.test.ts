@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '@/db/client';
 import * as schema from '@/db/schema';
 import { maintenanceTasks, requests } from '@/db/schema';
 import { filtersSchema } from '@/lib/analytics/engine/filters';
-import { summaryReport } from '@/lib/analytics/summary-report';
+import { summaryReport } from '@/lib/analytics/reports-summary';
 import { totalsBy } from '@/lib/analytics/engine/totals';
 import { picoToUsdString, sumPico } from '@/lib/money';
 import { loadCatalog } from '@/lib/pricing/catalog';

@@ -6,8 +6,8 @@ import { before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
-import { lowHeadroomRows, rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
-import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
+import { lowHeadroomRows, rateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
+import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
 import { Recorder } from '@/lib/recorder/recorder';
 
 const T0 = Date.UTC(2026, 9, 1); // 2026-10-01T00:00Z

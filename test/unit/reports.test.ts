@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { apiKeyLabels, requests, type NewRequestRow, type RequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { localDays } from '@/lib/analytics/engine/local-day-facts';
-import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/reports-summary';
 import { requestsCsvFileName, requestsCsvStream } from '@/lib/export/requests-csv';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 import { Recorder } from '@/lib/recorder/recorder';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import { apiKeyLabels, prices, requests, type NewRequestRow, type RequestRow } from '@/db/schema';
-import { requestDetail, requestIdSchema } from '@/lib/analytics/request-detail';
-import { encodeCursor, requestLog, requestLogSchema, type RequestLogQuery } from '@/lib/analytics/request-log';
+import { requestDetail, requestIdSchema } from '@/lib/analytics/requests-id';
+import { encodeCursor, requestLog, requestLogSchema, type RequestLogQuery } from '@/lib/analytics/requests';
 import { Recorder } from '@/lib/recorder/recorder';
 
 const T0 = Date.UTC(2026, 9, 1);

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
 import { filtersSchema } from '@/lib/analytics/engine/filters';
-import { sessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
+import { sessionsWithWorstHitRate } from '@/lib/analytics/cache-worst-sessions';
 import { Recorder } from '@/lib/recorder/recorder';
 
 it('lists only sessions of endpoints with a prompt cache among those that miss it', () => {

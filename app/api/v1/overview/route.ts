@@ -1,4 +1,4 @@
-import { overviewTotals } from '@/lib/analytics/overview-totals';
+import { overviewTotals } from '@/lib/analytics/overview';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { requestLog, requestLogSchema } from '@/lib/analytics/request-log';
+import { requestLog, requestLogSchema } from '@/lib/analytics/requests';
 import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

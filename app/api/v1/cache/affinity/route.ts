@@ -1,4 +1,4 @@
-import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity-comparison';
+import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { cacheHitRateByApiKey } from '@/lib/analytics/cache-hit-rate-by-api-key';
+import { cacheHitRateByApiKey } from '@/lib/analytics/cache-by-api-key';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { cacheHitRateByModel } from '@/lib/analytics/cache-hit-rate-by-model';
+import { cacheHitRateByModel } from '@/lib/analytics/cache-by-model';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

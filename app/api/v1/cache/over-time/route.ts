@@ -1,4 +1,4 @@
-import { cacheHitRateOverTime, cacheOverTimeQuerySchema } from '@/lib/analytics/cache-hit-rate-over-time';
+import { cacheHitRateOverTime, cacheOverTimeQuerySchema } from '@/lib/analytics/cache-over-time';
 import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { sessionsWithWorstHitRate } from '@/lib/analytics/sessions-with-worst-hit-rate';
+import { sessionsWithWorstHitRate } from '@/lib/analytics/cache-worst-sessions';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { rateLimitHeadroom } from '@/lib/analytics/rate-limit-headroom';
+import { rateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limit-usage-over-time';
+import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { rateLimitRefusals } from '@/lib/analytics/rate-limit-refusals';
+import { rateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import { analyticsRoute } from '@/lib/api/analytics-route';
 
 export const GET = analyticsRoute(rateLimitRefusals);

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { bomSchema } from '@/lib/export/bom';
-import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/reports-summary';
 import { parseQuery } from '@/lib/api/query';
 import { summaryCsv, summaryCsvFileName } from '@/lib/export/summary-csv';
 

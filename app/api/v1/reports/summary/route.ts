@@ -1,4 +1,4 @@
-import { summaryQuerySchema, summaryReport } from '@/lib/analytics/summary-report';
+import { summaryQuerySchema, summaryReport } from '@/lib/analytics/reports-summary';
 import { analyticsRouteWith } from '@/lib/api/analytics-route';
 
 export const dynamic = 'force-dynamic';

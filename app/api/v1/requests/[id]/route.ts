@@ -1,6 +1,6 @@
 import { badRequest } from '@/lib/api/bad-request';
 import { getDb } from '@/db/client';
-import { requestDetail, requestIdSchema } from '@/lib/analytics/request-detail';
+import { requestDetail, requestIdSchema } from '@/lib/analytics/requests-id';
 
 export const dynamic = 'force-dynamic';
 
