@@ -1,7 +1,9 @@
+import type { Db } from '@/db/client';
+
 /**
  * "Has this table changed?", asked at most once per `refreshMs`: `read` returns a cheap signature
  * of the table, and `changed` is true the first time and whenever the signature moved. For data
- * the proxy keeps in memory (prices, key teams) and Settings changes from another part of the process.
+ * the proxy keeps in memory (prices, key teams, budgets), changed in Settings by this replica or another.
  */
 export class ChangeCheck {
   private signature: string | undefined;
@@ -23,13 +25,23 @@ export class ChangeCheck {
   }
 }
 
-const VERSIONS = Symbol.for('fireworks-meter.table-versions');
-const versions = ((globalThis as { [VERSIONS]?: Map<string, number> })[VERSIONS] ??= new Map());
-
 /**
- * A count of in-process writes to a table, for signatures a write can leave unchanged (a price
- * corrected in place keeps the row count and the newest id). Global: the custom server and the
- * Next.js bundle each load their own copy of this module.
+ * A count of writes to a table, kept in the database so every replica sharing it sees the change
+ * (a price corrected in place keeps the row count and the newest id, so a signature alone misses it).
  */
-export const tableVersion = (table: string): number => versions.get(table) ?? 0;
-export const bumpTableVersion = (table: string): void => void versions.set(table, tableVersion(table) + 1);
+const versionKey = (table: string) => `changes:${table}`;
+
+export function tableVersion(db: Db, table: string): string {
+  const row = db.$client.prepare('SELECT value_json AS v FROM settings WHERE key = ?').get(versionKey(table)) as { v: string } | undefined;
+  return row?.v ?? '0';
+}
+
+export function bumpTableVersion(db: Db, table: string, now = Date.now()): void {
+  db.$client
+    .prepare(`INSERT INTO settings (key, value_json, updated_at) VALUES (?, '1', ?)
+      ON CONFLICT (key) DO UPDATE SET value_json = CAST(CAST(value_json AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at`)
+    .run(versionKey(table), now);
+}
+
+/** How often what a replica keeps in memory (prices, key teams, budgets) is checked against the database. */
+export const CHANGES_REFRESH_MS = 1000;

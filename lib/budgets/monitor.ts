@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '@/db/client';
+import { CHANGES_REFRESH_MS, ChangeCheck, tableVersion } from '@/lib/change-check';
 import type { NewRequestRow } from '@/db/schema';
 import type { Refusal } from '@/lib/proxy/handler';
 import type { RequestFacts } from '@/lib/usage/request-facts';
@@ -10,11 +12,16 @@ import { budgetEventBody } from './payload';
 import { budgetPeriod } from './period';
 import { BudgetIndex, blockedResponse, type CallDimensions } from './scope';
 import { budgetFilters, dailyHistory, spendInRange } from './spend';
-import { listBudgets } from './store';
+import { BUDGETS_TABLE, listBudgets } from './store';
 import { eventsToFire } from './thresholds';
 import { runWatches } from './watches';
 
 export const BUDGET_EXCEEDED = 'budget_exceeded';
+
+/** Calls read per query while following the database (a replica catching up after a pause reads several). */
+const FOLLOW_PAGE = 5000;
+
+type FollowedCall = Pick<NewRequestRow, 'team' | 'project' | 'environment' | 'apiKey' | 'model' | 'servingPath'> & { id: number; startedAt: number; costTotalPico: number | null };
 
 /** How long after a period ends its late-committed calls are still checked against its thresholds. */
 const LATE_CALLS_MS = 15 * 60_000;
@@ -25,8 +32,10 @@ export interface MonitorOptions {
   baseUrl: () => string;
   delivery: DeliveryOptions;
   log?: (message: string) => void;
-  /** How often spend is read again from the database (re-pricing, other writers); calls add to it in between. */
+  /** How often spend is read again from the rollups (re-pricing); new calls add to it in between. */
   resyncMs?: number;
+  /** How often calls other replicas committed, and budget changes made on them, are read. */
+  followMs?: number;
   /** How often forecasts are recomputed (each reads four weeks of daily spend per budget). */
   forecastMs?: number;
   deliverMs?: number;
@@ -50,12 +59,22 @@ export class BudgetMonitor {
   private timers: NodeJS.Timeout[] = [];
   private delivering = false;
   private readonly log: (message: string) => void;
+  /** The newest request row counted: calls after it are read from the database, whichever replica wrote them. */
+  private counted = 0;
+  private readonly changes: ChangeCheck;
+  private readonly newCalls: Database.Statement;
 
   constructor(
     private readonly db: Db,
     private readonly options: MonitorOptions,
   ) {
     this.log = options.log ?? console.log;
+    this.changes = new ChangeCheck(() => `${tableVersion(db, BUDGETS_TABLE)}`, 0);
+    this.changes.changed(true);
+    this.newCalls = db.$client.prepare(
+      `SELECT id, started_at AS startedAt, cost_total_pico AS costTotalPico, team, project, environment, api_key AS apiKey, model, serving_path AS servingPath
+       FROM requests WHERE id > ? ORDER BY id LIMIT ${FOLLOW_PAGE}`,
+    );
     this.load(); // alerts wait for start(): their links need the address the server listens on
   }
 
@@ -71,14 +90,18 @@ export class BudgetMonitor {
    */
   private load(): void {
     const now = new Date(this.options.now());
-    this.budgets = listBudgets(this.db, this.log);
     const spend = new Map<number, bigint>();
     const closed = new Map<number, bigint>();
-    for (const b of this.budgets) {
-      const period = budgetPeriod(b.period, b.timeZone, now);
-      spend.set(b.id, spendInRange(this.db, b, period));
-      if (now.getTime() - period.start.getTime() < LATE_CALLS_MS) closed.set(b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, new Date(period.start.getTime() - 1))));
-    }
+    // one read transaction: the spend and the newest row counted in it are of the same moment, whatever other replicas commit meanwhile
+    this.db.$client.transaction(() => {
+      this.budgets = listBudgets(this.db, this.log);
+      this.counted = (this.db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests').get() as { id: number }).id;
+      for (const b of this.budgets) {
+        const period = budgetPeriod(b.period, b.timeZone, now);
+        spend.set(b.id, spendInRange(this.db, b, period));
+        if (now.getTime() - period.start.getTime() < LATE_CALLS_MS) closed.set(b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, new Date(period.start.getTime() - 1))));
+      }
+    })();
     this.index.setBudgets(this.budgets, spend, now, closed);
     this.raised = raisedIds(this.db, now.getTime() - 40 * 86_400_000);
     this.forecasts.clear(); // an edited scope or amount makes the old forecast wrong; the next refresh makes new ones
@@ -91,17 +114,35 @@ export class BudgetMonitor {
     return { ...blockedResponse(budget, at), errorCode: BUDGET_EXCEEDED, budgetId: budget.id };
   };
 
-  /** The recorder's report of committed rows: their cost counts at once, then the thresholds are checked. */
-  onWritten = (rows: readonly NewRequestRow[]): void => {
+  /** The recorder's report of a committed batch: its calls (and any another replica committed) count at once. */
+  onWritten = (): void => {
+    this.follow();
+  };
+
+  /**
+   * Counts the calls committed since the last look, by this replica or any other sharing the
+   * database, then checks the thresholds. Row ids grow in commit order (one writer at a time), so
+   * "after the newest counted" is every call not yet counted, each once.
+   */
+  follow(): void {
     if (!this.budgets.length) return;
     let priced = false;
-    for (const row of rows) {
-      if (row.costTotalPico == null || row.costTotalPico === 0) continue;
-      this.index.addSpend(dimensions(row), BigInt(row.costTotalPico), new Date(row.startedAt));
-      priced = true;
+    for (let page = this.newCalls.all(this.counted) as FollowedCall[]; page.length; page = page.length < FOLLOW_PAGE ? [] : (this.newCalls.all(this.counted) as FollowedCall[])) {
+      for (const row of page) {
+        this.counted = row.id;
+        if (row.costTotalPico === null || row.costTotalPico === 0) continue;
+        this.index.addSpend(dimensions(row), BigInt(row.costTotalPico), new Date(row.startedAt));
+        priced = true;
+      }
     }
     if (priced) this.check();
-  };
+  }
+
+  /** Each second's look at the database: budgets changed anywhere are read again, else new calls are counted. */
+  followReplicas(): void {
+    if (this.changes.changed(true)) this.reload();
+    else this.follow();
+  }
 
   /** The live state of every budget, forecasts included. */
   state(id?: number) {
@@ -189,6 +230,7 @@ export class BudgetMonitor {
       this.timers.push(t);
     };
     every(this.options.resyncMs ?? 5 * 60_000, this.guarded('reading spend again', () => this.reload()));
+    every(this.options.followMs ?? CHANGES_REFRESH_MS, this.guarded('following other replicas', () => this.followReplicas()));
     every(this.options.forecastMs ?? 60_000, this.guarded('forecasting', () => this.refreshForecasts()));
     every(this.options.deliverMs ?? 1000, () => void this.deliver());
     every(this.options.watchMs ?? 60_000, () => this.watch());

@@ -38,6 +38,9 @@ export function raisedIds(db: Db, since: number): Set<string> {
  * that failed (lib/budgets/delivery.ts: backoff up to 5 minutes, then given up). At least once: a
  * delivery is marked done only after the receiver said yes.
  */
+/** How long a replica holds a delivery it is sending before another may try it. */
+const CLAIM_LEASE_MS = 60_000;
+
 export async function deliverDue(db: Db, options: DeliveryOptions, now = Date.now(), limit = 20): Promise<number> {
   const due = db
     .select({ d: alertDeliveries, body: alertEvents.bodyJson })
@@ -47,8 +50,14 @@ export async function deliverDue(db: Db, options: DeliveryOptions, now = Date.no
     .orderBy(asc(alertDeliveries.nextAttemptAt))
     .limit(limit)
     .all();
+  // Claimed before sending: of the replicas that found it due, one moves its next attempt past the
+  // lease and sends it; if that replica dies mid-send, the lease runs out and another tries again.
+  const claimed = due.filter(({ d }) => {
+    const key = and(eq(alertDeliveries.eventId, d.eventId), eq(alertDeliveries.channelJson, d.channelJson), eq(alertDeliveries.nextAttemptAt, d.nextAttemptAt!));
+    return db.update(alertDeliveries).set({ nextAttemptAt: now + CLAIM_LEASE_MS }).where(key).run().changes === 1;
+  });
   await Promise.all(
-    due.map(async ({ d, body }) => {
+    claimed.map(async ({ d, body }) => {
       const result = await deliver(JSON.parse(body) as MeterEventBody, JSON.parse(d.channelJson) as BudgetChannel, options);
       const attempts = d.attempts + 1;
       const next = afterAttempt(attempts, result, new Date());
@@ -57,7 +66,7 @@ export async function deliverDue(db: Db, options: DeliveryOptions, now = Date.no
       else db.update(alertDeliveries).set({ attempts, nextAttemptAt: next.state === 'retry' ? next.nextAttemptAt.getTime() : null, lastError: next.error }).where(key).run();
     }),
   );
-  return due.length;
+  return claimed.length;
 }
 
 export interface InboxEntry {

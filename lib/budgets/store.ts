@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { bumpTableVersion } from '@/lib/change-check';
 import type { Db } from '@/db/client';
 import { budgets } from '@/db/schema';
 import { picoToUsdString } from '@/lib/money';
@@ -29,6 +30,9 @@ function toRecord(f: BudgetFields) {
 }
 
 /** Every budget; one that no longer parses (a time zone the runtime dropped, a hand edit) is left out and logged. */
+/** Bumped at each budget change, so every replica's monitor reloads within a second. */
+export const BUDGETS_TABLE = 'budgets';
+
 export function listBudgets(db: Db, log: (message: string) => void = console.error): Budget[] {
   return db.select().from(budgets).orderBy(budgets.id).all().flatMap((r) => {
     try {
@@ -46,15 +50,20 @@ export function findBudget(db: Db, id: number): Budget | undefined {
 }
 
 export function createBudget(db: Db, fields: BudgetFields, now = Date.now()): Budget {
-  return fromRecord(db.insert(budgets).values({ ...toRecord(fields), createdAt: now, updatedAt: now }).returning().get());
+  const created = fromRecord(db.insert(budgets).values({ ...toRecord(fields), createdAt: now, updatedAt: now }).returning().get());
+  bumpTableVersion(db, BUDGETS_TABLE, now);
+  return created;
 }
 
 /** Replaces a budget's fields; undefined when there is no such budget. */
 export function replaceBudget(db: Db, id: number, fields: BudgetFields, now = Date.now()): Budget | undefined {
   const r = db.update(budgets).set({ ...toRecord(fields), updatedAt: now }).where(eq(budgets.id, id)).returning().get();
+  bumpTableVersion(db, BUDGETS_TABLE, now);
   return r && fromRecord(r);
 }
 
 export function deleteBudget(db: Db, id: number): boolean {
-  return db.delete(budgets).where(eq(budgets.id, id)).run().changes > 0;
+  const deleted = db.delete(budgets).where(eq(budgets.id, id)).run().changes > 0;
+  bumpTableVersion(db, BUDGETS_TABLE);
+  return deleted;
 }

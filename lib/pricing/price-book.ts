@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
-import { ChangeCheck, tableVersion } from '@/lib/change-check';
+import { CHANGES_REFRESH_MS, ChangeCheck, tableVersion } from '@/lib/change-check';
 import { computeCost } from './cost';
 import { findPrice, standardEquivalent } from './lookup';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
@@ -56,11 +56,11 @@ export class PriceBook {
 
   constructor(
     private readonly db: Db,
-    refreshMs = 5000,
+    refreshMs = CHANGES_REFRESH_MS,
   ) {
     this.check = new ChangeCheck(() => {
       const stamp = this.db.select({ n: sql<number>`count(*)`, max: sql<number>`coalesce(max(${prices.id}), 0)` }).from(prices).get();
-      return `${stamp?.n}:${stamp?.max}:${tableVersion(PRICES_TABLE)}`;
+      return `${stamp?.n}:${stamp?.max}:${tableVersion(this.db, PRICES_TABLE)}`;
     }, refreshMs);
     this.reload();
   }

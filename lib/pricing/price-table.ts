@@ -87,7 +87,7 @@ export function addPrice(db: Db, p: NewPrice): PriceRecord {
     .returning()
     .all();
   if (!inserted[0]) throw new DuplicatePriceError(p);
-  bumpTableVersion(PRICES_TABLE);
+  bumpTableVersion(db, PRICES_TABLE);
   return inserted[0];
 }
 
@@ -154,7 +154,7 @@ export function correctPrice(db: Db, id: number, p: NewPrice): PriceRecord {
   try {
     const updated = db.update(prices).set(values).where(eq(prices.id, id)).returning().get();
     if (!updated) throw new UnknownPriceError(id);
-    bumpTableVersion(PRICES_TABLE); // the row count and newest id stay: the proxy's price book must still see it
+    bumpTableVersion(db, PRICES_TABLE); // the row count and newest id stay: the proxy's price book must still see it
     return updated;
   } catch (error) {
     if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw new DuplicatePriceError(p);
@@ -172,7 +172,7 @@ export function deletePrice(db: Db, id: number, isCatalogRow: (r: PriceRecord) =
   if (!row) throw new UnknownPriceError(id);
   if (isCatalogRow(row)) throw new CatalogPriceError();
   db.delete(prices).where(eq(prices.id, id)).run();
-  bumpTableVersion(PRICES_TABLE);
+  bumpTableVersion(db, PRICES_TABLE);
   return row;
 }
 

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { apiKeyLabels, maintenanceTasks } from '@/db/schema';
-import { ChangeCheck } from '@/lib/change-check';
+import { CHANGES_REFRESH_MS, ChangeCheck } from '@/lib/change-check';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 
 /**
@@ -22,7 +22,7 @@ export class KeyTeams {
 
   constructor(
     private readonly db: Db,
-    refreshMs = 2000,
+    refreshMs = CHANGES_REFRESH_MS,
   ) {
     this.check = new ChangeCheck(() => {
       const stamp = this.db.select({ n: sql<number>`count(*)`, at: sql<number>`coalesce(max(${apiKeyLabels.updatedAt}), 0)` }).from(apiKeyLabels).get();

@@ -74,6 +74,44 @@ describe('replicas on one database', () => {
     });
   });
 
+  it('a budget made on one replica blocks on both within a second of its spend being reached on either', async () => {
+    await withSimulator({}, async (sim) => {
+      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'a' });
+      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'b' }, a.dbFile);
+      try {
+        const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+        const created = await fetch(`${a.origin}/api/v1/budgets`, {
+          method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Shared', period: 'day', amountUsd: '0.002', thresholds: [1], action: 'block' }),
+        });
+        assert.equal(created.status, 201);
+        const body = JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'hello there' }] });
+        const call = async (origin: string) => (await fetch(`${origin}/inference/v1/chat/completions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body })).status;
+        await sleep(1500); // b reads the new budget at its next look
+        let passed = 0;
+        while ((await call(b.origin)) === 200) {
+          if (++passed > 200) {
+            const state = await (await fetch(`${b.origin}/api/v1/budgets`, { headers: auth })).json();
+            const stateA = await (await fetch(`${a.origin}/api/v1/budgets`, { headers: auth })).json();
+            assert.fail(`the budget never blocked: b ${JSON.stringify(state)} a ${JSON.stringify(stateA)}`);
+          }
+        }
+        const t0 = Date.now();
+        let other = await call(a.origin);
+        while (other === 200 && Date.now() - t0 < 5000) {
+          await sleep(100);
+          other = await call(a.origin);
+        }
+        console.log(`replicas: ${passed} calls through b used the budget up; a refused ${Date.now() - t0} ms later`);
+        assert.equal(other, 402, 'the other replica blocks too');
+        assert.ok(Date.now() - t0 < 2500, 'within about a second');
+      } finally {
+        await b.stop();
+        await a.stop();
+      }
+    });
+  });
+
   it('METER_ROLE=proxy serves calls but no dashboard; dashboard serves pages but no calls', async () => {
     await withSimulator({}, async (sim) => {
       const proxyOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'proxy', METER_REPLICA_ID: 'p' });
