@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 
 const extra = process.argv.slice(2);
-for (const script of ['proxy', 'recorder', 'export', 'pages', 'browser']) {
+for (const script of ['proxy', 'recorder', 'recorder-replicas', 'export', 'pages', 'browser']) {
   console.log(`\n===== bench/${script}.ts`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', `bench/${script}.ts`, ...extra], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);

@@ -228,7 +228,7 @@ export class Recorder {
         if (after > before) applyRollups(sqlite, before + 1, after);
         if (mark && this.journal) this.saveMark.run(this.journal.name, mark.segment, mark.offset, Date.now());
         return after - before;
-      })();
+      }).immediate(); // the write lock first: a deferred one that read, then saw another replica's commit, could only fail at once
       this.written += inserted;
       if (mark && this.journal) this.committed = mark;
       if (added.length) this.tellWritten(added);
