@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import { cacheFigures, type CacheFigures } from './engine/cache-figures';
 import type { Filters } from './engine/filters';
 import { totalsBy, type UsageTotals } from './engine/totals';
@@ -29,8 +29,8 @@ const NONE: UsageTotals = {
 };
 
 /** Prompt caching for calls with a session-affinity key against calls without one, and what the difference may cost. */
-export function cacheAffinityComparison(db: Db, filters: Filters): CacheAffinityComparison {
-  const rows = totalsBy(db, filters, ['has_affinity']);
+export async function cacheAffinityComparison(db: AnalyticsDb, filters: Filters): Promise<CacheAffinityComparison> {
+  const rows = await totalsBy(db, filters, ['has_affinity']);
   // has_affinity is an integer column; compare loosely so 1 and '1' both count.
   const group = (flag: number) => cacheFigures(rows.find((r) => Number(r.has_affinity) === flag) ?? NONE);
   const withAffinity = group(1);

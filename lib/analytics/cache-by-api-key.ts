@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import { apiKeyLabels } from './engine/api-key-labels';
 import { byPromptTokens, cacheFigures, type CacheFigures } from './engine/cache-figures';
 import type { Filters } from './engine/filters';
@@ -15,9 +15,9 @@ export interface CacheHitRateByApiKey {
 }
 
 /** Prompt-cache figures per API key (each key is usually one application), most prompt tokens first. */
-export function cacheHitRateByApiKey(db: Db, filters: Filters): CacheHitRateByApiKey {
-  const labelOf = apiKeyLabels(db);
-  const rows = totalsBy(db, filters, ['api_key'])
+export async function cacheHitRateByApiKey(db: AnalyticsDb, filters: Filters): Promise<CacheHitRateByApiKey> {
+  const labelOf = await apiKeyLabels(db);
+  const rows = (await totalsBy(db, filters, ['api_key']))
     .filter((t) => t.promptTokens > 0)
     .map((t) => ({ apiKey: t.api_key, ...labelOf(t.api_key), ...cacheFigures(t) }))
     .sort(byPromptTokens);

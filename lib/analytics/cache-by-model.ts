@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import { byPromptTokens, cacheFigures, type CacheFigures } from './engine/cache-figures';
 import type { Filters } from './engine/filters';
 import { totalsBy } from './engine/totals';
@@ -12,8 +12,8 @@ export interface CacheHitRateByModel {
 }
 
 /** Prompt-cache figures per model (caches are per model), models that saw prompt tokens, most prompt tokens first. */
-export function cacheHitRateByModel(db: Db, filters: Filters): CacheHitRateByModel {
-  const rows = totalsBy(db, filters, ['model'])
+export async function cacheHitRateByModel(db: AnalyticsDb, filters: Filters): Promise<CacheHitRateByModel> {
+  const rows = (await totalsBy(db, filters, ['model']))
     .filter((t) => t.promptTokens > 0)
     .map((t) => ({ model: t.model, ...cacheFigures(t) }))
     .sort(byPromptTokens);

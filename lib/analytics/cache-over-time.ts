@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { factsFor } from './engine/facts';
 import { bucketFor, filtersSchema, type Bucket, type Filters } from './engine/filters';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { raw, sql } from './engine/sql';
 import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
 import { foldBuckets } from './engine/time-buckets';
 
@@ -40,16 +40,15 @@ interface Sums {
 const rateOf = (cached: number, prompt: number) => (prompt > 0 ? cached / prompt : null);
 
 /** Prompt-cache hit rate per time bucket, token-weighted and per request, with cached vs uncached prompt tokens; optionally per group too. */
-export function cacheHitRateOverTime(db: Db, filters: Filters & { groupBy?: SeriesGroup | undefined }): CacheHitRateOverTime {
+export async function cacheHitRateOverTime(db: AnalyticsDb, filters: Filters & { groupBy?: SeriesGroup | undefined }): Promise<CacheHitRateOverTime> {
   const dimension = filters.groupBy ? SERIES_GROUPS[filters.groupBy] : undefined;
   const facts = factsFor(filters, { series: true, dimensions: dimension ? [dimension] : [] });
   const bucket = bucketFor(filters);
-  const rows = query<Sums>(
+  const rows = await query<Sums>(
     db,
-    `SELECT bucket_start AS t, ${dimension ?? "''"} AS g, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
+    sql`SELECT bucket_start AS t, ${raw(dimension ?? "''")} AS g, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
        sum(hit_rate_ppm_sum) AS hitRatePpmSum, sum(requests_with_prompt) AS requestsWithPrompt
-     FROM (${facts.sql}) GROUP BY 1, 2 ORDER BY 1`,
-    facts.params,
+     FROM (${facts}) GROUP BY 1, 2 ORDER BY 1`,
   );
   // Rates are computed after folding: averaging hourly rates into a day would weight quiet hours like busy ones.
   const folded = foldBuckets(rows.map((r) => ({ ...r })), bucket, filters.tz, (into, p) => {

@@ -1,7 +1,7 @@
-import type { Db } from '@/db/client';
 import { apiKeyLabels } from './engine/api-key-labels';
 import type { Filters } from './engine/filters';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { list, raw, sql } from './engine/sql';
 
 export interface SessionRow {
   /** The session-affinity key the calls sent (x-session-affinity, prompt_cache_key or user). */
@@ -34,25 +34,21 @@ const UNSUPPORTED = ['team', 'project', 'environment', 'servingPath', 'region', 
  * token-weighted hit rate first, then the larger sessions. The ORDER BY is the partial index
  * session_totals_worst_hit_rate, so SQLite walks it worst-first and stops at the 20th match.
  */
-export function sessionsWithWorstHitRate(db: Db, filters: Filters): SessionsWithWorstHitRate {
-  const params: (string | number)[] = [filters.from.getTime(), filters.to.getTime()];
-  let where = 'requests >= 2 AND prompt_tokens > 0 AND last_seen >= ? AND first_seen < ?';
+export async function sessionsWithWorstHitRate(db: AnalyticsDb, filters: Filters): Promise<SessionsWithWorstHitRate> {
+  let where = sql`requests >= 2 AND prompt_tokens > 0 AND last_seen >= ${filters.from.getTime()} AND first_seen < ${filters.to.getTime()}`;
   for (const [values, column] of [[filters.apiKey, 'api_key'], [filters.model, 'model']] as const) {
     if (!values.length) continue;
-    where += ` AND ${column} IN (${values.map(() => '?').join(', ')})`;
-    params.push(...values);
+    where = sql`${where} AND ${raw(column)} IN (${list(values)})`;
   }
-  params.push(LIMIT);
-  const rows = query<Omit<SessionRow, 'label' | 'hitRate'>>(
+  const rows = await query<Omit<SessionRow, 'label' | 'hitRate'>>(
     db,
-    `SELECT session_affinity AS session, api_key AS apiKey, model, requests, prompt_tokens AS promptTokens,
+    sql`SELECT session_affinity AS session, api_key AS apiKey, model, requests, prompt_tokens AS promptTokens,
        cached_tokens AS cachedTokens, first_seen AS firstSeen, last_seen AS lastSeen
      FROM session_totals WHERE ${where}
      ORDER BY CAST(cached_tokens AS REAL) / prompt_tokens, prompt_tokens DESC, session_affinity, api_key, model
-     LIMIT ?`,
-    params,
+     LIMIT ${LIMIT}`,
   );
-  const labelOf = apiKeyLabels(db);
+  const labelOf = await apiKeyLabels(db);
   return {
     rows: rows.map((r) => ({ ...r, label: labelOf(r.apiKey).label, hitRate: r.cachedTokens / r.promptTokens })),
     ignoredFilters: UNSUPPORTED.filter((k) => filters[k].length > 0),

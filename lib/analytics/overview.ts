@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import { previousPeriod, type Filters } from './engine/filters';
 import { totalsBy, type UsageTotals } from './engine/totals';
 
@@ -9,11 +9,11 @@ export interface OverviewTotals {
 }
 
 /** The headline figures for the range, and the same for the period just before it. */
-export function overviewTotals(db: Db, filters: Filters): OverviewTotals {
+export async function overviewTotals(db: AnalyticsDb, filters: Filters): Promise<OverviewTotals> {
   const before = previousPeriod(filters);
   return {
-    current: totalsBy(db, filters, [])[0]!,
-    previous: totalsBy(db, before, [])[0]!,
+    current: (await totalsBy(db, filters, []))[0]!,
+    previous: (await totalsBy(db, before, []))[0]!,
     previousRange: { from: before.from.toISOString(), to: before.to.toISOString() },
   };
 }

@@ -4,7 +4,8 @@ import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
 import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './engine/rate-limit-minutes';
-import { query } from './engine/run';
+import { query, querySqlite, type AnalyticsDb } from './engine/run';
+import { join, raw, sql, type Sql } from './engine/sql';
 
 /** Below this much headroom on any meter at the peak minute, the page warns. */
 export const LOW_HEADROOM = 0.2;
@@ -76,41 +77,36 @@ const MINUTE_SHARE = usedShareSql({
 });
 
 /**
- * Per model (and key): the minute of the range that came closest to a Fireworks limit, the headroom
- * left on each meter then, and the 429 / 503 counts. Candidates are each whole hour's peak minute
+ * The query behind rateLimitHeadroom. Candidates are each whole hour's peak minute
  * from the hourly rollup plus every minute of the partial hours at the edges. Only the candidates
  * that reach their series' highest share are sorted for the tie rules (sorting all of them was
  * most of the cost over 90 days).
  */
-export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
+function headroomSql(filters: Filters): Sql {
   const split = splitRateLimitRange(filters);
-  const params: (string | number)[] = [];
   // api_key is '*' for keys summed until the end, so that it can be matched with = and IN
   const candidates = split.edges.map((edge) => {
     const minutes = rateLimitMinutes(filters, edge);
-    params.push(...minutes.params);
-    return `SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, minute_start AS t, prompt, uncached, generated,
-       limit_prompt, limit_uncached, limit_generated, ${MINUTE_SHARE} AS share, requests, rate_limited, overloaded,
-       ${REPORTED} FROM (${minutes.sql})`;
+    return sql`SELECT model, coalesce(api_key, '${raw(ALL_KEYS)}') AS api_key, minute_start AS t, prompt, uncached, generated,
+       limit_prompt, limit_uncached, limit_generated, ${raw(MINUTE_SHARE)} AS share, requests, rate_limited, overloaded,
+       ${raw(REPORTED)} FROM (${minutes.sql})`;
   });
   if (split.hours) {
-    const hours = rateLimitHours(filters, split.hours, params);
+    const hours = rateLimitHours(filters, split.hours);
     // Named like the minute candidates: with no partial hours at the edges, this one names the union's columns.
-    candidates.push(`SELECT model, coalesce(api_key, '${ALL_KEYS}') AS api_key, peak_minute_start AS t, peak_prompt_tokens AS prompt,
+    candidates.push(sql`SELECT model, coalesce(api_key, '${raw(ALL_KEYS)}') AS api_key, peak_minute_start AS t, peak_prompt_tokens AS prompt,
        peak_uncached_prompt_tokens AS uncached, peak_generated_tokens AS generated, peak_limit_prompt_tpm AS limit_prompt,
        peak_limit_uncached_prompt_tpm AS limit_uncached, peak_limit_generated_tpm AS limit_generated, peak_share AS share,
-       requests, rate_limited, overloaded, ${REPORTED} FROM (${hours})`);
+       requests, rate_limited, overloaded, ${raw(REPORTED)} FROM (${hours})`);
   }
-  const peaks = query<PeakRow>(
-    db,
-    `WITH candidates AS (${candidates.join(' UNION ALL ')}),
+  return sql`WITH candidates AS (${join(candidates, ' UNION ALL ')}),
      series AS (
        SELECT model, api_key, max(share) AS share, sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
          min(reported_prompt) AS reported_prompt, min(reported_uncached) AS reported_uncached, min(reported_generated) AS reported_generated,
          coalesce(sum(over_limit), 0) AS over_limit
        FROM candidates GROUP BY model, api_key
      )
-     SELECT p.model, nullif(p.api_key, '${ALL_KEYS}') AS apiKey, p.t, p.prompt AS promptTokens, p.uncached AS uncachedPromptTokens,
+     SELECT p.model, nullif(p.api_key, '${raw(ALL_KEYS)}') AS apiKey, p.t, p.prompt AS promptTokens, p.uncached AS uncachedPromptTokens,
        p.generated AS generatedTokens, p.limit_prompt AS limitPromptTpm, p.limit_uncached AS limitUncachedPromptTpm,
        p.limit_generated AS limitGeneratedTpm, s.requests, s.rate_limited AS rateLimited, s.overloaded,
        s.reported_prompt AS reportedPrompt, s.reported_uncached AS reportedUncached, s.reported_generated AS reportedGenerated,
@@ -119,9 +115,10 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
        SELECT *, row_number() OVER (PARTITION BY model, api_key ORDER BY prompt DESC, t) AS rank
        FROM candidates WHERE (model, api_key, share) IN (SELECT model, api_key, share FROM series)
      ) p JOIN series s ON s.model = p.model AND s.api_key = p.api_key
-     WHERE p.rank = 1 ORDER BY p.model, p.api_key`,
-    params,
-  );
+     WHERE p.rank = 1 ORDER BY p.model, p.api_key`;
+}
+
+function headroomRows(peaks: PeakRow[], filters: Filters): RateLimitHeadroom {
   const rows = peaks.map(({ model, apiKey, requests, rateLimited, overloaded, reportedPrompt, reportedUncached, reportedGenerated, overLimitCalls, ...peak }): HeadroomRow => {
     const headroom = {
       prompt: room(peak.promptTokens, peak.limitPromptTpm),
@@ -142,6 +139,19 @@ export function rateLimitHeadroom(db: Db, filters: Filters): RateLimitHeadroom {
   });
   rows.sort((a, b) => (a.lowestHeadroom ?? Infinity) - (b.lowestHeadroom ?? Infinity) || b.requests - a.requests);
   return { rows, ignoredFilters: ignoredRateLimitFilters(filters) };
+}
+
+/**
+ * Per model (and key): the minute of the range that came closest to a Fireworks limit, the headroom
+ * left on each meter then, and the 429 / 503 counts (see headroomSql).
+ */
+export async function rateLimitHeadroom(db: AnalyticsDb, filters: Filters): Promise<RateLimitHeadroom> {
+  return headroomRows(await query<PeakRow>(db, headroomSql(filters)), filters);
+}
+
+/** rateLimitHeadroom on SQLite, synchronously: for lib/budgets/watches.ts, which checks synchronously. */
+export function rateLimitHeadroomSync(db: Db, filters: Filters): RateLimitHeadroom {
+  return headroomRows(querySqlite<PeakRow>(db, headroomSql(filters)), filters);
 }
 
 /** Rows whose tightest meter is below LOW_HEADROOM at its peak minute, for the page's warning. */

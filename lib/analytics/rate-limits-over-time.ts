@@ -1,9 +1,9 @@
-import type { Db } from '@/db/client';
 import { HOUR_MS, MINUTE_MS } from '@/lib/rollups/definition';
 import { bucketFor, type Bucket, type Filters } from './engine/filters';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
 import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading, type MinuteRange } from './engine/rate-limit-minutes';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { join, list, raw, sql, type Sql } from './engine/sql';
 import { bucketStart } from './engine/time-buckets';
 
 /** One bucket of one series: each meter's busiest minute in the bucket, against the lowest limit seen. */
@@ -73,19 +73,18 @@ const HOUR_FIGURES = `busiest_prompt_tokens AS promptTokens, busiest_uncached_pr
  * days in SQL (tens of thousands of hours over 90 days cost more to hand to JavaScript than to
  * fold). Each day's hours are one index range, joined from a list of the days' bounds.
  */
-function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | null, params: (string | number)[]): string {
-  if (!dayStarts) return `SELECT hour_start AS t, model, api_key AS apiKey, ${HOUR_FIGURES} FROM (${rateLimitHours(filters, hours, params)})`;
+function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | null): Sql {
+  if (!dayStarts) return sql`SELECT hour_start AS t, model, api_key AS apiKey, ${raw(HOUR_FIGURES)} FROM (${rateLimitHours(filters, hours)})`;
   // the first day starts at or before `from`, so together the days cover every whole hour
   const clip = (t: number) => Math.min(Math.max(t, hours.from), hours.to);
   const dayList = dayStarts.map((t, i) => [t, clip(t), clip(dayStarts[i + 1] ?? hours.to)] as const).filter(([, lo, hi]) => lo < hi);
-  const table = `(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM (VALUES ${dayList.map(() => '(?, ?, ?)').join(', ')})) d`;
-  params.push(...dayList.flat());
-  const sql = rateLimitHours(filters, { from: 'd.lo', to: 'd.hi', join: { table, select: 'd.day' } }, params);
-  return `SELECT day AS t, model, api_key AS apiKey,
+  const table = sql`(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM (VALUES ${join(dayList.map((d) => sql`(${list(d)})`), ', ')})) d`;
+  const hourRows = rateLimitHours(filters, { from: raw('d.lo'), to: raw('d.hi'), join: { table, select: 'd.day' } });
+  return sql`SELECT day AS t, model, api_key AS apiKey,
       max(busiest_prompt_tokens) AS promptTokens, max(busiest_uncached_prompt_tokens) AS uncachedPromptTokens,
       max(busiest_generated_tokens) AS generatedTokens, min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm,
       min(limit_generated) AS limitGeneratedTpm, sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
-    FROM (${sql}) GROUP BY 1, 2, 3`;
+    FROM (${hourRows}) GROUP BY 1, 2, 3`;
 }
 
 /**
@@ -94,24 +93,22 @@ function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | n
  * hourly rollup's busiest minute for whole hours, the minutes themselves at the range's edges);
  * day buckets (viewer's zone) fold those hours again with max, so every point is a real minute's peak.
  */
-export function rateLimitUsageOverTime(db: Db, filters: Filters): RateLimitUsageOverTime {
+export async function rateLimitUsageOverTime(db: AnalyticsDb, filters: Filters): Promise<RateLimitUsageOverTime> {
   const bucket = bucketFor(filters);
-  const sqlBucketMs = bucket === 'minute' ? MINUTE_MS : HOUR_MS;
+  const sqlBucketMs = raw(String(bucket === 'minute' ? MINUTE_MS : HOUR_MS));
   const split = splitRateLimitRange(filters);
-  const params: (string | number)[] = [];
   const parts = split.edges.map((edge) => {
     const minutes = rateLimitMinutes(filters, edge);
-    params.push(...minutes.params);
-    return `SELECT (minute_start / ${sqlBucketMs}) * ${sqlBucketMs} AS t, model, api_key AS apiKey,
+    return sql`SELECT (minute_start / ${sqlBucketMs}) * ${sqlBucketMs} AS t, model, api_key AS apiKey,
        max(prompt) AS promptTokens, max(uncached) AS uncachedPromptTokens, max(generated) AS generatedTokens,
        min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm, min(limit_generated) AS limitGeneratedTpm,
        sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
      FROM (${minutes.sql}) GROUP BY 1, 2, 3`;
   });
   const starts = bucketStarts(filters, bucket);
-  if (split.hours) parts.push(hourParts(filters, split.hours, bucket === 'day' ? starts : null, params));
+  if (split.hours) parts.push(hourParts(filters, split.hours, bucket === 'day' ? starts : null));
   // an edge's hour and the whole hours can share a day: the fold below merges rows of one bucket
-  const rows = query<Row>(db, `SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY 2, 3, 1`, params);
+  const rows = await query<Row>(db, sql`SELECT * FROM (${join(parts, ' UNION ALL ')}) ORDER BY 2, 3, 1`);
 
   const bucketOf = bucketFinder(starts, bucket, filters.tz);
   const bySeries = new Map<string, { series: RateLimitSeries; at: Map<number, RateLimitPoint> }>();

@@ -1,7 +1,7 @@
-import type { Db } from '@/db/client';
 import { factsFor } from './engine/facts';
 import { bucketFor, type Bucket, type Filters } from './engine/filters';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { sql } from './engine/sql';
 import { everyBucket, foldBuckets } from './engine/time-buckets';
 import { totalsBy } from './engine/totals';
 
@@ -22,14 +22,13 @@ export interface RateLimitRefusals {
 const REFUSALS = ['rateLimited', 'overloaded', 'paymentRequired'] as const;
 
 /** 429s, 503s and 402s over time and by API key, from the usage rollups. */
-export function rateLimitRefusals(db: Db, filters: Filters): RateLimitRefusals {
+export async function rateLimitRefusals(db: AnalyticsDb, filters: Filters): Promise<RateLimitRefusals> {
   const facts = factsFor(filters, { series: true, dimensions: [] });
   const bucket = bucketFor(filters);
-  const fine = query<{ t: number } & Refusals>(
+  const fine = await query<{ t: number } & Refusals>(
     db,
-    `SELECT bucket_start AS t, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded, sum(payment_required) AS paymentRequired
-     FROM (${facts.sql}) GROUP BY 1 ORDER BY 1`,
-    facts.params,
+    sql`SELECT bucket_start AS t, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded, sum(payment_required) AS paymentRequired
+     FROM (${facts}) GROUP BY 1 ORDER BY 1`,
   );
   const counted = new Map(
     foldBuckets(fine, bucket, filters.tz, (into, p) => {
@@ -40,7 +39,7 @@ export function rateLimitRefusals(db: Db, filters: Filters): RateLimitRefusals {
   const points = everyBucket(filters.from.getTime(), filters.to.getTime(), bucket, filters.tz).map(
     (t) => counted.get(t) ?? { t, rateLimited: 0, overloaded: 0, paymentRequired: 0 },
   );
-  const byKey = totalsBy(db, filters, ['api_key'])
+  const byKey = (await totalsBy(db, filters, ['api_key']))
     .map((t) => ({ apiKey: t.api_key, requests: t.requests, rateLimited: t.rateLimited, overloaded: t.overloaded, paymentRequired: t.paymentRequired }))
     .filter((k) => k.rateLimited + k.overloaded + k.paymentRequired > 0)
     .sort((a, b) => b.rateLimited + b.overloaded + b.paymentRequired - (a.rateLimited + a.overloaded + a.paymentRequired) || a.apiKey.localeCompare(b.apiKey))

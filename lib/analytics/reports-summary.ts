@@ -1,9 +1,9 @@
-import type { Db } from '@/db/client';
 import { picoFromParts, picoToUsdString } from '@/lib/money';
 import { z } from 'zod';
 import { filtersSchema, type Filters } from './engine/filters';
 import { localDayFacts } from './engine/local-day-facts';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { raw, sql } from './engine/sql';
 
 /** What finance sums: counts, tokens and money (exact decimal dollars). */
 export interface SummaryFigures {
@@ -84,25 +84,26 @@ const SUMMED: Record<Count, string> = {
  * range to the pico-dollar. SQLite sorts, counts and totals the rows, so a preview carries only
  * its first rows across to JavaScript.
  */
-export function summaryReport(db: Db, filters: Filters & { limit?: number; offset?: number; group?: SummaryGroup }): SummaryReport {
+export async function summaryReport(db: AnalyticsDb, filters: Filters & { limit?: number; offset?: number; group?: SummaryGroup }): Promise<SummaryReport> {
   const facts = localDayFacts(filters, ['serving_path', 'model', 'api_key', 'team', 'project', 'environment']);
   const group = filters.group ?? 'day';
   // by month: each day counts under the first day of its month in the range
   const firstOfMonth = facts.days.map((d) => facts.days.findIndex((e) => e.day.slice(0, 7) === d.day.slice(0, 7)));
   const period = group === 'month' ? `CASE day_index ${firstOfMonth.map((m, i) => `WHEN ${i} THEN ${m}`).join(' ')} END` : 'day_index';
-  const rows = query<Counted>(
+  const sums = [...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ');
+  const texts = [...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ');
+  const rows = await query<Counted>(
     db,
-    `WITH summary AS (
-       SELECT ${period} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey, team, project, environment,
-         ${[...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ')}
+    sql`WITH summary AS (
+       SELECT ${raw(period)} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey, team, project, environment,
+         ${raw(sums)}
        FROM (${facts.sql}) GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign * requests) <> 0
      )
      SELECT dayIndex, servingPath, model, apiKey, team, project, environment, count(*) OVER () AS rowCount,
-       ${[...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ')}
-     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ? OFFSET ?`,
-    [...facts.params, filters.limit ?? -1, filters.offset ?? 0],
+       ${raw(texts)}
+     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ${filters.limit ?? -1} OFFSET ${filters.offset ?? 0}`,
   );
-  const labels = new Map(query<{ apiKey: string; label: string }>(db, 'SELECT api_key AS apiKey, label FROM api_key_labels', []).map((l) => [l.apiKey, l.label]));
+  const labels = new Map((await query<{ apiKey: string; label: string }>(db, sql`SELECT api_key AS apiKey, label FROM api_key_labels`)).map((l) => [l.apiKey, l.label]));
   const first = rows[0];
   const totals = figures(Object.fromEntries([...COUNTS, ...PARTS].map((f) => [f, first?.[`total_${f}` as keyof Counted] ?? '0'])) as Sums);
   return {

@@ -23,8 +23,8 @@ function parseUsage(json: string | null): unknown {
   }
 }
 
-/** One recorded call with its price row and raw usage, or null when there is no such id. */
-export function requestDetail(db: Db, id: number): RequestDetail | null {
+/** One recorded call with its price row and raw usage, or null when there is no such id. SQLite only for now (drizzle's sync `.get()`). */
+export async function requestDetail(db: Db, id: number): Promise<RequestDetail | null> {
   const found = db
     .select({ request: requests, price: prices, apiKeyLabel: apiKeyLabels.label })
     .from(requests)

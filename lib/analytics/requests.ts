@@ -1,11 +1,11 @@
 import { picoToUsdString } from '@/lib/money';
 import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
-import type { Db } from '@/db/client';
 import { filterClause } from './engine/facts';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './engine/request-log-query';
 import { searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { raw, sql, type Sql } from './engine/sql';
 
 export { encodeCursor, requestLogSchema, REQUEST_LOG_MAX, type RequestLogQuery } from './engine/request-log-query';
 
@@ -50,44 +50,39 @@ export interface RequestLogPage {
   total: { count: number; atLeast: boolean };
 }
 
-type Sql = { sql: string; params: (string | number)[] };
-
 /** Everything but the search and the cursor: the range, the page filters and the log's own row filters. */
 function rowConditions(input: RequestLogQuery): Sql {
-  const params: (string | number)[] = [input.from.getTime(), input.to.getTime()];
-  let sql = `started_at >= ? AND started_at < ?${filterClause(input, params)}`;
-  const add = (condition: string, ...values: (string | number)[]) => {
-    sql += ` AND ${condition}`;
-    params.push(...values);
+  let where = sql`started_at >= ${input.from.getTime()} AND started_at < ${input.to.getTime()}${filterClause(input)}`;
+  const add = (condition: Sql) => {
+    where = sql`${where} AND ${condition}`;
   };
-  if (input.status === 'ok') add('status < 400');
-  else if (input.status === 'error') add('status >= 400');
-  else if (input.status) add('status = ?', Number(input.status));
-  if (input.stream) add(`stream = ${input.stream === 'yes' ? 1 : 0}`);
-  if (input.minDurationMs !== undefined) add('duration_ms >= ?', input.minDurationMs);
-  if (input.minTtftMs !== undefined) add('ttft_ms >= ?', input.minTtftMs);
+  if (input.status === 'ok') add(raw('status < 400'));
+  else if (input.status === 'error') add(raw('status >= 400'));
+  else if (input.status) add(sql`status = ${Number(input.status)}`);
+  if (input.stream) add(raw(`stream = ${input.stream === 'yes' ? 1 : 0}`));
+  if (input.minDurationMs !== undefined) add(sql`duration_ms >= ${input.minDurationMs}`);
+  if (input.minTtftMs !== undefined) add(sql`ttft_ms >= ${input.minTtftMs}`);
   // pico-dollars fit SQLite's integers; passed as text so a bigint never meets a JS number
-  if (input.minCostUsd !== undefined) add('cost_total_pico >= CAST(? AS INTEGER)', input.minCostUsd.toString());
-  return { sql, params };
+  if (input.minCostUsd !== undefined) add(sql`cost_total_pico >= CAST(${input.minCostUsd.toString()} AS INTEGER)`);
+  return where;
 }
 
 type FoundRow = Omit<RequestLogRow, 'stream' | 'costUsd'> & { stream: number; costTotalPico: number | null };
 
-function select(db: Db, where: Sql, order: string, limit: number, offset = 0): FoundRow[] {
+function select(db: AnalyticsDb, where: Sql, order: string, limit: number, offset = 0): Promise<FoundRow[]> {
   return query<FoundRow>(
     db,
-    `SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
+    sql`SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
        error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
        upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
        team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
        completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
-       ${COST_STATE_CASE_SQL} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
-     FROM requests WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    [...where.params, limit, offset],
+       ${raw(COST_STATE_CASE_SQL)} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
+     FROM requests WHERE ${where} ORDER BY ${raw(order)} LIMIT ${limit} OFFSET ${offset}`,
   );
 }
 
-const and = (a: Sql, b: Sql): Sql => ({ sql: a.sql + b.sql, params: [...a.params, ...b.params] });
+const and = (a: Sql, b: Sql): Sql => sql`${a}${b}`;
 const NEWEST_FIRST = 'started_at DESC, id DESC';
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
@@ -98,12 +93,12 @@ const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
  * page is full, so a prefix that matches millions of calls costs one small window and a rare id about
  * 12 windows over 90 days.
  */
-function newestFirst(db: Db, input: RequestLogQuery, base: Sql, targets: SearchTargets | null, wanted: number): FoundRow[] {
+async function newestFirst(db: AnalyticsDb, input: RequestLogQuery, base: Sql, targets: SearchTargets | null, wanted: number): Promise<FoundRow[]> {
   let where = base;
   const cursor = input.cursor && 'startedAt' in input.cursor ? input.cursor : undefined;
   if (cursor) {
     // written so started_at <= ? bounds the index range; the OR only breaks ties within one millisecond
-    where = and(where, { sql: ' AND started_at <= ? AND (started_at < ? OR id < ?)', params: [cursor.startedAt, cursor.startedAt, cursor.id] });
+    where = and(where, sql` AND started_at <= ${cursor.startedAt} AND (started_at < ${cursor.startedAt} OR id < ${cursor.id})`);
   }
   if (!targets) return select(db, where, NEWEST_FIRST, wanted);
   const oldest = hourOf(input.from.getTime());
@@ -111,28 +106,28 @@ function newestFirst(db: Db, input: RequestLogQuery, base: Sql, targets: SearchT
   const found: FoundRow[] = [];
   for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
     const low = Math.max(oldest, newest - span + 1);
-    found.push(...select(db, and(where, searchClause(targets, low, newest)), NEWEST_FIRST, wanted - found.length));
+    found.push(...await select(db, and(where, searchClause(targets, low, newest)), NEWEST_FIRST, wanted - found.length));
     newest = low - 1;
   }
   return found;
 }
 
 /** Raw calls matching the page's filters, the log's own filters and the search, in the order asked for. */
-export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
+export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promise<RequestLogPage> {
   const base = rowConditions(input);
-  const targets = input.q ? searchTargets(db, input.q, input.from, input.to) : null;
+  const targets = input.q ? await searchTargets(db, input.q, input.from, input.to) : null;
   const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
   const count = () => countMatches(db, input, base, targets);
   const wanted = input.limit + 1;
   let found: FoundRow[];
   let next: (last: FoundRow) => string | null;
   if (input.sort === 'time') {
-    found = newestFirst(db, input, base, targets, wanted);
+    found = await newestFirst(db, input, base, targets, wanted);
     next = (last) => encodeCursor(last);
   } else {
     // no index orders by cost or duration: the range is read and the top rows kept, so these page by offset
     const offset = input.cursor && 'offset' in input.cursor ? input.cursor.offset : 0;
-    found = select(db, wholeRange, `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`, wanted, offset);
+    found = await select(db, wholeRange, `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`, wanted, offset);
     next = () => (offset + input.limit < REQUEST_LOG_MAX_OFFSET ? encodeCursor({ offset: offset + input.limit }) : null);
   }
   const rows = found.slice(0, input.limit).map(({ costTotalPico, ...r }) => ({ ...r, stream: r.stream === 1, costUsd: costTotalPico === null ? null : picoToUsdString(costTotalPico) }));
@@ -140,7 +135,7 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
   return {
     rows,
     nextCursor: found.length > input.limit && last ? next(last) : null,
-    total: count(),
+    total: await count(),
   };
 }
 
@@ -149,14 +144,14 @@ export function requestLog(db: Db, input: RequestLogQuery): RequestLogPage {
  * what the cap still allows: a common match reaches the cap in the first windows, and a search's
  * matches are found through its indexes, never gathered over the whole range at once.
  */
-function countMatches(db: Db, input: RequestLogQuery, base: Sql, targets: SearchTargets | null): { count: number; atLeast: boolean } {
+async function countMatches(db: AnalyticsDb, input: RequestLogQuery, base: Sql, targets: SearchTargets | null): Promise<{ count: number; atLeast: boolean }> {
   const oldest = hourOf(input.from.getTime());
   let newest = hourOf(input.to.getTime() - 1);
   let n = 0;
   for (let span = 1; newest >= oldest && n <= REQUEST_LOG_COUNT_CAP; span *= 2) {
     const low = Math.max(oldest, newest - span + 1);
-    const window = and(base, targets ? searchClause(targets, low, newest) : { sql: ' AND started_at >= ? AND started_at < ?', params: [low * HOUR_MS, (newest + 1) * HOUR_MS] });
-    const [row] = query<{ n: number }>(db, `SELECT count(*) AS n FROM (SELECT 1 FROM requests WHERE ${window.sql} LIMIT ?)`, [...window.params, REQUEST_LOG_COUNT_CAP + 1 - n]);
+    const window = and(base, targets ? searchClause(targets, low, newest) : sql` AND started_at >= ${low * HOUR_MS} AND started_at < ${(newest + 1) * HOUR_MS}`);
+    const [row] = await query<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM requests WHERE ${window} LIMIT ${REQUEST_LOG_COUNT_CAP + 1 - n})`);
     n += row?.n ?? 0;
     newest = low - 1;
   }

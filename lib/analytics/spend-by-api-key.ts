@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import { apiKeyLabels } from './engine/api-key-labels';
 import type { Filters } from './engine/filters';
 import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
@@ -17,8 +17,8 @@ export interface SpendByApiKey {
 }
 
 /** Spend per API key, largest first, with the label and team a person gave the key. */
-export function spendByApiKey(db: Db, filters: Filters): SpendByApiKey {
-  const labelOf = apiKeyLabels(db);
-  const rows = totalsWithPreviousBy(db, filters, ['api_key']).map(({ api_key, ...t }) => ({ ...t, apiKey: api_key, ...labelOf(api_key) }));
+export async function spendByApiKey(db: AnalyticsDb, filters: Filters): Promise<SpendByApiKey> {
+  const labelOf = await apiKeyLabels(db);
+  const rows = (await totalsWithPreviousBy(db, filters, ['api_key'])).map(({ api_key, ...t }) => ({ ...t, apiKey: api_key, ...labelOf(api_key) }));
   return { rows };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import type { Filters } from './engine/filters';
 import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
 
@@ -13,6 +13,6 @@ export interface SpendByEndpoint {
 }
 
 /** Spend and calls per endpoint, largest spend first. */
-export function spendByEndpoint(db: Db, filters: Filters): SpendByEndpoint {
-  return { rows: totalsWithPreviousBy(db, filters, ['endpoint']) };
+export async function spendByEndpoint(db: AnalyticsDb, filters: Filters): Promise<SpendByEndpoint> {
+  return { rows: await totalsWithPreviousBy(db, filters, ['endpoint']) };
 }

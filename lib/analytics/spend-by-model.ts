@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import type { Filters } from './engine/filters';
 import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
 
@@ -14,7 +14,7 @@ export interface SpendByModel {
 }
 
 /** Spend per model and serving path, largest first (a Fast router and its Standard model are different rows). */
-export function spendByModel(db: Db, filters: Filters): SpendByModel {
-  const rows = totalsWithPreviousBy(db, filters, ['model', 'serving_path']).map(({ serving_path, ...t }) => ({ ...t, servingPath: serving_path }));
+export async function spendByModel(db: AnalyticsDb, filters: Filters): Promise<SpendByModel> {
+  const rows = (await totalsWithPreviousBy(db, filters, ['model', 'serving_path'])).map(({ serving_path, ...t }) => ({ ...t, servingPath: serving_path }));
   return { rows };
 }

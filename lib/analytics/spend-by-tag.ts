@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AnalyticsDb } from './engine/run';
 import type { Filters } from './engine/filters';
 import { totalsWithPreviousBy, type UsageTotals } from './engine/totals';
 
@@ -15,6 +15,6 @@ export interface SpendByTag {
 }
 
 /** Spend per (team, project, environment) as tagged on the calls, largest first. */
-export function spendByTag(db: Db, filters: Filters): SpendByTag {
-  return { rows: totalsWithPreviousBy(db, filters, ['team', 'project', 'environment']) };
+export async function spendByTag(db: AnalyticsDb, filters: Filters): Promise<SpendByTag> {
+  return { rows: await totalsWithPreviousBy(db, filters, ['team', 'project', 'environment']) };
 }

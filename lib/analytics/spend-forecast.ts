@@ -47,9 +47,10 @@ function cumulative(db: Db, filters: Filters, month: PeriodRange, until: Date): 
 /**
  * Month to date against the same point last month, and the projected month end (spend so far plus
  * the recent daily rate over the days left, lib/budgets/forecast.ts), in the filters' zone. The
- * page's range does not apply: these are about the calendar month containing `now`.
+ * page's range does not apply: these are about the calendar month containing `now`. SQLite only for
+ * now: it reads through lib/budgets (spendInFilters, dailyHistory, listBudgets), which is synchronous.
  */
-export function spendForecast(db: Db, filters: Filters, now: Date): SpendForecast {
+export async function spendForecast(db: Db, filters: Filters, now: Date): Promise<SpendForecast> {
   const { current, previous } = monthToDateComparison(now, filters.tz);
   const thisMonth = budgetPeriod('month', filters.tz, now);
   const lastMonth = budgetPeriod('month', filters.tz, new Date(thisMonth.start.getTime() - 1));

@@ -1,11 +1,11 @@
-import type { Db } from '@/db/client';
 import { picoToUsdString } from '@/lib/money';
 import { servingPathSettings } from '@/lib/pricing/lookup';
 import { MINUTE_MS } from '@/lib/rollups/definition';
 import { filterClause } from './engine/facts';
 import type { Filters } from './engine/filters';
 import { moneySum, rawMoneySumSql, type MoneySumColumns } from './engine/money-sums';
-import { query } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
+import { raw, sql } from './engine/sql';
 
 /** A Standard call in the same session, same key and base model, this soon after a Spot 503 or 429, is its retry. */
 export const RETRY_WINDOW_MINUTES = 10;
@@ -35,29 +35,26 @@ type RetryRow = { retries: number } & MoneySumColumns<'retry'>;
  * same work on Standard. Read from raw rows (Spot calls in the range, their refusals' retries), as
  * Spot is a small share of traffic and the retry needs each call's session and time.
  */
-export function spotEffectiveDiscount(db: Db, filters: Filters): SpotEffectiveDiscount {
-  const params: (string | number)[] = [filters.from.getTime(), filters.to.getTime()];
-  const spot = `SELECT * FROM requests WHERE started_at >= ? AND started_at < ? AND serving_path = 'spot'${filterClause(filters, params)}`;
-  const [totals] = query<Row>(
+export async function spotEffectiveDiscount(db: AnalyticsDb, filters: Filters): Promise<SpotEffectiveDiscount> {
+  const spot = sql`SELECT * FROM requests WHERE started_at >= ${filters.from.getTime()} AND started_at < ${filters.to.getTime()} AND serving_path = 'spot'${filterClause(filters)}`;
+  const [totals] = await query<Row>(
     db,
     // only Spot calls whose Standard price is known count on both sides, so the two sums compare like with like
-    `SELECT count(*) AS spotCalls, coalesce(sum(status IN (429, 503)), 0) AS refused,
-       ${rawMoneySumSql('CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END', 'spot')},
-       ${rawMoneySumSql('CASE WHEN cost_total_pico IS NOT NULL THEN standard_cost_pico END', 'spotStandard')}
+    sql`SELECT count(*) AS spotCalls, coalesce(sum(status IN (429, 503)), 0) AS refused,
+       ${raw(rawMoneySumSql('CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END', 'spot'))},
+       ${raw(rawMoneySumSql('CASE WHEN cost_total_pico IS NOT NULL THEN standard_cost_pico END', 'spotStandard'))}
      FROM (${spot})`,
-    params,
   );
   // The retry's hour is the refusal's or the next few: the session index leads with the hour.
-  const [retries] = query<RetryRow>(
+  const [retries] = await query<RetryRow>(
     db,
-    `SELECT count(*) AS retries, ${rawMoneySumSql('cost_total_pico', 'retry')} FROM requests WHERE id IN (
+    sql`SELECT count(*) AS retries, ${raw(rawMoneySumSql('cost_total_pico', 'retry'))} FROM requests WHERE id IN (
        SELECT DISTINCT r.id FROM (${spot}) s JOIN requests r
-         ON r.started_at / 3600000 BETWEEN s.started_at / 3600000 AND (s.started_at + ${RETRY_WINDOW_MINUTES * MINUTE_MS}) / 3600000
+         ON r.started_at / 3600000 BETWEEN s.started_at / 3600000 AND (s.started_at + ${raw(String(RETRY_WINDOW_MINUTES * MINUTE_MS))}) / 3600000
          AND r.session_affinity = s.session_affinity AND r.api_key = s.api_key AND r.serving_path = 'standard'
          AND r.model = substr(s.model, 1, length(s.model) - length('-spot'))
-         AND r.started_at > s.started_at AND r.started_at <= s.started_at + ${RETRY_WINDOW_MINUTES * MINUTE_MS}
+         AND r.started_at > s.started_at AND r.started_at <= s.started_at + ${raw(String(RETRY_WINDOW_MINUTES * MINUTE_MS))}
        WHERE s.status IN (429, 503) AND s.session_affinity IS NOT NULL AND s.model LIKE '%-spot')`,
-    params,
   );
   const spend = moneySum(totals!, 'spot');
   const retrySpend = moneySum(retries!, 'retry');

@@ -4,19 +4,19 @@ import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { parseQuery } from './query';
 
 /** A GET handler for one dashboard question: validate the URL's filters, ask, answer JSON. */
-export function analyticsRoute<T>(question: (db: Db, filters: Filters) => T) {
+export function analyticsRoute<T>(question: (db: Db, filters: Filters) => T | Promise<T>) {
   return async function GET(request: Request): Promise<Response> {
     const parsed = parseQuery(filtersSchema, request.url);
     if (!parsed.ok) return parsed.response;
-    return Response.json(question(getDb(), parsed.data));
+    return Response.json(await question(getDb(), parsed.data));
   };
 }
 
 /** The same, for questions with their own extra query parameters. */
-export function analyticsRouteWith<S extends z.ZodType, T>(schema: S, question: (db: Db, input: z.infer<S>) => T) {
+export function analyticsRouteWith<S extends z.ZodType, T>(schema: S, question: (db: Db, input: z.infer<S>) => T | Promise<T>) {
   return async function GET(request: Request): Promise<Response> {
     const parsed = parseQuery(schema, request.url);
     if (!parsed.ok) return parsed.response;
-    return Response.json(question(getDb(), parsed.data));
+    return Response.json(await question(getDb(), parsed.data));
   };
 }

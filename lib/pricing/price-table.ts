@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { prices, type PriceRecord } from '@/db/schema';
-import { query } from '@/lib/analytics/engine/run';
+import { querySync as query } from '@/lib/analytics/engine/run';
 import { bumpTableVersion } from '@/lib/change-check';
 import { PRICES_TABLE } from './price-book';
 import { parseUsdToMicros } from './usd';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { apiKeyLabels } from '@/db/schema';
-import { query } from '@/lib/analytics/engine/run';
+import { querySync as query } from '@/lib/analytics/engine/run';
 import { DAY_MS } from '@/lib/rollups/definition';
 
 export interface ApiKeyLabelRow {

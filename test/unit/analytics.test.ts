@@ -98,7 +98,7 @@ describe('rollups maintained at ingest', () => {
     assert.ok(split.p > 0 && split.u > 0, JSON.stringify(split));
   });
 
-  it('give exact totals for ranges that cut hours at both ends, with filters', () => {
+  it('give exact totals for ranges that cut hours at both ends, with filters', async () => {
     const r = rng(9);
     for (let i = 0; i < 25; i++) {
       const a = T0 + Math.floor(r() * 19 * 86_400_000);
@@ -108,27 +108,27 @@ describe('rollups maintained at ingest', () => {
       if (i % 4 === 2) over.team = 'search';
       if (i % 5 === 3) over.model = 'm/b';
       const f = filters(over);
-      const got = totalsBy(db, f, [])[0]!;
+      const got = (await totalsBy(db, f, []))[0]!;
       const want = bruteForce(f);
       for (const key of Object.keys(want) as (keyof typeof want)[]) assert.equal(got[key], want[key], `${key} for range ${i}`);
     }
   });
 
-  it('totals do not depend on the bucket, and the series sums to the total', () => {
+  it('totals do not depend on the bucket, and the series sums to the total', async () => {
     for (const span of [3 * 3_600_000, 5 * 86_400_000, 19 * 86_400_000]) {
       const f = filters({ from: new Date(T0 + 1_234_567).toISOString(), to: new Date(T0 + 1_234_567 + span).toISOString(), tz: 'America/New_York' });
-      const series = spendOverTimeByServingPath(db, f);
+      const series = await spendOverTimeByServingPath(db, f);
       const fromSeries = series.points.reduce((s, p) => s + p.standard + p.priority + p.fast + p.batch, 0);
       // the chart's points keep fractions of a micro-dollar; the exact total is the totals' spendUsd
-      assert.ok(Math.abs(fromSeries - overviewTotals(db, f).current.spendMicros) <= 0.5 + 1e-6, `${fromSeries}`);
-      assert.equal(overviewTotals(db, f).current.spendUsd, bruteForce(f).spendUsd);
+      assert.ok(Math.abs(fromSeries - (await overviewTotals(db, f)).current.spendMicros) <= 0.5 + 1e-6, `${fromSeries}`);
+      assert.equal((await overviewTotals(db, f)).current.spendUsd, bruteForce(f).spendUsd);
     }
   });
 
-  it('counts 429, 503 and 402 over time and by key as the raw rows say', () => {
+  it('counts 429, 503 and 402 over time and by key as the raw rows say', async () => {
     for (const span of [3 * 3_600_000, 5 * 86_400_000]) {
       const f = filters({ from: new Date(T0 + 1_234_567).toISOString(), to: new Date(T0 + 1_234_567 + span).toISOString(), tz: 'Asia/Kolkata' });
-      const { points, byKey } = rateLimitRefusals(db, f);
+      const { points, byKey } = await rateLimitRefusals(db, f);
       const inRange = raw.filter((r) => r.startedAt >= f.from.getTime() && r.startedAt < f.to.getTime());
       const count = (rows: RequestRow[], status: number) => rows.filter((r) => r.status === status).length;
       assert.deepEqual(
@@ -146,20 +146,20 @@ describe('rollups maintained at ingest', () => {
     }
   });
 
-  it('compares with the previous period of the same length', () => {
+  it('compares with the previous period of the same length', async () => {
     const f = filters({ from: new Date(T0 + 10 * 86_400_000).toISOString(), to: new Date(T0 + 15 * 86_400_000).toISOString() });
-    const o = overviewTotals(db, f);
+    const o = await overviewTotals(db, f);
     assert.equal(o.previous.requests, bruteForce(filters({ from: new Date(T0 + 5 * 86_400_000).toISOString(), to: new Date(T0 + 10 * 86_400_000).toISOString() })).requests);
     assert.ok(o.current.hitRate! > 0 && o.current.hitRate! < 1);
   });
 
-  it('keeps rollup totals when retention drops old raw rows', () => {
+  it('keeps rollup totals when retention drops old raw rows', async () => {
     const whole = filters({ from: new Date(T0).toISOString(), to: new Date(T0 + 20 * 86_400_000).toISOString() });
-    const before = totalsBy(db, whole, [])[0]!;
+    const before = (await totalsBy(db, whole, []))[0]!;
     const dropped = dropRawRowsBefore(db, T0 + 10 * 86_400_000);
     assert.ok(dropped > 1000);
     assert.equal((db.$client.prepare('SELECT count(*) AS n FROM requests WHERE started_at < ?').get(T0 + 10 * 86_400_000) as { n: number }).n, 0);
-    assert.deepEqual(totalsBy(db, whole, [])[0], before);
+    assert.deepEqual((await totalsBy(db, whole, []))[0], before);
     raw = db.select().from(requests).all();
   });
 

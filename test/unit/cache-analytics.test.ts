@@ -94,8 +94,8 @@ const close = (got: number | null, want: number, what: string) => assert.ok(got 
 describe('prompt-cache questions on a hand-made fixture', () => {
   const twoDays = () => filters(T0, T0 + 2 * D);
 
-  it('hit rate over time: token-weighted and per request per bucket, cached + uncached = prompt', () => {
-    const hourly = cacheHitRateOverTime(db, twoDays());
+  it('hit rate over time: token-weighted and per request per bucket, cached + uncached = prompt', async () => {
+    const hourly = await cacheHitRateOverTime(db, twoDays());
     assert.equal(hourly.bucket, 'hour');
     const at2h = hourly.points.find((p) => p.t === T0 + 2 * H)!;
     // 1000 prompt / 800 cached (s1) and 3000 / 300 (no affinity) in the same hour
@@ -106,43 +106,43 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     close(at2h.perRequestHitRate, (0.8 + 0.1) / 2, 'per request');
     assert.equal(hourly.points.find((p) => p.t === T0 + 7 * H)!.hitRate, null, 'only a 429 that hour');
 
-    const daily = cacheHitRateOverTime(db, filters(T0, T0 + 20 * D));
+    const daily = await cacheHitRateOverTime(db, filters(T0, T0 + 20 * D));
     assert.equal(daily.bucket, 'day');
     assert.deepEqual(daily.points.map((p) => [p.t, p.promptTokens, p.cachedTokens]), [[T0, 11_100, 1250], [T0 + D, 2000, 1800]]);
     close(daily.points[1]!.hitRate, 0.9, 'day 2');
   });
 
-  it('hit rate over time per group: each group token-weighted, the totals unchanged', () => {
-    const plain = cacheHitRateOverTime(db, twoDays());
-    const byKey = cacheHitRateOverTime(db, { ...twoDays(), groupBy: 'apiKey' });
+  it('hit rate over time per group: each group token-weighted, the totals unchanged', async () => {
+    const plain = await cacheHitRateOverTime(db, twoDays());
+    const byKey = await cacheHitRateOverTime(db, { ...twoDays(), groupBy: 'apiKey' });
     assert.deepEqual(byKey.points, plain.points);
     assert.deepEqual(byKey.byGroup!.groups, ['k1', 'k2']); // k3 has no prompt tokens: nothing to draw
     const at2h = byKey.byGroup!.points.find((p) => p.t === T0 + 2 * H)!;
     close(at2h.k1!, 0.8, 'k1 at 2h');
     close(at2h.k2!, 0.1, 'k2 at 2h');
     assert.equal(byKey.byGroup!.points.find((p) => p.t === T0 + 1 * H)!.k2, null, 'k2 made no call at 1h');
-    const byModel = cacheHitRateOverTime(db, { ...filters(T0, T0 + 20 * D), groupBy: 'model' });
+    const byModel = await cacheHitRateOverTime(db, { ...filters(T0, T0 + 20 * D), groupBy: 'model' });
     assert.deepEqual(byModel.byGroup!.groups, ['m/a', 'm/b', 'm/c']);
     close(byModel.byGroup!.points[0]!['m/a']!, (800 + 300 + 0 + 0) / (1000 + 1000 + 4000 + 3000), 'm/a on day 1');
   });
 
-  it('hit rate by model and by API key, with labels, most prompt tokens first', () => {
-    const models = cacheHitRateByModel(db, twoDays()).rows;
+  it('hit rate by model and by API key, with labels, most prompt tokens first', async () => {
+    const models = (await cacheHitRateByModel(db, twoDays())).rows;
     assert.deepEqual(models.map((m) => [m.model, m.promptTokens, m.cachedTokens, m.savingsMicros]), [
       ['m/a', 11_000, 2900, 1450],
       ['m/b', 2000, 100, 50],
       ['m/c', 100, 50, 0],
     ]);
     close(models[0]!.hitRate, 2900 / 11_000, 'm/a');
-    const keys = cacheHitRateByApiKey(db, twoDays()).rows;
+    const keys = (await cacheHitRateByApiKey(db, twoDays())).rows;
     assert.deepEqual(keys.map((k) => [k.apiKey, k.label, k.team, k.promptTokens, k.cachedTokens]), [
       ['k1', 'Search prod', 'search', 8100, 2650],
       ['k2', null, null, 5000, 400],
     ]);
   });
 
-  it('splits calls by session affinity and estimates the missed savings', () => {
-    const a = cacheAffinityComparison(db, twoDays());
+  it('splits calls by session affinity and estimates the missed savings', async () => {
+    const a = await cacheAffinityComparison(db, twoDays());
     assert.deepEqual([a.withAffinity.requests, a.withAffinity.promptTokens, a.withAffinity.cachedTokens, a.withAffinity.savingsMicros], [8, 9000, 2700, 1350]);
     assert.deepEqual([a.withoutAffinity.requests, a.withoutAffinity.promptTokens, a.withoutAffinity.cachedTokens, a.withoutAffinity.savingsMicros], [4, 4100, 350, 150]);
     close(a.withAffinity.hitRate, 0.3, 'with affinity');
@@ -153,17 +153,17 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     assert.deepEqual(a.missedSavings, { extraCachedTokens: 880, estimateMicros: 433 });
   });
 
-  it('missed savings: none when every call has affinity, unknown without affinity calls, never negative', () => {
-    assert.deepEqual(cacheAffinityComparison(db, filters(T0 + 3 * H, T0 + 5 * H)).missedSavings, { extraCachedTokens: 0, estimateMicros: 0 });
-    assert.equal(cacheAffinityComparison(db, filters(T0 + 6 * H, T0 + 9 * H)).missedSavings, null);
+  it('missed savings: none when every call has affinity, unknown without affinity calls, never negative', async () => {
+    assert.deepEqual((await cacheAffinityComparison(db, filters(T0 + 3 * H, T0 + 5 * H))).missedSavings, { extraCachedTokens: 0, estimateMicros: 0 });
+    assert.equal((await cacheAffinityComparison(db, filters(T0 + 6 * H, T0 + 9 * H))).missedSavings, null);
     // k1 before 9 h: affinity 6000 prompt / 800 cached (13%), no affinity 100 / 50 (50%): nothing missed
-    const better = cacheAffinityComparison(db, filters(T0, T0 + 9 * H, { apiKey: 'k1', model: ['m/a', 'm/c'] }));
+    const better = await cacheAffinityComparison(db, filters(T0, T0 + 9 * H, { apiKey: 'k1', model: ['m/a', 'm/c'] }));
     assert.ok(better.withoutAffinity.hitRate! > better.withAffinity.hitRate!, 'fixture: no-affinity calls do better here');
     assert.deepEqual(better.missedSavings, { extraCachedTokens: 0, estimateMicros: 0 });
   });
 
-  it('worst sessions: active in the range, lifetime totals, lowest token-weighted rate first, at least 2 calls', () => {
-    const worst = sessionsWithWorstHitRate(db, twoDays());
+  it('worst sessions: active in the range, lifetime totals, lowest token-weighted rate first, at least 2 calls', async () => {
+    const worst = await sessionsWithWorstHitRate(db, twoDays());
     assert.deepEqual(worst.rows.map((s) => [s.session, s.requests, s.promptTokens, s.cachedTokens, s.apiKey, s.model]), [
       ['s2', 2, 1000, 100, 'k2', 'm/b'],
       ['s1', 3, 4000, 2600, 'k1', 'm/a'],
@@ -173,11 +173,11 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     close(worst.rows[0]!.hitRate, 0.1, 's2');
 
     // Day two alone: only s1 was active, and it is shown with its whole life's totals.
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + D, T0 + 2 * D)).rows.map((s) => [s.session, s.requests]), [['s1', 3]]);
+    assert.deepEqual((await sessionsWithWorstHitRate(db, filters(T0 + D, T0 + 2 * D))).rows.map((s) => [s.session, s.requests]), [['s1', 3]]);
     // Between s2's calls and s1's last: both were active; before either began, or after both ended, none.
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + 3 * H + 1, T0 + 4 * H)).rows.map((s) => s.session), ['s2', 's1']);
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0, T0 + H)).rows, []);
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0 + D + H + 1, T0 + 2 * D)).rows, []);
+    assert.deepEqual((await sessionsWithWorstHitRate(db, filters(T0 + 3 * H + 1, T0 + 4 * H))).rows.map((s) => s.session), ['s2', 's1']);
+    assert.deepEqual((await sessionsWithWorstHitRate(db, filters(T0, T0 + H))).rows, []);
+    assert.deepEqual((await sessionsWithWorstHitRate(db, filters(T0 + D + H + 1, T0 + 2 * D))).rows, []);
   });
 
   it('worst sessions walk the hit-rate index, never sort the whole table', () => {
@@ -191,11 +191,11 @@ describe('prompt-cache questions on a hand-made fixture', () => {
     assert.doesNotMatch(plan, /TEMP B-TREE/);
   });
 
-  it('worst sessions honour key and model filters and name the filters they cannot apply', () => {
-    const k1 = sessionsWithWorstHitRate(db, filters(T0, T0 + 2 * D, { apiKey: 'k1', team: 'search', region: 'us' }));
+  it('worst sessions honour key and model filters and name the filters they cannot apply', async () => {
+    const k1 = await sessionsWithWorstHitRate(db, filters(T0, T0 + 2 * D, { apiKey: 'k1', team: 'search', region: 'us' }));
     assert.deepEqual(k1.rows.map((s) => s.session), ['s1']);
     assert.deepEqual(k1.ignoredFilters, ['team', 'region']);
-    assert.deepEqual(sessionsWithWorstHitRate(db, filters(T0, T0 + 2 * D, { model: 'm/b' })).rows.map((s) => s.session), ['s2']);
+    assert.deepEqual((await sessionsWithWorstHitRate(db, filters(T0, T0 + 2 * D, { model: 'm/b' }))).rows.map((s) => s.session), ['s2']);
   });
 });
 
@@ -206,7 +206,7 @@ describe('spend breakdowns add up to the overview totals', () => {
   const EXACT = ['spendUsd', 'cacheSavingsUsd', 'premiumUsd'] as const;
   const sumExact = (rows: UsageTotals[], k: (typeof EXACT)[number]) => picoToUsdString(sumPico(rows.map((r) => parseUsdToPico(r[k])!)));
 
-  it('by model and serving path, by API key and by tag, over ranges cutting hours, with filters', () => {
+  it('by model and serving path, by API key and by tag, over ranges cutting hours, with filters', async () => {
     const ranges: [number, number, Record<string, string | string[]>][] = [
       [R0 + 1_234_567, R0 + 3 * H + 7, {}], // minute buckets: raw rows only
       [R0 + 1_234_567, R0 + 4 * D + 999, {}],
@@ -215,22 +215,22 @@ describe('spend breakdowns add up to the overview totals', () => {
     ];
     for (const [from, to, over] of ranges) {
       const f = filters(from, to, over);
-      const total = overviewTotals(db, f).current;
+      const total = (await overviewTotals(db, f)).current;
       assert.ok(total.requests > 0);
-      for (const [name, rows] of [['model', spendByModel(db, f).rows], ['api key', spendByApiKey(db, f).rows], ['tag', spendByTag(db, f).rows]] as const) {
+      for (const [name, rows] of [['model', (await spendByModel(db, f)).rows], ['api key', (await spendByApiKey(db, f)).rows], ['tag', (await spendByTag(db, f)).rows]] as const) {
         for (const k of SUMMED) assert.equal(sum(rows, k), total[k], `${k} by ${name} for ${new Date(from).toISOString()}`);
         for (const k of EXACT) assert.equal(sumExact(rows, k), total[k], `${k} by ${name} for ${new Date(from).toISOString()}`);
       }
     }
   });
 
-  it('tags missing from a call are grouped as empty strings and keys without a label have null label', () => {
+  it('tags missing from a call are grouped as empty strings and keys without a label have null label', async () => {
     const f = filters(R0, R0 + 11 * D);
-    const tags = spendByTag(db, f).rows;
+    const tags = (await spendByTag(db, f)).rows;
     assert.ok(tags.some((t) => t.team === '' && t.project === '' && t.environment === ''));
     assert.equal(new Set(tags.map((t) => `${t.team}|${t.project}|${t.environment}`)).size, tags.length);
-    assert.ok(spendByApiKey(db, f).rows.every((k) => k.label === null && k.team === null));
-    const models = spendByModel(db, f).rows;
+    assert.ok((await spendByApiKey(db, f)).rows.every((k) => k.label === null && k.team === null));
+    const models = (await spendByModel(db, f)).rows;
     assert.ok(models.every((m) => typeof m.servingPath === 'string' && !('serving_path' in m)));
     assert.deepEqual(models.map((m) => m.spendMicros), models.map((m) => m.spendMicros).sort((a, b) => b - a), 'largest spend first');
   });

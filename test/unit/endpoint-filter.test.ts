@@ -9,6 +9,7 @@ import { rollupsFor } from '@/lib/analytics/engine/facts';
 import { filterOptions } from '@/lib/analytics/filter-options';
 import { filtersSchema, previousPeriod } from '@/lib/analytics/engine/filters';
 import { localDayFacts } from '@/lib/analytics/engine/local-day-facts';
+import { raw as rawSql, render, sql } from '@/lib/analytics/engine/sql';
 import { moneySum, moneySumSql } from '@/lib/analytics/engine/money-sums';
 import { spendByEndpoint } from '@/lib/analytics/spend-by-endpoint';
 import { spendOverTime } from '@/lib/analytics/spend-over-time';
@@ -43,7 +44,7 @@ describe('the endpoint filter', () => {
     assert.deepEqual(db.$client.prepare('SELECT DISTINCT endpoint FROM usage_hourly ORDER BY 1').pluck().all(), [...RECORDED_ENDPOINTS].sort());
   });
 
-  it('a filter by endpoint equals the raw rows\' totals, whatever the range\'s edges', () => {
+  it('a filter by endpoint equals the raw rows\' totals, whatever the range\'s edges', async () => {
     const r = createRandom(17);
     const keys = ['requests', 'spendUsd', 'cacheSavingsUsd', 'promptTokens', 'rateLimited', 'unpricedRequests'];
     for (let i = 0; i < 20; i++) {
@@ -56,7 +57,7 @@ describe('the endpoint filter', () => {
       // with tags: the full hourly rollup; by endpoint and model alone: the compact one, days included
       assert.equal(rollupsFor(f, []).hourly.table, over.team ? 'usage_hourly' : 'usage_hourly_compact', 'read from a rollup that keeps the endpoint');
       assert.equal(rollupsFor(f, []).daily.table, rollupsFor(f, []).hourly.table, 'whole days from the hourly rollup too');
-      assert.deepEqual(only(totalsBy(db, f, [])[0]!, keys), totalsFromRaw(raw, f), `range ${i}`);
+      assert.deepEqual(only((await totalsBy(db, f, []))[0]!, keys), totalsFromRaw(raw, f), `range ${i}`);
     }
   });
 
@@ -64,21 +65,22 @@ describe('the endpoint filter', () => {
     for (const tz of ['Asia/Kolkata', 'America/New_York']) {
       const f = range(T0 + 5_000_000, T0 + 4 * DAY_MS + 1_234_567, { endpoint: 'chat/completions', tz });
       const facts = localDayFacts(f, ['endpoint']);
+      const { text, params } = render(sql`SELECT endpoint, sum(sign * requests) AS requests, ${rawSql(moneySumSql('cost', 'spend', 'sign * '))} FROM (${facts.sql}) GROUP BY endpoint HAVING sum(sign * requests) != 0`, 'sqlite');
       const sums = db.$client
-        .prepare(`SELECT endpoint, sum(sign * requests) AS requests, ${moneySumSql('cost', 'spend', 'sign * ')} FROM (${facts.sql}) GROUP BY endpoint HAVING sum(sign * requests) != 0`)
-        .all(...facts.params) as ({ endpoint: string; requests: number } & Parameters<typeof moneySum<'spend'>>[0])[];
+        .prepare(text)
+        .all(...params) as ({ endpoint: string; requests: number } & Parameters<typeof moneySum<'spend'>>[0])[];
       assert.deepEqual(sums.map((s) => s.endpoint), ['chat/completions'], tz);
       assert.equal(sums[0]!.requests, totalsFromRaw(raw, f).requests, tz);
       assert.equal(picoToUsdString(moneySum(sums[0]!, 'spend')), totalsFromRaw(raw, f).spendUsd, tz);
     }
   });
 
-  it('Spend by endpoint gives each endpoint the raw rows\' totals, and spend over time stacked by endpoint sums to them', () => {
+  it('Spend by endpoint gives each endpoint the raw rows\' totals, and spend over time stacked by endpoint sums to them', async () => {
     const f = range(T0 + 1_000_000, T0 + DAYS * DAY_MS - 1_000_000);
-    const { rows } = spendByEndpoint(db, f);
+    const { rows } = await spendByEndpoint(db, f);
     assert.deepEqual(rows.map((r) => r.endpoint).sort(), [...RECORDED_ENDPOINTS].sort());
     assert.deepEqual(rows.map((r) => r.spendMicros), rows.map((r) => r.spendMicros).sort((a, b) => b - a), 'largest spend first');
-    const series = spendOverTime(db, { ...f, groupBy: 'endpoint' });
+    const series = await spendOverTime(db, { ...f, groupBy: 'endpoint' });
     for (const row of rows) {
       const keys = ['requests', 'spendUsd', 'cacheSavingsUsd', 'promptTokens', 'rateLimited', 'unpricedRequests'];
       assert.deepEqual(only(row, keys), totalsFromRaw(raw, { ...f, endpoint: [row.endpoint] }), row.endpoint);
@@ -92,8 +94,8 @@ describe('the endpoint filter', () => {
     }
   });
 
-  it('offers the endpoints calls were recorded on, in the user\'s words', () => {
-    assert.deepEqual(filterOptions(db).endpoints, [...RECORDED_ENDPOINTS].sort());
+  it('offers the endpoints calls were recorded on, in the user\'s words', async () => {
+    assert.deepEqual((await filterOptions(db)).endpoints, [...RECORDED_ENDPOINTS].sort());
     assert.deepEqual(RECORDED_ENDPOINTS.map(endpointLabel), ['Chat completions', 'Completions', 'Embeddings', 'Messages (Anthropic)']);
     assert.equal(endpointLabel(''), 'not recorded');
     assert.deepEqual(filtersSchema.parse({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', endpoint: 'embeddings' }).endpoint, ['embeddings']);

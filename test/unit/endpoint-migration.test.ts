@@ -73,7 +73,7 @@ describe('migrations 0016 and 0017: the endpoint in the hourly rollup, days summ
     db.$client.close();
   });
 
-  it('after retention, keeps old totals as "not recorded" and splits every hour from the oldest kept call on', () => {
+  it('after retention, keeps old totals as "not recorded" and splits every hour from the oldest kept call on', async () => {
     const rows = callsOnEveryEndpoint(8, 3000);
     const { file, sqlite } = databaseBefore0016(rows);
     const cutoff = T0 + 2 * DAY_MS + 7 * HOUR_MS + 1_234_567; // mid-hour, mid-day, as retention cuts
@@ -109,11 +109,11 @@ describe('migrations 0016 and 0017: the endpoint in the hourly rollup, days summ
     for (const endpoint of RECORDED_ENDPOINTS) {
       const f = range(firstWholeHour, T0 + DAYS * DAY_MS, { endpoint });
       const want = totalsFromRaw(kept.filter((r) => !unfitCalls.includes(r)), f);
-      assert.equal(totalsBy(db, f, [])[0]!.requests, want.requests, endpoint);
+      assert.equal((await totalsBy(db, f, []))[0]!.requests, want.requests, endpoint);
     }
     // over the whole range the endpoints and "not recorded" add up to what was there before
     const whole = range(T0, T0 + DAYS * DAY_MS);
-    const split = totalsBy(db, whole, ['endpoint']);
+    const split = await totalsBy(db, whole, ['endpoint']);
     assert.ok(split.some((r) => r.endpoint === ''), 'old totals shown as not recorded');
     assert.equal(split.reduce((s, r) => s + r.requests, 0), (before.all.usage_hourly_compact as { requests: number }).requests); // read from the compact rollup
 
@@ -122,7 +122,7 @@ describe('migrations 0016 and 0017: the endpoint in the hourly rollup, days summ
     for (const c of callsOnEveryEndpoint(9, 200)) recorder.record({ ...c, startedAt: T0 + DAYS * DAY_MS + (c.startedAt - T0) / DAYS });
     recorder.close();
     const later = range(T0 + DAYS * DAY_MS, T0 + (DAYS + 1) * DAY_MS, { endpoint: 'embeddings' });
-    assert.equal(totalsBy(db, later, [])[0]!.requests, totalsFromRaw(db.select().from(requests).all(), later).requests);
+    assert.equal((await totalsBy(db, later, []))[0]!.requests, totalsFromRaw(db.select().from(requests).all(), later).requests);
     db.$client.close();
   });
 });

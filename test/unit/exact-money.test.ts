@@ -63,7 +63,7 @@ describe('migration 0011 and the exact re-pricing after it', () => {
     assert.equal(db.select().from(maintenanceTasks).get(), undefined, 'done once');
     assert.match(log.at(-1)!, /Re-priced 5 of 5 stored calls exactly: total \$0\.000421 → \$0\.000421017\./);
     assertRollupsMatchRaw(db);
-    const total = totalsBy(db, filtersSchema.parse({ from: new Date(T0 - DAY).toISOString(), to: new Date(T0 + DAY).toISOString() }), [])[0]!;
+    const total = (await totalsBy(db, filtersSchema.parse({ from: new Date(T0 - DAY).toISOString(), to: new Date(T0 + DAY).toISOString() }), []))[0]!;
     assert.equal(total.spendUsd, picoToUsdString(sumPico(OLD_CALLS.map((c) => c.pico))));
     assert.equal(total.spendUsd, '0.000421017');
 
@@ -81,7 +81,7 @@ describe('migration 0011 and the exact re-pricing after it', () => {
 });
 
 describe('a million priced calls', () => {
-  it('sum exactly, call by call, to the rollups\' totals and the summary report', () => {
+  it('sum exactly, call by call, to the rollups\' totals and the summary report', async () => {
     const db: Db = openDatabase(':memory:');
     // Only what the sums read: the log's search indexes and the tag-level rollups would triple the time.
     for (const index of ['requests_hour_upstream_id', 'requests_hour_upstream_request_id', 'requests_hour_session_affinity', 'requests_hour_user', 'requests_record_id']) {
@@ -123,7 +123,7 @@ describe('a million priced calls', () => {
     })();
     assert.ok(subMicro > written / 2, `most calls have digits below a micro-dollar (${subMicro})`);
     const month = filtersSchema.parse({ from: new Date(T0 - DAY).toISOString(), to: new Date(T0 + 31 * DAY).toISOString() });
-    const total = totalsBy(db, month, [])[0]!;
+    const total = (await totalsBy(db, month, []))[0]!;
     assert.ok(written > N * 0.9, `${written} priced calls`);
     assert.equal(total.requests, written);
     assert.equal(total.spendUsd, picoToUsdString(spend), 'rollups to the last pico-dollar');
@@ -132,9 +132,9 @@ describe('a million priced calls', () => {
     // a range cutting hours at both ends adds raw rows to the rollups: same exactness
     const cut = filtersSchema.parse({ from: new Date(T0 + 1_234_567).toISOString(), to: new Date(T0 + 29 * DAY + 7_654_321).toISOString() });
     const inCut = db.$client.prepare('SELECT CAST(sum(cost_total_pico) AS TEXT) AS s FROM requests WHERE started_at >= ? AND started_at < ?').get(cut.from.getTime(), cut.to.getTime()) as { s: string };
-    assert.equal(totalsBy(db, cut, [])[0]!.spendUsd, picoToUsdString(BigInt(inCut.s)));
+    assert.equal((await totalsBy(db, cut, []))[0]!.spendUsd, picoToUsdString(BigInt(inCut.s)));
     // finance's summary: every row exact, and the rows add up to the same total
-    const report = summaryReport(db, month); // whole UTC days: the daily rollup
+    const report = await summaryReport(db, month); // whole UTC days: the daily rollup
     assert.equal(report.totals.spendUsd, picoToUsdString(spend));
     db.$client.close();
   });

@@ -31,7 +31,7 @@ describe('one team per call', () => {
     const rows = db.select().from(requests).orderBy(requests.id).all();
     assert.deepEqual(rows.map((r) => [r.team, r.teamSource]), [['search', 'api_key'], ['platform', 'annotation'], [null, null]]);
     const f = filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString(), team: 'search' });
-    assert.equal(totalsBy(db, f, [])[0]!.requests, 1, 'the team filter finds the call its key gave a team');
+    assert.equal((await totalsBy(db, f, []))[0]!.requests, 1, 'the team filter finds the call its key gave a team');
 
     // keyB is given a team, keyA's team changes: past calls without an annotated team follow, rollups too
     saveApiKeyLabel(db, { apiKey: 'keyB', label: 'Batch jobs', team: 'research' });
@@ -39,8 +39,8 @@ describe('one team per call', () => {
     assert.equal(await applyKeyTeams(db), 2);
     assert.deepEqual(db.select().from(requests).orderBy(requests.id).all().map((r) => r.team), ['ranking', 'platform', 'research']);
     assertRollupsMatchRaw(db);
-    assert.equal(totalsBy(db, f, [])[0]!.requests, 0);
-    assert.equal(totalsBy(db, { ...f, team: ['research'] }, [])[0]!.requests, 1);
+    assert.equal((await totalsBy(db, f, []))[0]!.requests, 0);
+    assert.equal((await totalsBy(db, { ...f, team: ['research'] }, []))[0]!.requests, 1);
     assert.equal(teams.resolve('keyB', null).team, 'research', 'new calls take the new team');
     assert.equal(await applyKeyTeams(db), 0, 'nothing more to do');
     db.$client.close();
@@ -62,7 +62,7 @@ describe('a breakdown against the previous period', () => {
     recorder.record(row(T0 + 60_000, 'm/b', 1_000_000)); // new this hour
     recorder.close();
     const f = filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + H).toISOString() });
-    const rows = totalsWithPreviousBy(db, f, ['model']);
+    const rows = await totalsWithPreviousBy(db, f, ['model']);
     assert.deepEqual(rows.map((r) => [r.model, r.spendMicros, r.previousSpendMicros]), [['m/a', 5, 2], ['m/b', 1, 0]]);
     db.$client.close();
   });

@@ -242,10 +242,10 @@ describe('rate-limit answers over ranges that cut hours', () => {
     return filters(over);
   });
 
-  it('over time equals brute force over the minutes', () => {
+  it('over time equals brute force over the minutes', async () => {
     for (const f of cases) {
       const expected = bruteOverTime(f);
-      const out = rateLimitUsageOverTime(db, f);
+      const out = await rateLimitUsageOverTime(db, f);
       assert.deepEqual(out.series.map((s) => `${s.model}\u0000${s.apiKey ?? ''}`).sort(), [...expected.keys()].sort(), `series for ${JSON.stringify(f)}`);
       for (const s of out.series) {
         const points = expected.get(`${s.model}\u0000${s.apiKey ?? ''}`)!;
@@ -260,10 +260,10 @@ describe('rate-limit answers over ranges that cut hours', () => {
     }
   });
 
-  it('headroom equals brute force over the minutes', () => {
+  it('headroom equals brute force over the minutes', async () => {
     for (const f of cases) {
       const order = (a: { model: string; apiKey: string | null }, b: { model: string; apiKey: string | null }) => a.model.localeCompare(b.model) || (a.apiKey ?? '').localeCompare(b.apiKey ?? '');
-      const got = rateLimitHeadroom(db, f).rows.map(({ model, apiKey, peak, requests, rateLimited, overloaded }) => ({ model, apiKey, peak, requests, rateLimited, overloaded }));
+      const got = (await rateLimitHeadroom(db, f)).rows.map(({ model, apiKey, peak, requests, rateLimited, overloaded }) => ({ model, apiKey, peak, requests, rateLimited, overloaded }));
       assert.deepEqual(got.sort(order), bruteHeadroom(f).sort(order), JSON.stringify(f));
     }
   });

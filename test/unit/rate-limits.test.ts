@@ -64,8 +64,8 @@ function filters(over: Record<string, string | string[]>): Filters {
 }
 
 describe('rate-limit headroom', () => {
-  it('picks the minute closest to any limit, summing keys per model', () => {
-    const { rows } = rateLimitHeadroom(db, filters({}));
+  it('picks the minute closest to any limit, summing keys per model', async () => {
+    const { rows } = await rateLimitHeadroom(db, filters({}));
     const a = rows.find((r) => r.model === A)!;
     assert.equal(a.apiKey, null);
     // minute 5: uncached 30k + 30k = 60k of min(100k, 90k) = 90k -> 66.7% used; hour 1 generated 9,000 / 9,500 = 94.7% used
@@ -80,17 +80,17 @@ describe('rate-limit headroom', () => {
     assert.deepEqual([a.requests, a.rateLimited, a.overloaded], [6, 1, 1]);
   });
 
-  it('answers a range whose ends are whole UTC hours (read from the hourly rollup alone)', () => {
+  it('answers a range whose ends are whole UTC hours (read from the hourly rollup alone)', async () => {
     const whole = filtersSchema.parse({ from: new Date(T0 - 24 * HOUR).toISOString(), to: new Date(T0 + 24 * HOUR).toISOString() });
-    const a = rateLimitHeadroom(db, whole).rows.find((r) => r.model === A)!;
+    const a = (await rateLimitHeadroom(db, whole)).rows.find((r) => r.model === A)!;
     assert.equal(a.peak.t, T0 + HOUR + 3 * MIN);
     assert.equal(a.peak.generatedTokens, 9_000);
     assert.deepEqual([a.requests, a.rateLimited, a.overloaded], [6, 1, 1]);
   });
 
-  it('follows what Fireworks reported when the account is tighter than Meter\'s own calls, and says so', () => {
+  it('follows what Fireworks reported when the account is tighter than Meter\'s own calls, and says so', async () => {
     for (const f of [filters({ to: new Date(T0 + HOUR).toISOString() }), filtersSchema.parse({ from: new Date(T0 - 24 * HOUR).toISOString(), to: new Date(T0 + 24 * HOUR).toISOString() })]) {
-      const { rows } = rateLimitHeadroom(db, f);
+      const { rows } = await rateLimitHeadroom(db, f);
       const c = rows.find((r) => r.model === C)!;
       assert.ok(c.headroom.generated! > 0.99, 'Meter\'s own calls are far from the limit');
       assert.equal(c.reported.generated, 6 / 36_000);
@@ -105,9 +105,9 @@ describe('rate-limit headroom', () => {
     }
   });
 
-  it('reports headroom and what caching bought at the peak minute', () => {
+  it('reports headroom and what caching bought at the peak minute', async () => {
     const f = filters({ to: new Date(T0 + HOUR).toISOString() });
-    const a = rateLimitHeadroom(db, f).rows.find((r) => r.model === A)!;
+    const a = (await rateLimitHeadroom(db, f)).rows.find((r) => r.model === A)!;
     assert.equal(a.peak.t, T0 + 5 * MIN);
     assert.deepEqual(
       [a.peak.promptTokens, a.peak.uncachedPromptTokens, a.peak.generatedTokens, a.peak.limitPromptTpm, a.peak.limitUncachedPromptTpm, a.peak.limitGeneratedTpm],
@@ -120,8 +120,8 @@ describe('rate-limit headroom', () => {
     assert.ok(Math.abs(a.cachingHeadroom! - 240_000 / 90_000) < 1e-12);
   });
 
-  it('splits by key when the view filters by key', () => {
-    const { rows } = rateLimitHeadroom(db, filters({ apiKey: ['k1', 'k2'], to: new Date(T0 + HOUR).toISOString() }));
+  it('splits by key when the view filters by key', async () => {
+    const { rows } = await rateLimitHeadroom(db, filters({ apiKey: ['k1', 'k2'], to: new Date(T0 + HOUR).toISOString() }));
     const k2 = rows.find((r) => r.model === A && r.apiKey === 'k2')!;
     assert.equal(k2.peak.t, T0 + 5 * MIN);
     assert.equal(k2.peak.uncachedPromptTokens, 30_000);
@@ -132,30 +132,30 @@ describe('rate-limit headroom', () => {
     assert.equal(rows.filter((r) => r.model === B).length, 1);
   });
 
-  it('breaks ties on usage by the earliest minute, and sorts tightest first', () => {
-    const { rows } = rateLimitHeadroom(db, filters({}));
+  it('breaks ties on usage by the earliest minute, and sorts tightest first', async () => {
+    const { rows } = await rateLimitHeadroom(db, filters({}));
     const b = rows.find((r) => r.model === B)!;
     assert.equal(b.peak.t, T0 + 10 * MIN);
     assert.ok(rows.findIndex((r) => r.model === A) < rows.findIndex((r) => r.model === B), 'A is closer to a limit than B');
   });
 
-  it('warns below 20% headroom, not above', () => {
-    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({})).rows).map((r) => r.model), [C, A]);
+  it('warns below 20% headroom, not above', async () => {
+    assert.deepEqual(lowHeadroomRows((await rateLimitHeadroom(db, filters({}))).rows).map((r) => r.model), [C, A]);
     // the first hour: A's own calls leave more than 20%; C's account, as Fireworks reported it, does not
-    assert.deepEqual(lowHeadroomRows(rateLimitHeadroom(db, filters({ to: new Date(T0 + HOUR).toISOString() })).rows).map((r) => r.model), [C]);
+    assert.deepEqual(lowHeadroomRows((await rateLimitHeadroom(db, filters({ to: new Date(T0 + HOUR).toISOString() }))).rows).map((r) => r.model), [C]);
   });
 
-  it('narrows by model and says which filters the meters cannot apply', () => {
-    const out = rateLimitHeadroom(db, filters({ model: B, team: 'search', servingPath: 'fast' }));
+  it('narrows by model and says which filters the meters cannot apply', async () => {
+    const out = await rateLimitHeadroom(db, filters({ model: B, team: 'search', servingPath: 'fast' }));
     assert.deepEqual(out.rows.map((r) => r.model), [B]);
     assert.deepEqual(out.ignoredFilters, ['team', 'servingPath']);
   });
 });
 
 describe('rate-limit usage over time', () => {
-  it('hour buckets hold the busiest minute per meter and the lowest limit', () => {
+  it('hour buckets hold the busiest minute per meter and the lowest limit', async () => {
     const f = filters({ to: new Date(T0 + 3 * 86_400_000).toISOString() }); // 3 days: hour buckets
-    const out = rateLimitUsageOverTime(db, f);
+    const out = await rateLimitUsageOverTime(db, f);
     assert.equal(out.bucket, 'hour');
     const a = out.series.find((s) => s.model === A)!;
     assert.equal(a.points.length, 72);
@@ -170,8 +170,8 @@ describe('rate-limit usage over time', () => {
     assert.deepEqual(a.points[2], { t: T0 + 2 * HOUR, promptTokens: 0, uncachedPromptTokens: 0, generatedTokens: 0, limitPromptTpm: null, limitUncachedPromptTpm: null, limitGeneratedTpm: null, requests: 0, rateLimited: 0, overloaded: 0 });
   });
 
-  it('minute buckets are the minutes themselves, every minute present', () => {
-    const out = rateLimitUsageOverTime(db, filters({ model: A }));
+  it('minute buckets are the minutes themselves, every minute present', async () => {
+    const out = await rateLimitUsageOverTime(db, filters({ model: A }));
     assert.equal(out.bucket, 'minute');
     assert.equal(out.series.length, 1);
     const points = out.series[0]!.points;
@@ -181,9 +181,9 @@ describe('rate-limit usage over time', () => {
     assert.equal(points[7]!.promptTokens, 0);
   });
 
-  it('day buckets fold hours in the viewer zone with max, not sum', () => {
+  it('day buckets fold hours in the viewer zone with max, not sum', async () => {
     const f = filters({ to: new Date(T0 + 20 * 86_400_000).toISOString(), tz: 'America/New_York', model: B });
-    const out = rateLimitUsageOverTime(db, f);
+    const out = await rateLimitUsageOverTime(db, f);
     assert.equal(out.bucket, 'day');
     const [b] = out.series;
     // New York: Sep 30 (20:00Z..) holds both 50k minutes; Oct 1 holds the 1k minute at 02:00Z on Oct 2
@@ -195,8 +195,8 @@ describe('rate-limit usage over time', () => {
     assert.equal(b!.points[0]!.t, Date.UTC(2026, 8, 30, 4));
   });
 
-  it('series split by key when filtered by key', () => {
-    const out = rateLimitUsageOverTime(db, filters({ apiKey: 'k2' }));
+  it('series split by key when filtered by key', async () => {
+    const out = await rateLimitUsageOverTime(db, filters({ apiKey: 'k2' }));
     assert.deepEqual(out.series.map((s) => [s.model, s.apiKey]), [[A, 'k2']]);
     assert.equal(out.series[0]!.points[5]!.uncachedPromptTokens, 30_000);
   });

@@ -76,7 +76,7 @@ describe('summary report', () => {
       if (i % 3 === 1) over.apiKey = ['k1', '+k3'];
       if (i % 5 === 2) over.servingPath = 'priority';
       const f = filters(a, b, over);
-      const report = summaryReport(db, f);
+      const report = await summaryReport(db, f);
       const csv = await requestCsvSums(f);
       assert.equal(report.totals.requests, csv.requests, `requests, range ${i}`);
       assert.equal(report.totals.spendUsd, csv.spendUsd, `spend, range ${i}`);
@@ -86,7 +86,7 @@ describe('summary report', () => {
   });
 
   for (const tz of ['Europe/Berlin', 'Asia/Kolkata', 'America/New_York']) {
-    it(`groups calls by calendar day in ${tz}, every row on its own local day`, () => {
+    it(`groups calls by calendar day in ${tz}, every row on its own local day`, async () => {
       const f = filters(T0 + 1_111_111, T0 + 9 * 86_400_000 + 2_222_222, { tz });
       const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
       const want = new Map<string, { requests: number; spendPico: bigint; unpricedRequests: number; promptTokens: number }>();
@@ -100,7 +100,7 @@ describe('summary report', () => {
         if (row.promptTokens !== null && row.costTotalPico === null) w.unpricedRequests++;
         want.set(key, w);
       }
-      const report = summaryReport(db, f);
+      const report = await summaryReport(db, f);
       assert.equal(report.rows.length, want.size);
       for (const row of report.rows) {
         const w = want.get([row.day, row.servingPath, row.model, row.apiKey, row.team, row.project, row.environment].map((v) => v ?? '').join('|'));
@@ -115,7 +115,7 @@ describe('summary report', () => {
     });
   }
 
-  it('puts a call in the last UTC hour of a Berlin day on the next local day only (no zero rows)', () => {
+  it('puts a call in the last UTC hour of a Berlin day on the next local day only (no zero rows)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-reports-edge-'));
     const edgeDb = openDatabase(path.join(dir, 'meter.db'));
     const recorder = new Recorder(edgeDb);
@@ -128,7 +128,7 @@ describe('summary report', () => {
     recorder.record(call(Date.UTC(2026, 10, 2, 23, 30), 'm/late'));
     recorder.record(call(Date.UTC(2026, 10, 2, 12), 'm/noon'));
     recorder.close();
-    const report = summaryReport(edgeDb, filters(Date.UTC(2026, 10, 1, 23), Date.UTC(2026, 10, 4, 23), { tz: 'Europe/Berlin' }));
+    const report = await summaryReport(edgeDb, filters(Date.UTC(2026, 10, 1, 23), Date.UTC(2026, 10, 4, 23), { tz: 'Europe/Berlin' }));
     assert.deepEqual(report.rows.map((r) => [r.day, r.model, r.requests, r.spendUsd]), [
       ['2026-11-02', 'm/noon', 1, '0.00000700004'],
       ['2026-11-03', 'm/late', 1, '0.00000700004'],
@@ -136,10 +136,10 @@ describe('summary report', () => {
     edgeDb.$client.close();
   });
 
-  it('a preview returns the first rows in order, with the whole count and totals', () => {
+  it('a preview returns the first rows in order, with the whole count and totals', async () => {
     const f = filters(T0, T0 + 5 * 86_400_000, { tz: 'Europe/Berlin' });
-    const full = summaryReport(db, f);
-    const preview = summaryReport(db, { ...f, limit: 7 });
+    const full = await summaryReport(db, f);
+    const preview = await summaryReport(db, { ...f, limit: 7 });
     assert.ok(full.rows.length > 7);
     assert.equal(full.rowCount, full.rows.length);
     assert.deepEqual(preview.rows, full.rows.slice(0, 7));
@@ -169,8 +169,8 @@ describe('bad queries', () => {
 });
 
 describe('summary CSV', () => {
-  it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', () => {
-    const report = summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
+  it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', async () => {
+    const report = await summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
     const text = summaryCsv(report);
     assert.ok(text.startsWith('day,serving_path,model,api_key,api_key_label,team,project,environment,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests\r\n'));
     assert.ok(!/[^\r]\n/.test(text), 'every line ends in CRLF');

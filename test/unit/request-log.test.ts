@@ -54,11 +54,11 @@ function q(over: Record<string, string | string[]> = {}): RequestLogQuery {
 
 const newestFirst = (a: RequestRow, b: RequestRow) => b.startedAt - a.startedAt || b.id - a.id;
 
-function allPages(over: Record<string, string | string[]>): number[] {
+async function allPages(over: Record<string, string | string[]>): Promise<number[]> {
   const seen: number[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = requestLog(db, q({ ...over, ...(cursor ? { cursor } : {}) }));
+    const page = await requestLog(db, q({ ...over, ...(cursor ? { cursor } : {}) }));
     assert.ok(page.rows.length <= Number(over.limit ?? 50));
     seen.push(...page.rows.map((r) => r.id));
     cursor = page.nextCursor;
@@ -68,103 +68,103 @@ function allPages(over: Record<string, string | string[]>): number[] {
 }
 
 describe('request log', () => {
-  it('keyset pages return every row once, newest first, across tied timestamps', () => {
+  it('keyset pages return every row once, newest first, across tied timestamps', async () => {
     for (const limit of ['7', '50', '200']) {
-      assert.deepEqual(allPages({ limit }), [...raw].sort(newestFirst).map((r) => r.id), `limit ${limit}`);
+      assert.deepEqual(await allPages({ limit }), [...raw].sort(newestFirst).map((r) => r.id), `limit ${limit}`);
     }
   });
 
-  it('pages through a filtered view the same way', () => {
+  it('pages through a filtered view the same way', async () => {
     const want = raw.filter((r) => r.apiKey === 'k1' && r.model === 'm/a' && r.status >= 400).sort(newestFirst).map((r) => r.id);
     assert.ok(want.length > 10);
-    assert.deepEqual(allPages({ limit: '4', apiKey: 'k1', model: 'm/a', status: 'error' }), want);
+    assert.deepEqual(await allPages({ limit: '4', apiKey: 'k1', model: 'm/a', status: 'error' }), want);
   });
 
-  it('the last page has no cursor and an exact page has none either', () => {
-    const page = requestLog(db, q({ limit: '200', from: new Date(T0).toISOString(), to: new Date(T0 + 1_000).toISOString() }));
+  it('the last page has no cursor and an exact page has none either', async () => {
+    const page = await requestLog(db, q({ limit: '200', from: new Date(T0).toISOString(), to: new Date(T0 + 1_000).toISOString() }));
     assert.equal(page.rows.length, 3);
     assert.equal(page.nextCursor, null);
-    const exact = requestLog(db, q({ limit: '3', to: new Date(T0 + 1_000).toISOString() }));
+    const exact = await requestLog(db, q({ limit: '3', to: new Date(T0 + 1_000).toISOString() }));
     assert.equal(exact.nextCursor, null);
   });
 
-  it('filters by status: ok, error, or a code', () => {
-    const count = (status: string) => allPages({ status, limit: '200' }).length;
-    assert.equal(count('ok'), raw.filter((r) => r.status < 400).length);
-    assert.equal(count('error'), raw.filter((r) => r.status >= 400).length);
-    assert.equal(count('429'), raw.filter((r) => r.status === 429).length);
-    assert.equal(count('499'), 50);
-    assert.equal(count('418'), 0);
+  it('filters by status: ok, error, or a code', async () => {
+    const count = async (status: string) => (await allPages({ status, limit: '200' })).length;
+    assert.equal(await count('ok'), raw.filter((r) => r.status < 400).length);
+    assert.equal(await count('error'), raw.filter((r) => r.status >= 400).length);
+    assert.equal(await count('429'), raw.filter((r) => r.status === 429).length);
+    assert.equal(await count('499'), 50);
+    assert.equal(await count('418'), 0);
   });
 
-  it('searches ids, session-affinity key and user by prefix', () => {
-    const ids = (search: string) => allPages({ q: search, limit: '200' }).sort((a, b) => a - b);
+  it('searches ids, session-affinity key and user by prefix', async () => {
+    const ids = async (search: string) => (await allPages({ q: search, limit: '200' })).sort((a, b) => a - b);
     const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
-    assert.deepEqual(ids('cmpl-0123'), want((r) => r.upstreamId === 'cmpl-0123'));
-    assert.deepEqual(ids('cmpl-01'), want((r) => r.upstreamId!.startsWith('cmpl-01')));
-    assert.equal(ids('cmpl-01').length, 100);
-    assert.deepEqual(ids('req-399'), want((r) => r.upstreamRequestId === 'req-399'));
-    assert.deepEqual(ids('sess-3'), want((r) => r.sessionAffinity === 'sess-3'));
-    assert.deepEqual(ids('alice'), want((r) => r.user === 'alice'));
-    assert.deepEqual(ids('  alice '), ids('alice'));
-    assert.deepEqual(ids('0123'), []); // no leading wildcard
-    assert.deepEqual(ids("x' OR 1=1 --"), []);
+    assert.deepEqual(await ids('cmpl-0123'), want((r) => r.upstreamId === 'cmpl-0123'));
+    assert.deepEqual(await ids('cmpl-01'), want((r) => r.upstreamId!.startsWith('cmpl-01')));
+    assert.equal((await ids('cmpl-01')).length, 100);
+    assert.deepEqual(await ids('req-399'), want((r) => r.upstreamRequestId === 'req-399'));
+    assert.deepEqual(await ids('sess-3'), want((r) => r.sessionAffinity === 'sess-3'));
+    assert.deepEqual(await ids('alice'), want((r) => r.user === 'alice'));
+    assert.deepEqual(await ids('  alice '), await ids('alice'));
+    assert.deepEqual(await ids('0123'), []); // no leading wildcard
+    assert.deepEqual(await ids("x' OR 1=1 --"), []);
   });
 
-  it('searches models and keys by any part of the name, and keys by their label', () => {
-    const ids = (search: string) => allPages({ q: search, limit: '200' }).sort((a, b) => a - b);
+  it('searches models and keys by any part of the name, and keys by their label', async () => {
+    const ids = async (search: string) => (await allPages({ q: search, limit: '200' })).sort((a, b) => a - b);
     const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
-    assert.deepEqual(ids('m/b'), want((r) => r.model === 'm/b'));
-    assert.deepEqual(ids('B'), want((r) => r.model === 'm/b')); // any case
-    assert.deepEqual(ids('k2'), want((r) => r.apiKey === 'k2'));
-    assert.deepEqual(ids('search prod'), want((r) => r.apiKey === 'k1'));
-    assert.deepEqual(ids('nothing-like-it'), []);
+    assert.deepEqual(await ids('m/b'), want((r) => r.model === 'm/b'));
+    assert.deepEqual(await ids('B'), want((r) => r.model === 'm/b')); // any case
+    assert.deepEqual(await ids('k2'), want((r) => r.apiKey === 'k2'));
+    assert.deepEqual(await ids('search prod'), want((r) => r.apiKey === 'k1'));
+    assert.deepEqual(await ids('nothing-like-it'), []);
   });
 
-  it('filters by stream, duration, time to first token and cost', () => {
-    const ids = (over: Record<string, string>) => allPages({ ...over, limit: '200' }).sort((a, b) => a - b);
+  it('filters by stream, duration, time to first token and cost', async () => {
+    const ids = async (over: Record<string, string>) => (await allPages({ ...over, limit: '200' })).sort((a, b) => a - b);
     const want = (pred: (r: RequestRow) => boolean) => raw.filter(pred).map((r) => r.id).sort((a, b) => a - b);
-    assert.deepEqual(ids({ stream: 'yes' }), want((r) => r.stream));
-    assert.deepEqual(ids({ stream: 'no' }), want((r) => !r.stream));
-    assert.deepEqual(ids({ minDurationMs: '350' }), want((r) => r.durationMs >= 350));
-    assert.deepEqual(ids({ minTtftMs: '20' }), want((r) => r.ttftMs !== null && r.ttftMs >= 20));
-    assert.deepEqual(ids({ minTtftMs: '21' }), []);
+    assert.deepEqual(await ids({ stream: 'yes' }), want((r) => r.stream));
+    assert.deepEqual(await ids({ stream: 'no' }), want((r) => !r.stream));
+    assert.deepEqual(await ids({ minDurationMs: '350' }), want((r) => r.durationMs >= 350));
+    assert.deepEqual(await ids({ minTtftMs: '20' }), want((r) => r.ttftMs !== null && r.ttftMs >= 20));
+    assert.deepEqual(await ids({ minTtftMs: '21' }), []);
     // one pico-dollar above a call's exact cost excludes it; the exact cost keeps it
-    assert.deepEqual(ids({ minCostUsd: '0.000765000040' }), want((r) => r.costTotalPico !== null));
-    assert.deepEqual(ids({ minCostUsd: '0.000765000041' }), []);
-    assert.deepEqual(ids({ minCostUsd: '0', model: 'm/a' }), want((r) => r.costTotalPico !== null && r.model === 'm/a'));
+    assert.deepEqual(await ids({ minCostUsd: '0.000765000040' }), want((r) => r.costTotalPico !== null));
+    assert.deepEqual(await ids({ minCostUsd: '0.000765000041' }), []);
+    assert.deepEqual(await ids({ minCostUsd: '0', model: 'm/a' }), want((r) => r.costTotalPico !== null && r.model === 'm/a'));
   });
 
-  it('sorts by cost, duration or TTFT, largest first, every row once across pages', () => {
-    const byDuration = allPages({ sort: 'duration', limit: '7' });
+  it('sorts by cost, duration or TTFT, largest first, every row once across pages', async () => {
+    const byDuration = await allPages({ sort: 'duration', limit: '7' });
     assert.deepEqual(byDuration, [...raw].sort((a, b) => b.durationMs - a.durationMs || newestFirst(a, b)).map((r) => r.id));
-    const byCost = allPages({ sort: 'cost', limit: '50' });
+    const byCost = await allPages({ sort: 'cost', limit: '50' });
     assert.equal(byCost.length, raw.length);
     const costs = byCost.map((id) => raw.find((r) => r.id === id)!.costTotalPico);
     assert.ok(costs.indexOf(null) > 0 && costs.slice(costs.indexOf(null)).every((c) => c === null), 'unpriced calls last');
-    const searched = allPages({ sort: 'duration', q: 'sess-3', limit: '3' });
+    const searched = await allPages({ sort: 'duration', q: 'sess-3', limit: '3' });
     assert.deepEqual(searched, raw.filter((r) => r.sessionAffinity === 'sess-3').sort((a, b) => b.durationMs - a.durationMs).map((r) => r.id));
   });
 
-  it('counts the matching calls, on every page', () => {
-    assert.deepEqual(requestLog(db, q({ limit: '5' })).total, { count: 400, atLeast: false });
-    assert.deepEqual(requestLog(db, q({ limit: '5', status: '429', q: 'm/a' })).total, { count: raw.filter((r) => r.status === 429 && r.model === 'm/a').length, atLeast: false });
-    const first = requestLog(db, q({ limit: '5' }));
-    assert.deepEqual(requestLog(db, q({ limit: '5', cursor: first.nextCursor! })).total, first.total);
+  it('counts the matching calls, on every page', async () => {
+    assert.deepEqual((await requestLog(db, q({ limit: '5' }))).total, { count: 400, atLeast: false });
+    assert.deepEqual((await requestLog(db, q({ limit: '5', status: '429', q: 'm/a' }))).total, { count: raw.filter((r) => r.status === 429 && r.model === 'm/a').length, atLeast: false });
+    const first = await requestLog(db, q({ limit: '5' }));
+    assert.deepEqual((await requestLog(db, q({ limit: '5', cursor: first.nextCursor! }))).total, first.total);
   });
 
-  it('rejects bad row filters and a cursor from another order', () => {
+  it('rejects bad row filters and a cursor from another order', async () => {
     assert.throws(() => q({ stream: 'maybe' }), /stream must be yes or no/);
     assert.throws(() => q({ minDurationMs: '-1' }), /cannot be negative/);
     assert.throws(() => q({ minCostUsd: '1e-3' }), /dollar amount/);
     assert.throws(() => q({ sort: 'tokens' }), /sort must be/);
-    const timeCursor = requestLog(db, q({ limit: '5' })).nextCursor!;
+    const timeCursor = (await requestLog(db, q({ limit: '5' }))).nextCursor!;
     assert.throws(() => q({ sort: 'cost', cursor: timeCursor }), /another order/);
     assert.throws(() => q({ cursor: encodeCursor({ offset: 5 }) }), /another order/);
   });
 
-  it('rows carry what the table shows, with unpriced apart from not billed', () => {
-    const { rows } = requestLog(db, q({ limit: '200' }));
+  it('rows carry what the table shows, with unpriced apart from not billed', async () => {
+    const { rows } = await requestLog(db, q({ limit: '200' }));
     const byId = new Map(raw.map((r) => [r.id, r]));
     for (const row of rows) {
       const r = byId.get(row.id)!;
@@ -191,7 +191,7 @@ describe('request log', () => {
 });
 
 describe('request log search across hours', () => {
-  it('finds matches hour by hour, newest first, inside the range only, page after page', () => {
+  it('finds matches hour by hour, newest first, inside the range only, page after page', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-request-log-hours-'));
     const hoursDb = openDatabase(path.join(dir, 'meter.db'));
     const recorder = new Recorder(hoursDb);
@@ -213,7 +213,7 @@ describe('request log search across hours', () => {
         const seen: number[] = [];
         let cursor: string | null = null;
         do {
-          const page = requestLog(hoursDb, requestLogSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), q: search, limit, ...(cursor ? { cursor } : {}) }));
+          const page = await requestLog(hoursDb, requestLogSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), q: search, limit, ...(cursor ? { cursor } : {}) }));
           seen.push(...page.rows.map((r) => r.id));
           cursor = page.nextCursor;
         } while (cursor && seen.length <= all.length);
@@ -225,9 +225,9 @@ describe('request log search across hours', () => {
 });
 
 describe('request detail', () => {
-  it('returns the row with its price row and parsed usage', () => {
+  it('returns the row with its price row and parsed usage', async () => {
     const priced = raw.find((r) => r.priceId !== null)!;
-    const detail = requestDetail(db, priced.id)!;
+    const detail = (await requestDetail(db, priced.id))!;
     assert.equal(detail.request.id, priced.id);
     assert.equal(detail.request.costTotalPico, 765_000_040);
     assert.equal('usageJson' in detail.request, false);
@@ -238,12 +238,12 @@ describe('request detail', () => {
     assert.equal(detail.apiKeyLabel, priced.apiKey === 'k1' ? 'Search prod' : null);
   });
 
-  it('unpriced and missing calls', () => {
+  it('unpriced and missing calls', async () => {
     const failed = raw.find((r) => r.status === 429)!;
-    const detail = requestDetail(db, failed.id)!;
+    const detail = (await requestDetail(db, failed.id))!;
     assert.equal(detail.price, null);
     assert.equal(detail.usage, null);
-    assert.equal(requestDetail(db, 999_999), null);
+    assert.equal(await requestDetail(db, 999_999), null);
     assert.equal(requestIdSchema.safeParse('12').data, 12);
     assert.equal(requestIdSchema.safeParse('abc').success, false);
     assert.equal(requestIdSchema.safeParse('-1').success, false);

@@ -68,7 +68,7 @@ function fill(db: Db, dir: string) {
 const rollupMatchesRaw = assertRollupsMatchRaw;
 
 describe('API-key labels', () => {
-  it('are set, changed and removed, and show in the filter options', () => {
+  it('are set, changed and removed, and show in the filter options', async () => {
     const { db, dir } = tempDb();
     fill(db, dir);
     assert.deepEqual(saveApiKeyLabel(db, { apiKey: 'k1', label: 'Search prod', team: 'search' }), { apiKey: 'k1', label: 'Search prod', team: 'search' });
@@ -79,9 +79,9 @@ describe('API-key labels', () => {
     assert.equal(listed.find((k) => k.apiKey === 'k1')?.team, null);
     assert.ok(listed.find((k) => k.apiKey === 'k2')!.requests > 0);
     assert.equal(listed.find((k) => k.apiKey === 'k9')?.requests, 0);
-    assert.equal(filterOptions(db).apiKeys.find((k) => k.apiKey === 'k1')?.label, 'Search (prod)');
+    assert.equal((await filterOptions(db)).apiKeys.find((k) => k.apiKey === 'k1')?.label, 'Search (prod)');
     saveApiKeyLabel(db, { apiKey: 'k1', label: '' });
-    assert.equal(filterOptions(db).apiKeys.find((k) => k.apiKey === 'k1')?.label, null);
+    assert.equal((await filterOptions(db)).apiKeys.find((k) => k.apiKey === 'k1')?.label, null);
     assert.equal(listApiKeyLabels(db).find((k) => k.apiKey === 'k9')?.label, 'Not used yet');
   });
 });
@@ -160,7 +160,7 @@ describe('re-pricing', () => {
     assert.equal(preview.byModel.find((m) => m.model === 'm/b')!.changed, 0, 'm/b prices did not change');
     assert.equal(picoToUsdString(sumPico(preview.byModel.map((m) => exact(m.differenceUsd)))), preview.totals.differenceUsd);
     const f = filtersSchema.parse({ from, to });
-    assert.equal(totalsBy(db, f, [])[0]!.spendUsd, wantOld, 'a preview changes nothing');
+    assert.equal((await totalsBy(db, f, []))[0]!.spendUsd, wantOld, 'a preview changes nothing');
 
     const onlyA = await reprice(db, repriceSchema.parse({ from, to, model: 'm/a', apply: false }));
     assert.deepEqual(onlyA.byModel.map((m) => m.model), ['m/a']);
@@ -168,7 +168,7 @@ describe('re-pricing', () => {
     const applied = await reprice(db, repriceSchema.parse({ from, to, apply: true }), { pageSize: 97 });
     assert.equal(applied.applied, true);
     assert.deepEqual(applied.totals, preview.totals);
-    const totals = totalsBy(db, f, [])[0]!;
+    const totals = (await totalsBy(db, f, []))[0]!;
     assert.equal(totals.spendUsd, wantNew);
     assert.equal(totals.unpricedRequests, unpricedAfter);
     rollupMatchesRaw(db);

@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 const USD = 1_000_000_000_000;
 
 describe('spend forecast', () => {
-  it('compares month to date with the same point last month, projects the month end and finds the matching budget', () => {
+  it('compares month to date with the same point last month, projects the month end and finds the matching budget', async () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-forecast-')), 'meter.db'));
     const recorder = new Recorder(db);
     const call = (at: number, pico: number, team = 'search'): NewRequestRow => ({
@@ -29,7 +29,7 @@ describe('spend forecast', () => {
     createBudget(db, { name: 'Search monthly', scope: { team: ['search'] }, period: 'month', timeZone: 'UTC', amountPico: 40n * BigInt(USD), thresholds: [0.5, 0.8, 1], action: 'alert', channels: [] });
 
     const filters = filtersSchema.parse({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z', team: 'search' });
-    const f = spendForecast(db, filters, now);
+    const f = await spendForecast(db, filters, now);
     assert.equal(f.monthToDate.spentUsd, '10.000000'); // 1–10 December, 06:00 each day
     assert.equal(f.lastMonthToSamePoint.spentUsd, '10.000000'); // 1–10 November to noon
     assert.equal(f.lastMonthToSamePoint.to, '2026-11-10T12:00:00.000Z');
@@ -43,8 +43,8 @@ describe('spend forecast', () => {
     assert.equal(f.days[29]!.lastMonth, 30_000_000);
     assert.equal(f.days[30]!.lastMonth, null, 'November has 30 days');
     assert.equal(f.budget?.name, 'Search monthly');
-    assert.equal(spendForecast(db, { ...filters, team: [] }, now).budget, null, 'no budget matches the whole account');
-    assert.equal(spendForecast(db, { ...filters, team: [] }, now).monthToDate.spentUsd, '15.000000');
+    assert.equal((await spendForecast(db, { ...filters, team: [] }, now)).budget, null, 'no budget matches the whole account');
+    assert.equal((await spendForecast(db, { ...filters, team: [] }, now)).monthToDate.spentUsd, '15.000000');
     db.$client.close();
   });
 });

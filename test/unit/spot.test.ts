@@ -19,7 +19,7 @@ const T0 = Date.UTC(2026, 10, 20, 9, 50);
 const tokens = { promptTokens: 55_000, cachedPromptTokens: 50_000, completionTokens: 200 }; // $0.033 on Kimi K3 Standard
 
 describe('Spot effective discount', () => {
-  it('adds the Standard retries after Spot refusals to Spot spend, against the same work on Standard', () => {
+  it('adds the Standard retries after Spot refusals to Spot spend, against the same work on Standard', async () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-spot-')), 'meter.db'));
     seedPriceCatalog(db, loadCatalog());
     const table = db.select().from(prices).all().map(toPriceRow);
@@ -47,7 +47,7 @@ describe('Spot effective discount', () => {
     recorder.close();
 
     const filters = filtersSchema.parse({ from: new Date(T0 - 3_600_000).toISOString(), to: new Date(T0 + 3_600_000).toISOString() });
-    const d = spotEffectiveDiscount(db, filters);
+    const d = await spotEffectiveDiscount(db, filters);
     assert.deepEqual(
       { ...d, effectiveDiscount: d.effectiveDiscount?.toFixed(6) },
       {
@@ -59,11 +59,11 @@ describe('Spot effective discount', () => {
     // what the listed 30% alone would suggest, against 15% once the retries are paid
     assert.ok(d.effectiveDiscount! < d.listedDiscount);
     // the key filter keeps only that key's calls and retries
-    const k2 = spotEffectiveDiscount(db, { ...filters, apiKey: ['k2'] });
+    const k2 = await spotEffectiveDiscount(db, { ...filters, apiKey: ['k2'] });
     assert.equal(k2.spotCalls, 0);
     assert.equal(k2.effectiveDiscount, null);
     // Spot is not a premium: the premium over Standard stays at zero
-    assert.equal(totalsBy(db, filters, [])[0]!.premiumUsd, '0.000000');
+    assert.equal((await totalsBy(db, filters, []))[0]!.premiumUsd, '0.000000');
     db.$client.close();
   });
 });

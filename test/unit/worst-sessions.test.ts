@@ -9,7 +9,7 @@ import { filtersSchema } from '@/lib/analytics/engine/filters';
 import { sessionsWithWorstHitRate } from '@/lib/analytics/cache-worst-sessions';
 import { Recorder } from '@/lib/recorder/recorder';
 
-it('lists only sessions of endpoints with a prompt cache among those that miss it', () => {
+it('lists only sessions of endpoints with a prompt cache among those that miss it', async () => {
   const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-sessions-')), 'meter.db'));
   const recorder = new Recorder(db);
   const T0 = Date.UTC(2026, 11, 1, 9);
@@ -20,7 +20,7 @@ it('lists only sessions of endpoints with a prompt cache among those that miss i
   for (let i = 0; i < 3; i++) recorder.record(call(i, 'embed-session', 'embeddings', 0)); // never cached: embeddings have no cache
   for (let i = 0; i < 3; i++) recorder.record(call(10 + i, 'chat-session', 'chat/completions', 100));
   recorder.close();
-  const worst = sessionsWithWorstHitRate(db, filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() }));
+  const worst = await sessionsWithWorstHitRate(db, filtersSchema.parse({ from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() }));
   assert.deepEqual(worst.rows.map((r) => r.session), ['chat-session']);
   db.$client.close();
 });

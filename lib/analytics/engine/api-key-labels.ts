@@ -1,5 +1,5 @@
-import type { Db } from '@/db/client';
-import { query } from './run';
+import { query, type AnalyticsDb } from './run';
+import { sql } from './sql';
 
 export interface KeyLabel {
   label: string | null;
@@ -7,8 +7,8 @@ export interface KeyLabel {
 }
 
 /** Labels for API-key fingerprints (a small table, one row per labelled key); unlabelled keys get nulls. */
-export function apiKeyLabels(db: Db): (apiKey: string) => KeyLabel {
-  const rows = query<{ apiKey: string; label: string; team: string | null }>(db, 'SELECT api_key AS apiKey, label, team FROM api_key_labels', []);
+export async function apiKeyLabels(db: AnalyticsDb): Promise<(apiKey: string) => KeyLabel> {
+  const rows = await query<{ apiKey: string; label: string; team: string | null }>(db, sql`SELECT api_key AS apiKey, label, team FROM api_key_labels`);
   const byKey = new Map(rows.map((r) => [r.apiKey, { label: r.label, team: r.team }]));
   return (apiKey) => byKey.get(apiKey) ?? { label: null, team: null };
 }

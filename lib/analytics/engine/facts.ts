@@ -3,12 +3,10 @@ import {
   rawFactsSelect, rawGroupBy, type Dimension, type UsageRollup,
 } from '@/lib/rollups/definition';
 import { bucketFor, FILTER_COLUMNS, type Filters } from './filters';
+import { empty, join, list, raw, sql, type Sql } from './sql';
 
-export interface Facts {
-  /** A subquery of rows (bucket_start, dimensions…, measures…) covering exactly [from, to). */
-  sql: string;
-  params: (string | number)[];
-}
+/** A subquery of rows (bucket_start, dimensions…, measures…) covering exactly [from, to). */
+export type Facts = Sql;
 
 export interface FactsNeeds {
   /** Whether the caller groups by bucket_start (then rows must be at most an hour wide). */
@@ -17,15 +15,15 @@ export interface FactsNeeds {
   dimensions: readonly Dimension[];
 }
 
-export function filterClause(filters: Filters, params: (string | number)[]): string {
-  const parts: string[] = [];
+/** ` AND column IN (…)` for every page filter set; nothing when none is. */
+export function filterClause(filters: Filters): Sql {
+  const parts: Sql[] = [];
   for (const [key, column] of Object.entries(FILTER_COLUMNS) as [keyof typeof FILTER_COLUMNS, string][]) {
     const values = filters[key] as readonly string[];
     if (!values.length) continue;
-    parts.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
+    parts.push(sql`${raw(column)} IN (${list(values)})`);
   }
-  return parts.length ? ` AND ${parts.join(' AND ')}` : '';
+  return parts.length ? sql` AND ${join(parts, ' AND ')}` : empty;
 }
 
 function filteredDimensions(filters: Filters): Dimension[] {
@@ -94,18 +92,16 @@ export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, d
     }
   }
 
-  const params: (string | number)[] = [];
   const parts = pieces
     .filter(([a, b]) => a < b)
     .map(([a, b, part]) => {
-      params.push(a, b);
+      const where = filterClause(filters);
       if (part.source === 'raw') {
-        const where = filterClause(filters, params);
-        return `SELECT ${rawFactsSelect(part.bucketMs, dimensions)} FROM requests WHERE started_at >= ? AND started_at < ?${where} GROUP BY ${rawGroupBy(dimensions)}`;
+        return sql`SELECT ${raw(rawFactsSelect(part.bucketMs, dimensions))} FROM requests WHERE started_at >= ${a} AND started_at < ${b}${where} GROUP BY ${raw(rawGroupBy(dimensions))}`;
       }
       const { table, timeColumn } = part.rollup;
-      const where = filterClause(filters, params);
-      return `SELECT ${timeColumn} AS bucket_start, ${dimensions.join(', ')}, ${MEASURES.join(', ')} FROM ${table} WHERE ${timeColumn} >= ? AND ${timeColumn} < ?${where}`;
+      const t = raw(timeColumn);
+      return sql`SELECT ${t} AS bucket_start, ${raw(dimensions.join(', '))}, ${raw(MEASURES.join(', '))} FROM ${raw(table)} WHERE ${t} >= ${a} AND ${t} < ${b}${where}`;
     });
-  return { sql: parts.join(' UNION ALL '), params };
+  return join(parts, ' UNION ALL ');
 }

@@ -5,6 +5,7 @@ import {
 } from '@/lib/rollups/definition';
 import { filterClause, rollupsFor } from './facts';
 import type { Filters } from './filters';
+import { join, raw, sql, type Sql } from './sql';
 
 export interface LocalDay {
   /** YYYY-MM-DD in the zone. */
@@ -100,8 +101,7 @@ function withQuarterHours(p: Piece): Piece<Source>[] {
 
 export interface LocalDayFacts {
   /** Rows (day_index, sign, dimensions…, measures…): sum `sign * measure` per day_index for exact totals. */
-  sql: string;
-  params: (string | number)[];
+  sql: Sql;
   days: LocalDay[];
 }
 
@@ -121,46 +121,46 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
     .flatMap((d, i) => piecesForDay(Math.max(d.start, from), Math.min(days[i + 1]?.start ?? to, to), i))
     .flatMap((p): Piece<Source>[] => (rollups.quarterHourly ? withQuarterHours(p) : [p]));
 
-  const params: (string | number)[] = [];
-  const parts: string[] = [];
+  const parts: Sql[] = [];
   for (const source of ['daily', 'hourly', 'quarterHourly'] as const) {
     const mine = pieces.filter((p) => p.source === source);
     const rollup = rollups[source];
     if (!mine.length || !rollup) continue;
     const { table, timeColumn } = rollup;
-    params.push(JSON.stringify(mine.map(({ from, to, day, sign }) => ({ from, to, day, sign }))));
-    parts.push(`SELECT day_index, sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
-      FROM ${PIECES} CROSS JOIN ${table}
-      WHERE ${timeColumn} >= piece_from AND ${timeColumn} < piece_to${filterClause(filters, params)}`);
+    const json = JSON.stringify(mine.map(({ from, to, day, sign }) => ({ from, to, day, sign })));
+    parts.push(sql`SELECT day_index, sign, ${raw(dimensions.join(', '))}, ${raw(MEASURES.join(', '))}
+      FROM ${pieceRows(json)} CROSS JOIN ${raw(table)}
+      WHERE ${raw(timeColumn)} >= piece_from AND ${raw(timeColumn)} < piece_to${filterClause(filters)}`);
   }
-  const raw = pieces.filter((p) => p.source === 'raw');
-  if (raw.length) parts.push(rawPart(raw, dimensions, filters, params));
-  return { sql: parts.length ? parts.join(' UNION ALL ') : emptyFacts(dimensions), params, days };
+  const rawPieces = pieces.filter((p) => p.source === 'raw');
+  if (rawPieces.length) parts.push(rawPart(rawPieces, dimensions, filters));
+  return { sql: parts.length ? join(parts, ' UNION ALL ') : raw(emptyFacts(dimensions)), days };
 }
 
 // A source's pieces arrive as one JSON array, unpacked once into columns; CROSS JOIN keeps the
 // pieces the outer loop, so each piece is one index range over its table.
-const PIECES = `(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
-  json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(?))`;
+const pieceRows = (json: string) => sql`(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+  json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(${json}))`;
 
 /**
  * Raw rows for the partial hours. A half hour at a local midnight is taken from one day and given
  * to the next: each interval is read once, and its totals go to every (day, sign) that uses it.
  */
-function rawPart(raw: Piece<Source>[], dimensions: readonly Dimension[], filters: Filters, params: (string | number)[]): string {
+function rawPart(rawPieces: Piece<Source>[], dimensions: readonly Dimension[], filters: Filters): Sql {
   const intervals = new Map<string, { from: number; to: number; uses: [number, number][] }>();
-  for (const { from, to, day, sign } of raw) {
+  for (const { from, to, day, sign } of rawPieces) {
     const key = `${from}:${to}`;
     if (!intervals.has(key)) intervals.set(key, { from, to, uses: [] });
     intervals.get(key)!.uses.push([day, sign]);
   }
-  params.push(JSON.stringify([...intervals.values()]));
-  const totals = `SELECT uses, ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}
+  const json = JSON.stringify([...intervals.values()]);
+  const dims = raw(dimensions.join(', '));
+  const totals = sql`SELECT uses, ${raw(rawDimensionsSelect(dimensions))},${raw(RAW_MEASURES_SELECT)}
     FROM (SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
-      json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(?)) CROSS JOIN requests
-    WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters, params)}
-    GROUP BY piece, ${dimensions.join(', ')}`;
-  return `SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dimensions.join(', ')}, ${MEASURES.join(', ')}
+      json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(${json})) CROSS JOIN requests
+    WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters)}
+    GROUP BY piece, ${dims}`;
+  return sql`SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dims}, ${raw(MEASURES.join(', '))}
     FROM (${totals}) interval_totals, json_each(interval_totals.uses) used`;
 }
 

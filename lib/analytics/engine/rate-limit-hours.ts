@@ -2,6 +2,7 @@ import { ALL_KEYS } from '@/db/schema/rollups';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { bucketFor, type Filters } from './filters';
 import { wholeRange, type MinuteRange } from './rate-limit-minutes';
+import { list, raw, sql, type Sql } from './sql';
 
 /** A range cut into the whole hours inside it and the minutes of the partial hours at its edges. */
 export interface RateLimitSplit {
@@ -27,12 +28,12 @@ export function splitRateLimitRange(filters: Filters): RateLimitSplit {
   return { edges, hours: { from: hoursFrom, to: hoursTo } };
 }
 
-/** Which hours rateLimitHours reads: numbers are bound; strings are SQL over a table joined in front. */
+/** Which hours rateLimitHours reads: numbers are bound; fragments are SQL over a table joined in front. */
 export interface HourRange {
-  from: number | string;
-  to: number | string;
+  from: number | Sql;
+  to: number | Sql;
   /** A table to join before the rollup (its columns bound the hours), and what to select from it. */
-  join?: { table: string; select: string };
+  join?: { table: Sql; select: string };
 }
 
 /**
@@ -41,28 +42,19 @@ export interface HourRange {
  * the view filters by key, then those keys' rows. The primary key (api_key, hour_start, model)
  * makes either a single index range per key (per joined row).
  */
-export function rateLimitHours(filters: Filters, hours: HourRange, params: (string | number)[]): string {
+export function rateLimitHours(filters: Filters, hours: HourRange): Sql {
   const perKey = filters.apiKey.length > 0;
-  let where: string;
-  if (perKey) {
-    where = `h.api_key IN (${filters.apiKey.map(() => '?').join(', ')}) AND h.api_key != '${ALL_KEYS}'`;
-    params.push(...filters.apiKey);
-  } else {
-    where = `h.api_key = '${ALL_KEYS}'`;
-  }
-  const bound = (b: number | string) => (typeof b === 'number' ? (params.push(b), '?') : b);
-  where += ` AND h.hour_start >= ${bound(hours.from)} AND h.hour_start < ${bound(hours.to)}`;
-  if (filters.model.length) {
-    where += ` AND h.model IN (${filters.model.map(() => '?').join(', ')})`;
-    params.push(...filters.model);
-  }
-  return `
-    SELECT ${hours.join ? `${hours.join.select}, ` : ''}h.hour_start, h.model, ${perKey ? 'h.api_key' : 'NULL'} AS api_key,
+  let where = perKey ? sql`h.api_key IN (${list(filters.apiKey)}) AND h.api_key != '${raw(ALL_KEYS)}'` : raw(`h.api_key = '${ALL_KEYS}'`);
+  const bound = (b: number | Sql) => (typeof b === 'number' ? sql`${b}` : b);
+  where = sql`${where} AND h.hour_start >= ${bound(hours.from)} AND h.hour_start < ${bound(hours.to)}`;
+  if (filters.model.length) where = sql`${where} AND h.model IN (${list(filters.model)})`;
+  return sql`
+    SELECT ${raw(hours.join ? `${hours.join.select}, ` : '')}h.hour_start, h.model, ${raw(perKey ? 'h.api_key' : 'NULL')} AS api_key,
       h.requests, h.rate_limited, h.overloaded, h.busiest_prompt_tokens, h.busiest_uncached_prompt_tokens, h.busiest_generated_tokens,
       h.limit_prompt_tpm AS limit_prompt, h.limit_uncached_prompt_tpm AS limit_uncached, h.limit_generated_tpm AS limit_generated,
       h.peak_minute_start, h.peak_prompt_tokens, h.peak_uncached_prompt_tokens, h.peak_generated_tokens,
       h.peak_limit_prompt_tpm, h.peak_limit_uncached_prompt_tpm, h.peak_limit_generated_tpm, h.peak_share,
       h.reported_prompt_free AS reported_prompt, h.reported_uncached_free AS reported_uncached,
       h.reported_generated_free AS reported_generated, h.over_limit
-    FROM ${hours.join ? `${hours.join.table} CROSS JOIN ` : ''}rate_limit_hourly h WHERE ${where}`;
+    FROM ${hours.join ? sql`${hours.join.table} CROSS JOIN ` : raw('')}rate_limit_hourly h WHERE ${where}`;
 }

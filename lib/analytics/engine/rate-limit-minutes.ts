@@ -1,5 +1,6 @@
 import { MINUTE_MS } from '@/lib/rollups/definition';
 import type { Filters } from './filters';
+import { list, raw, sql, type Sql } from './sql';
 
 /**
  * Fireworks meters limits per account × model, so the per-minute rollup only knows model and key:
@@ -24,8 +25,7 @@ export function wholeRange(filters: Pick<Filters, 'from' | 'to'>): MinuteRange {
 
 export interface RateLimitMinutes {
   /** One row per (minute, model[, key]) with columns minute_start, model, api_key, requests, rate_limited, overloaded, prompt, uncached, generated, limit_prompt, limit_uncached, limit_generated. */
-  sql: string;
-  params: (string | number)[];
+  sql: Sql;
   /** Whether series are split by key (only when the user filtered by key); otherwise keys are summed per model. */
   perKey: boolean;
   ignoredFilters: string[];
@@ -38,24 +38,22 @@ export interface RateLimitMinutes {
  * or by (model, minute_start) when models are filtered.
  */
 export function rateLimitMinutes(filters: Filters, minutes: MinuteRange = wholeRange(filters)): RateLimitMinutes {
-  const params: (string | number)[] = [minutes.from, minutes.to];
-  let where = 'minute_start >= ? AND minute_start < ?';
+  let where = sql`minute_start >= ${minutes.from} AND minute_start < ${minutes.to}`;
   for (const [values, column] of [[filters.model, 'model'], [filters.apiKey, 'api_key']] as const) {
     if (!values.length) continue;
-    where += ` AND ${column} IN (${values.map(() => '?').join(', ')})`;
-    params.push(...values);
+    where = sql`${where} AND ${raw(column)} IN (${list(values)})`;
   }
   const perKey = filters.apiKey.length > 0;
-  const sql = `
-    SELECT minute_start, model, ${perKey ? 'api_key' : 'NULL'} AS api_key,
+  const text = sql`
+    SELECT minute_start, model, ${raw(perKey ? 'api_key' : 'NULL')} AS api_key,
       sum(requests) AS requests, sum(rate_limited) AS rate_limited, sum(overloaded) AS overloaded,
       sum(prompt_tokens) AS prompt, sum(uncached_prompt_tokens) AS uncached, sum(generated_tokens) AS generated,
       min(limit_prompt_tpm) AS limit_prompt, min(limit_uncached_prompt_tpm) AS limit_uncached, min(limit_generated_tpm) AS limit_generated,
       min(reported_prompt_free) AS reported_prompt, min(reported_uncached_free) AS reported_uncached,
       min(reported_generated_free) AS reported_generated, sum(over_limit) AS over_limit
     FROM rate_limit_minutely WHERE ${where}
-    GROUP BY minute_start, model${perKey ? ', api_key' : ''}`;
-  return { sql, params, perKey, ignoredFilters: ignoredRateLimitFilters(filters) };
+    GROUP BY minute_start, model${raw(perKey ? ', api_key' : '')}`;
+  return { sql: text, perKey, ignoredFilters: ignoredRateLimitFilters(filters) };
 }
 
 /** One minute (or bucket) on Fireworks' three meters, with the lowest limits (tokens/min) seen then; null when no call carried the header. */

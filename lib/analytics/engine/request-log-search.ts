@@ -1,6 +1,6 @@
-import type { Db } from '@/db/client';
 import { DAY_MS, HOUR_MS } from '@/lib/rollups/definition';
-import { query } from './run';
+import { query, type AnalyticsDb } from './run';
+import { join, list, raw, sql, type Sql } from './sql';
 
 /** Searched by prefix, each through an index that leads with the hour (db/schema/requests.ts). */
 const ID_COLUMNS = ['upstream_id', 'upstream_request_id', 'session_affinity', 'user'] as const;
@@ -22,19 +22,20 @@ export interface SearchTargets {
  * Models and keys are few, so a search for them is answered from the rollups first (any part of the
  * name, any case: people type "kimi", not the full model id) and then looked up as index equalities.
  */
-export function searchTargets(db: Db, q: string, from: Date, to: Date): SearchTargets {
+export async function searchTargets(db: AnalyticsDb, q: string, from: Date, to: Date): Promise<SearchTargets> {
   const needle = q.toLowerCase();
   const matches = (...names: (string | null)[]) => names.some((n) => n !== null && n.toLowerCase().includes(needle));
   const hourFrom = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
   const dayFrom = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
-  const models = query<{ model: string }>(db, 'SELECT DISTINCT model FROM usage_hourly_compact WHERE hour_start >= ? AND hour_start < ?', [hourFrom, to.getTime()])
+  const models = (await query<{ model: string }>(db, sql`SELECT DISTINCT model FROM usage_hourly_compact WHERE hour_start >= ${hourFrom} AND hour_start < ${to.getTime()}`))
     .map((r) => r.model)
     .filter((m) => matches(m));
-  const apiKeys = query<{ apiKey: string; label: string | null }>(
-    db,
-    `SELECT k.api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = k.api_key) AS label
-     FROM (SELECT DISTINCT api_key FROM usage_daily_by_key WHERE day_start >= ? AND day_start < ?) k`,
-    [dayFrom, to.getTime()],
+  const apiKeys = (
+    await query<{ apiKey: string; label: string | null }>(
+      db,
+      sql`SELECT k.api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = k.api_key) AS label
+     FROM (SELECT DISTINCT api_key FROM usage_daily_by_key WHERE day_start >= ${dayFrom} AND day_start < ${to.getTime()}) k`,
+    )
   )
     .filter((k) => matches(k.apiKey, k.label))
     .map((k) => k.apiKey);
@@ -42,19 +43,13 @@ export function searchTargets(db: Db, q: string, from: Date, to: Date): SearchTa
 }
 
 /** `AND id IN (…)`: the calls in hours [lowHour, highHour] that the search finds. */
-export function searchClause(targets: SearchTargets, lowHour: number, highHour: number): { sql: string; params: (string | number)[] } {
-  const params: (string | number)[] = [highHour, lowHour];
-  const branches = ID_COLUMNS.map((c) => {
-    params.push(targets.prefix, targets.prefix + TOP);
-    return `SELECT r.id FROM hours, requests r WHERE r.started_at / ${HOUR_MS} = hours.h AND r.${c} >= ? AND r.${c} < ?`;
-  });
+export function searchClause(targets: SearchTargets, lowHour: number, highHour: number): Sql {
+  const branches = ID_COLUMNS.map(
+    (c) => sql`SELECT r.id FROM hours, requests r WHERE r.started_at / ${raw(String(HOUR_MS))} = hours.h AND r.${raw(c)} >= ${targets.prefix} AND r.${raw(c)} < ${targets.prefix + TOP}`,
+  );
   for (const [column, values] of [['model', targets.models], ['api_key', targets.apiKeys]] as const) {
     if (!values.length) continue;
-    branches.push(`SELECT r.id FROM requests r WHERE r.${column} IN (${values.map(() => '?').join(', ')}) AND r.started_at >= ? AND r.started_at < ?`);
-    params.push(...values, lowHour * HOUR_MS, (highHour + 1) * HOUR_MS);
+    branches.push(sql`SELECT r.id FROM requests r WHERE r.${raw(column)} IN (${list(values)}) AND r.started_at >= ${lowHour * HOUR_MS} AND r.started_at < ${(highHour + 1) * HOUR_MS}`);
   }
-  return {
-    sql: ` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ? UNION ALL SELECT h - 1 FROM hours WHERE h > ?) ${branches.join(' UNION ALL ')})`,
-    params,
-  };
+  return sql` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ${highHour} UNION ALL SELECT h - 1 FROM hours WHERE h > ${lowHour}) ${join(branches, ' UNION ALL ')})`;
 }

@@ -1,17 +1,43 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '@/db/client';
+import type { PgDb } from '@/db/client-pg';
+import { pgRows } from './dialect';
+import { render, type Dialect, type Sql } from './sql';
+
+/** What a dashboard question reads from: Meter's SQLite database, or a PostgreSQL pool with drizzle on top. */
+export type AnalyticsDb = Db | PgDb;
+
+const isSqlite = (db: AnalyticsDb): db is Db => 'prepare' in db.$client;
+
+export const dialectOf = (db: AnalyticsDb): Dialect => (isSqlite(db) ? 'sqlite' : 'pg');
+
+/** Runs a read query: on SQLite through a cached prepared statement, on PostgreSQL through the pool. */
+export async function query<T>(db: AnalyticsDb, fragment: Sql): Promise<T[]> {
+  if (isSqlite(db)) return querySqlite<T>(db, fragment);
+  const { text, params } = render(fragment, 'pg');
+  return pgRows<T>(db.$client, text, params);
+}
+
+/**
+ * The same on SQLite, synchronously: for callers that are synchronous by design (the budget monitor
+ * and watches in lib/budgets read spend inside synchronous checks).
+ */
+export function querySqlite<T>(db: Db, fragment: Sql): T[] {
+  const { text, params } = render(fragment, 'sqlite');
+  return querySync<T>(db, text, params);
+}
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
-/** Runs a read query with a cached prepared statement (dashboard queries repeat with new parameters). */
-export function query<T>(db: Db, sql: string, params: readonly unknown[]): T[] {
+/** Runs SQLite text with `?` parameters on a cached prepared statement (dashboard queries repeat with new parameters). */
+export function querySync<T>(db: Db, text: string, params: readonly unknown[]): T[] {
   let cache = statements.get(db.$client);
   if (!cache) statements.set(db.$client, (cache = new Map()));
-  let statement = cache.get(sql);
+  let statement = cache.get(text);
   if (!statement) {
-    statement = db.$client.prepare(sql);
+    statement = db.$client.prepare(text);
     if (cache.size > 500) cache.clear();
-    cache.set(sql, statement);
+    cache.set(text, statement);
   }
   return statement.all(...params) as T[];
 }

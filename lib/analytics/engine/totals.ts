@@ -5,7 +5,8 @@ import { amount, moneySum, moneySumSql, type MoneySumColumns } from './money-sum
 
 export type { Dimension };
 import { previousPeriod, type Filters } from './filters';
-import { query } from './run';
+import { query, querySqlite, type AnalyticsDb } from './run';
+import { raw, sql, type Sql } from './sql';
 
 /**
  * The figures every breakdown shows. Money twice: `…Micros` rounded to whole micro-dollars (charts,
@@ -73,19 +74,31 @@ export function toTotals(row: TotalsRow): UsageTotals {
 }
 
 
-/** Totals grouped by the given dimensions (none: one row for the whole range), largest spend first. */
-export function totalsBy<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): (UsageTotals & Record<D, string>)[] {
+type TotalsRows<D extends Dimension> = (UsageTotals & Record<D, string>)[];
+
+function totalsSql(filters: Filters, dimensions: readonly Dimension[]): Sql {
   const facts = factsFor(filters, { series: false, dimensions });
-  const dims = dimensions.join(', ');
-  const sql = dimensions.length
-    ? `SELECT ${dims}, ${TOTALS_SELECT} FROM (${facts.sql}) GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
-    : `SELECT ${TOTALS_SELECT} FROM (${facts.sql})`;
-  return query<TotalsRow & Record<D, string>>(db, sql, facts.params).map((row) => ({ ...row, ...toTotals(row) }));
+  const dims = raw(dimensions.join(', '));
+  return dimensions.length
+    ? sql`SELECT ${dims}, ${raw(TOTALS_SELECT)} FROM (${facts}) GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
+    : sql`SELECT ${raw(TOTALS_SELECT)} FROM (${facts})`;
+}
+
+const withTotals = <D extends Dimension>(rows: (TotalsRow & Record<D, string>)[]): TotalsRows<D> => rows.map((row) => ({ ...row, ...toTotals(row) }));
+
+/** Totals grouped by the given dimensions (none: one row for the whole range), largest spend first. */
+export async function totalsBy<D extends Dimension>(db: AnalyticsDb, filters: Filters, dimensions: readonly D[]): Promise<TotalsRows<D>> {
+  return withTotals(await query<TotalsRow & Record<D, string>>(db, totalsSql(filters, dimensions)));
+}
+
+/** totalsBy on SQLite, synchronously: for lib/budgets, whose monitor and watches check spend synchronously. */
+export function totalsBySync<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): TotalsRows<D> {
+  return withTotals(querySqlite<TotalsRow & Record<D, string>>(db, totalsSql(filters, dimensions)));
 }
 
 /** Rows of a breakdown with what the same group spent in the previous period (micro-dollars; 0 when it had no calls). */
-export function totalsWithPreviousBy<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): (UsageTotals & Record<D, string> & { previousSpendMicros: number })[] {
+export async function totalsWithPreviousBy<D extends Dimension>(db: AnalyticsDb, filters: Filters, dimensions: readonly D[]): Promise<(UsageTotals & Record<D, string> & { previousSpendMicros: number })[]> {
   const key = (r: Record<D, string>) => dimensions.map((d) => String(r[d])).join('\u0000');
-  const before = new Map(totalsBy(db, previousPeriod(filters), dimensions).map((r) => [key(r), r.spendMicros]));
-  return totalsBy(db, filters, dimensions).map((r) => ({ ...r, previousSpendMicros: before.get(key(r)) ?? 0 }));
+  const before = new Map((await totalsBy(db, previousPeriod(filters), dimensions)).map((r) => [key(r), r.spendMicros]));
+  return (await totalsBy(db, filters, dimensions)).map((r) => ({ ...r, previousSpendMicros: before.get(key(r)) ?? 0 }));
 }

@@ -4,5 +4,5 @@ import { filterOptions } from '@/lib/analytics/filter-options';
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
-  return Response.json(filterOptions(getDb()));
+  return Response.json(await filterOptions(getDb()));
 }

@@ -10,7 +10,7 @@ export async function GET(request: Request) {
   const query = parseQuery(summaryQuerySchema.and(bomSchema), request.url);
   if (!query.ok) return query.response;
   const { from, to, tz, bom } = query.data;
-  const csv = summaryCsv(summaryReport(getDb(), query.data));
+  const csv = summaryCsv(await summaryReport(getDb(), query.data));
   return new Response(bom === '1' ? `\uFEFF${csv}` : csv, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

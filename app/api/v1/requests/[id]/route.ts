@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const id = requestIdSchema.safeParse((await params).id);
   if (!id.success) return badRequest(id.error);
-  const detail = requestDetail(getDb(), id.data);
+  const detail = await requestDetail(getDb(), id.data);
   if (!detail) return Response.json({ error: `no request with id ${id.data}` }, { status: 404 });
   return Response.json(detail);
 }

@@ -19,7 +19,7 @@ export async function POST(request: Request) {
   try {
     if (!body.data.apply) return Response.json(await reprice(db, body.data));
     const { from, to, model } = body.data;
-    const total = totalsBy(db, rangeFilters(from, to, 'UTC', { model: model ? [model] : [] }), [])[0]?.requests ?? 0;
+    const total = (await totalsBy(db, rangeFilters(from, to, 'UTC', { model: model ? [model] : [] }), []))[0]?.requests ?? 0;
     return Response.json({ job: startRepriceJob(db, actor, { ...body.data, apply: true }, total) }, { status: 202 });
   } catch (error) {
     if (error instanceof RepriceBusyError) return Response.json({ error: error.message }, { status: 409 });
