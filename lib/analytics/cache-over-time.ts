@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { factsFor } from './engine/facts';
 import { bucketFor, filtersSchema, type Bucket, type Filters } from './engine/filters';
 import { query, type AnalyticsDb } from './engine/run';
+import { subquery } from './engine/dialect';
 import { raw, sql } from './engine/sql';
 import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
 import { foldBuckets } from './engine/time-buckets';
@@ -48,7 +49,7 @@ export async function cacheHitRateOverTime(db: AnalyticsDb, filters: Filters & {
     db,
     sql`SELECT bucket_start AS t, ${raw(dimension ?? "''")} AS g, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
        sum(hit_rate_ppm_sum) AS hitRatePpmSum, sum(requests_with_prompt) AS requestsWithPrompt
-     FROM (${facts}) GROUP BY 1, 2 ORDER BY 1`,
+     FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`,
   );
   // Rates are computed after folding: averaging hourly rates into a day would weight quiet hours like busy ones.
   const folded = foldBuckets(rows.map((r) => ({ ...r })), bucket, filters.tz, (into, p) => {

@@ -1,6 +1,7 @@
 import { factsFor } from './engine/facts';
 import { bucketFor, type Bucket, type Filters } from './engine/filters';
 import { query, type AnalyticsDb } from './engine/run';
+import { subquery } from './engine/dialect';
 import { sql } from './engine/sql';
 import { everyBucket, foldBuckets } from './engine/time-buckets';
 import { totalsBy } from './engine/totals';
@@ -28,7 +29,7 @@ export async function rateLimitRefusals(db: AnalyticsDb, filters: Filters): Prom
   const fine = await query<{ t: number } & Refusals>(
     db,
     sql`SELECT bucket_start AS t, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded, sum(payment_required) AS paymentRequired
-     FROM (${facts}) GROUP BY 1 ORDER BY 1`,
+     FROM ${subquery(facts)} GROUP BY 1 ORDER BY 1`,
   );
   const counted = new Map(
     foldBuckets(fine, bucket, filters.tz, (into, p) => {

@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { factsFor } from './engine/facts';
 import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './engine/filters';
 import { query, querySqlite, type AnalyticsDb } from './engine/run';
+import { subquery } from './engine/dialect';
 import { raw, sql, type Sql } from './engine/sql';
 import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
 import { foldBuckets } from './engine/time-buckets';
@@ -32,7 +33,7 @@ type SpendRow = { t: number; g: string; spend: number };
 function spendSql(filters: Filters & { groupBy?: SpendGroup }): Sql {
   const dimension = SERIES_GROUPS[filters.groupBy ?? 'servingPath'];
   const facts = factsFor(filters, { series: true, dimensions: [dimension] });
-  return sql`SELECT bucket_start AS t, ${raw(dimension)} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM (${facts}) GROUP BY 1, 2 ORDER BY 1`;
+  return sql`SELECT bucket_start AS t, ${raw(dimension)} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`;
 }
 
 /**

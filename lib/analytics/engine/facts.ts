@@ -1,7 +1,8 @@
 import {
   BY_KEY_DIMENSIONS, COMPACT_DAILY_DIMENSIONS, COMPACT_DIMENSIONS, DAILY_DIMENSIONS, DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, MINUTE_MS, USAGE_ROLLUPS,
-  rawFactsSelect, rawGroupBy, type Dimension, type UsageRollup,
+  rawGroupBy, type Dimension, type UsageRollup,
 } from '@/lib/rollups/definition';
+import { rawFacts } from './dialect';
 import { bucketFor, FILTER_COLUMNS, type Filters } from './filters';
 import { empty, join, list, raw, sql, type Sql } from './sql';
 
@@ -97,7 +98,7 @@ export function factsFor(filters: Filters, needs: FactsNeeds = { series: true, d
     .map(([a, b, part]) => {
       const where = filterClause(filters);
       if (part.source === 'raw') {
-        return sql`SELECT ${raw(rawFactsSelect(part.bucketMs, dimensions))} FROM requests WHERE started_at >= ${a} AND started_at < ${b}${where} GROUP BY ${raw(rawGroupBy(dimensions))}`;
+        return sql`SELECT ${rawFacts(part.bucketMs, dimensions)} FROM requests WHERE started_at >= ${a} AND started_at < ${b}${where} GROUP BY ${raw(rawGroupBy(dimensions))}`;
       }
       const { table, timeColumn } = part.rollup;
       const t = raw(timeColumn);

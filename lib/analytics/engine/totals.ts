@@ -6,6 +6,7 @@ import { amount, moneySum, moneySumSql, type MoneySumColumns } from './money-sum
 export type { Dimension };
 import { previousPeriod, type Filters } from './filters';
 import { query, querySqlite, type AnalyticsDb } from './run';
+import { subquery } from './dialect';
 import { raw, sql, type Sql } from './sql';
 
 /**
@@ -80,8 +81,8 @@ function totalsSql(filters: Filters, dimensions: readonly Dimension[]): Sql {
   const facts = factsFor(filters, { series: false, dimensions });
   const dims = raw(dimensions.join(', '));
   return dimensions.length
-    ? sql`SELECT ${dims}, ${raw(TOTALS_SELECT)} FROM (${facts}) GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
-    : sql`SELECT ${raw(TOTALS_SELECT)} FROM (${facts})`;
+    ? sql`SELECT ${dims}, ${raw(TOTALS_SELECT)} FROM ${subquery(facts)} GROUP BY ${dims} ORDER BY sum(cost_micros) DESC, sum(cost_pico_remainder) DESC, requests DESC`
+    : sql`SELECT ${raw(TOTALS_SELECT)} FROM ${subquery(facts)}`;
 }
 
 const withTotals = <D extends Dimension>(rows: (TotalsRow & Record<D, string>)[]): TotalsRows<D> => rows.map((row) => ({ ...row, ...toTotals(row) }));
