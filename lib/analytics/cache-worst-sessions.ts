@@ -1,6 +1,7 @@
 import { apiKeyLabels } from './engine/api-key-labels';
 import type { Filters } from './engine/filters';
 import { query, type AnalyticsDb } from './engine/run';
+import { asFloat } from './engine/dialect';
 import { list, raw, sql } from './engine/sql';
 
 export interface SessionRow {
@@ -45,7 +46,7 @@ export async function sessionsWithWorstHitRate(db: AnalyticsDb, filters: Filters
     sql`SELECT session_affinity AS session, api_key AS apiKey, model, requests, prompt_tokens AS promptTokens,
        cached_tokens AS cachedTokens, first_seen AS firstSeen, last_seen AS lastSeen
      FROM session_totals WHERE ${where}
-     ORDER BY CAST(cached_tokens AS REAL) / prompt_tokens, prompt_tokens DESC, session_affinity, api_key, model
+     ORDER BY ${asFloat('cached_tokens')} / prompt_tokens, prompt_tokens DESC, session_affinity, api_key, model
      LIMIT ${LIMIT}`,
   );
   const labelOf = await apiKeyLabels(db);

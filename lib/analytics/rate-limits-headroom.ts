@@ -5,6 +5,7 @@ import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
 import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './engine/rate-limit-minutes';
 import { query, querySqlite, type AnalyticsDb } from './engine/run';
+import { scalarMax, subquery } from './engine/dialect';
 import { join, raw, sql, type Sql } from './engine/sql';
 
 /** Below this much headroom on any meter at the peak minute, the page warns. */
@@ -88,8 +89,8 @@ function headroomSql(filters: Filters): Sql {
   const candidates = split.edges.map((edge) => {
     const minutes = rateLimitMinutes(filters, edge);
     return sql`SELECT model, coalesce(api_key, '${raw(ALL_KEYS)}') AS api_key, minute_start AS t, prompt, uncached, generated,
-       limit_prompt, limit_uncached, limit_generated, ${raw(MINUTE_SHARE)} AS share, requests, rate_limited, overloaded,
-       ${raw(REPORTED)} FROM (${minutes.sql})`;
+       limit_prompt, limit_uncached, limit_generated, ${scalarMax(MINUTE_SHARE)} AS share, requests, rate_limited, overloaded,
+       ${raw(REPORTED)} FROM ${subquery(minutes.sql)}`;
   });
   if (split.hours) {
     const hours = rateLimitHours(filters, split.hours);
@@ -97,7 +98,7 @@ function headroomSql(filters: Filters): Sql {
     candidates.push(sql`SELECT model, coalesce(api_key, '${raw(ALL_KEYS)}') AS api_key, peak_minute_start AS t, peak_prompt_tokens AS prompt,
        peak_uncached_prompt_tokens AS uncached, peak_generated_tokens AS generated, peak_limit_prompt_tpm AS limit_prompt,
        peak_limit_uncached_prompt_tpm AS limit_uncached, peak_limit_generated_tpm AS limit_generated, peak_share AS share,
-       requests, rate_limited, overloaded, ${raw(REPORTED)} FROM (${hours})`);
+       requests, rate_limited, overloaded, ${raw(REPORTED)} FROM ${subquery(hours)}`);
   }
   return sql`WITH candidates AS (${join(candidates, ' UNION ALL ')}),
      series AS (

@@ -3,7 +3,8 @@ import { bucketFor, type Bucket, type Filters } from './engine/filters';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
 import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading, type MinuteRange } from './engine/rate-limit-minutes';
 import { query, type AnalyticsDb } from './engine/run';
-import { join, list, raw, sql, type Sql } from './engine/sql';
+import { int64, subquery } from './engine/dialect';
+import { join, raw, sql, type Sql } from './engine/sql';
 import { bucketStart } from './engine/time-buckets';
 
 /** One bucket of one series: each meter's busiest minute in the bucket, against the lowest limit seen. */
@@ -74,17 +75,17 @@ const HOUR_FIGURES = `busiest_prompt_tokens AS promptTokens, busiest_uncached_pr
  * fold). Each day's hours are one index range, joined from a list of the days' bounds.
  */
 function hourParts(filters: Filters, hours: MinuteRange, dayStarts: number[] | null): Sql {
-  if (!dayStarts) return sql`SELECT hour_start AS t, model, api_key AS apiKey, ${raw(HOUR_FIGURES)} FROM (${rateLimitHours(filters, hours)})`;
+  if (!dayStarts) return sql`SELECT hour_start AS t, model, api_key AS apiKey, ${raw(HOUR_FIGURES)} FROM ${subquery(rateLimitHours(filters, hours))}`;
   // the first day starts at or before `from`, so together the days cover every whole hour
   const clip = (t: number) => Math.min(Math.max(t, hours.from), hours.to);
   const dayList = dayStarts.map((t, i) => [t, clip(t), clip(dayStarts[i + 1] ?? hours.to)] as const).filter(([, lo, hi]) => lo < hi);
-  const table = sql`(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM (VALUES ${join(dayList.map((d) => sql`(${list(d)})`), ', ')})) d`;
+  const table = sql`(SELECT column1 AS day, column2 AS lo, column3 AS hi FROM ${subquery(sql`VALUES ${join(dayList.map((d) => sql`(${join(d.map((v) => int64(v)), ', ')})`), ', ')}`)}) d`;
   const hourRows = rateLimitHours(filters, { from: raw('d.lo'), to: raw('d.hi'), join: { table, select: 'd.day' } });
   return sql`SELECT day AS t, model, api_key AS apiKey,
       max(busiest_prompt_tokens) AS promptTokens, max(busiest_uncached_prompt_tokens) AS uncachedPromptTokens,
       max(busiest_generated_tokens) AS generatedTokens, min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm,
       min(limit_generated) AS limitGeneratedTpm, sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
-    FROM (${hourRows}) GROUP BY 1, 2, 3`;
+    FROM ${subquery(hourRows)} GROUP BY 1, 2, 3`;
 }
 
 /**
@@ -103,12 +104,12 @@ export async function rateLimitUsageOverTime(db: AnalyticsDb, filters: Filters):
        max(prompt) AS promptTokens, max(uncached) AS uncachedPromptTokens, max(generated) AS generatedTokens,
        min(limit_prompt) AS limitPromptTpm, min(limit_uncached) AS limitUncachedPromptTpm, min(limit_generated) AS limitGeneratedTpm,
        sum(requests) AS requests, sum(rate_limited) AS rateLimited, sum(overloaded) AS overloaded
-     FROM (${minutes.sql}) GROUP BY 1, 2, 3`;
+     FROM ${subquery(minutes.sql)} GROUP BY 1, 2, 3`;
   });
   const starts = bucketStarts(filters, bucket);
   if (split.hours) parts.push(hourParts(filters, split.hours, bucket === 'day' ? starts : null));
   // an edge's hour and the whole hours can share a day: the fold below merges rows of one bucket
-  const rows = await query<Row>(db, sql`SELECT * FROM (${join(parts, ' UNION ALL ')}) ORDER BY 2, 3, 1`);
+  const rows = await query<Row>(db, sql`SELECT * FROM ${subquery(join(parts, ' UNION ALL '))} ORDER BY 2, 3, 1`);
 
   const bucketOf = bucketFinder(starts, bucket, filters.tz);
   const bySeries = new Map<string, { series: RateLimitSeries; at: Map<number, RateLimitPoint> }>();

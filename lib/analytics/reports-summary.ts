@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { filtersSchema, type Filters } from './engine/filters';
 import { localDayFacts } from './engine/local-day-facts';
 import { query, type AnalyticsDb } from './engine/run';
+import { limitValue, subquery } from './engine/dialect';
 import { raw, sql } from './engine/sql';
 
 /** What finance sums: counts, tokens and money (exact decimal dollars). */
@@ -97,11 +98,11 @@ export async function summaryReport(db: AnalyticsDb, filters: Filters & { limit?
     sql`WITH summary AS (
        SELECT ${raw(period)} AS dayIndex, serving_path AS servingPath, model, api_key AS apiKey, team, project, environment,
          ${raw(sums)}
-       FROM (${facts.sql}) GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign * requests) <> 0
+       FROM ${subquery(facts.sql)} GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(sign * requests) <> 0
      )
      SELECT dayIndex, servingPath, model, apiKey, team, project, environment, count(*) OVER () AS rowCount,
        ${raw(texts)}
-     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ${filters.limit ?? -1} OFFSET ${filters.offset ?? 0}`,
+     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ${limitValue(filters.limit)} OFFSET ${filters.offset ?? 0}`,
   );
   const labels = new Map((await query<{ apiKey: string; label: string }>(db, sql`SELECT api_key AS apiKey, label FROM api_key_labels`)).map((l) => [l.apiKey, l.label]));
   const first = rows[0];

@@ -5,6 +5,7 @@ import { HOUR_MS } from '@/lib/rollups/definition';
 import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './engine/request-log-query';
 import { searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
 import { query, type AnalyticsDb } from './engine/run';
+import { flagIs, int64, reservedColumn, subquery } from './engine/dialect';
 import { raw, sql, type Sql } from './engine/sql';
 
 export { encodeCursor, requestLogSchema, REQUEST_LOG_MAX, type RequestLogQuery } from './engine/request-log-query';
@@ -59,11 +60,11 @@ function rowConditions(input: RequestLogQuery): Sql {
   if (input.status === 'ok') add(raw('status < 400'));
   else if (input.status === 'error') add(raw('status >= 400'));
   else if (input.status) add(sql`status = ${Number(input.status)}`);
-  if (input.stream) add(raw(`stream = ${input.stream === 'yes' ? 1 : 0}`));
+  if (input.stream) add(flagIs('stream', input.stream === 'yes'));
   if (input.minDurationMs !== undefined) add(sql`duration_ms >= ${input.minDurationMs}`);
   if (input.minTtftMs !== undefined) add(sql`ttft_ms >= ${input.minTtftMs}`);
   // pico-dollars fit SQLite's integers; passed as text so a bigint never meets a JS number
-  if (input.minCostUsd !== undefined) add(sql`cost_total_pico >= CAST(${input.minCostUsd.toString()} AS INTEGER)`);
+  if (input.minCostUsd !== undefined) add(sql`cost_total_pico >= ${int64(input.minCostUsd.toString(), true)}`);
   return where;
 }
 
@@ -74,7 +75,7 @@ function select(db: AnalyticsDb, where: Sql, order: string, limit: number, offse
     db,
     sql`SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
        error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
-       upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, user,
+       upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, ${reservedColumn('user')},
        team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
        completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
        ${raw(COST_STATE_CASE_SQL)} AS costState, duration_ms AS durationMs, ttft_ms AS ttftMs
@@ -151,7 +152,7 @@ async function countMatches(db: AnalyticsDb, input: RequestLogQuery, base: Sql, 
   for (let span = 1; newest >= oldest && n <= REQUEST_LOG_COUNT_CAP; span *= 2) {
     const low = Math.max(oldest, newest - span + 1);
     const window = and(base, targets ? searchClause(targets, low, newest) : sql` AND started_at >= ${low * HOUR_MS} AND started_at < ${(newest + 1) * HOUR_MS}`);
-    const [row] = await query<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM requests WHERE ${window} LIMIT ${REQUEST_LOG_COUNT_CAP + 1 - n})`);
+    const [row] = await query<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${subquery(sql`SELECT 1 FROM requests WHERE ${window} LIMIT ${REQUEST_LOG_COUNT_CAP + 1 - n}`)}`);
     n += row?.n ?? 0;
     newest = low - 1;
   }

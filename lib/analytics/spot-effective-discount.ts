@@ -5,6 +5,7 @@ import { filterClause } from './engine/facts';
 import type { Filters } from './engine/filters';
 import { moneySum, rawMoneySumSql, type MoneySumColumns } from './engine/money-sums';
 import { query, type AnalyticsDb } from './engine/run';
+import { countWhere, subquery } from './engine/dialect';
 import { raw, sql } from './engine/sql';
 
 /** A Standard call in the same session, same key and base model, this soon after a Spot 503 or 429, is its retry. */
@@ -40,10 +41,10 @@ export async function spotEffectiveDiscount(db: AnalyticsDb, filters: Filters): 
   const [totals] = await query<Row>(
     db,
     // only Spot calls whose Standard price is known count on both sides, so the two sums compare like with like
-    sql`SELECT count(*) AS spotCalls, coalesce(sum(status IN (429, 503)), 0) AS refused,
+    sql`SELECT count(*) AS spotCalls, coalesce(${countWhere('status IN (429, 503)')}, 0) AS refused,
        ${raw(rawMoneySumSql('CASE WHEN standard_cost_pico IS NOT NULL THEN cost_total_pico END', 'spot'))},
        ${raw(rawMoneySumSql('CASE WHEN cost_total_pico IS NOT NULL THEN standard_cost_pico END', 'spotStandard'))}
-     FROM (${spot})`,
+     FROM ${subquery(spot)}`,
   );
   // The retry's hour is the refusal's or the next few: the session index leads with the hour.
   const [retries] = await query<RetryRow>(

@@ -13,13 +13,23 @@ import { apiKeyLabels, type NewRequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { totalsBy } from '@/lib/analytics/engine/totals';
 import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity';
+import { cacheHitRateByApiKey } from '@/lib/analytics/cache-by-api-key';
 import { cacheHitRateByModel } from '@/lib/analytics/cache-by-model';
 import { cacheHitRateOverTime } from '@/lib/analytics/cache-over-time';
+import { sessionsWithWorstHitRate } from '@/lib/analytics/cache-worst-sessions';
 import { filterOptions } from '@/lib/analytics/filter-options';
+import { rateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
+import { rateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
 import { rateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import { spendOverTime } from '@/lib/analytics/spend-over-time';
 import { overviewTotals } from '@/lib/analytics/overview';
+import { requestLog, requestLogSchema } from '@/lib/analytics/requests';
+import { summaryReport } from '@/lib/analytics/reports-summary';
+import { spotEffectiveDiscount } from '@/lib/analytics/spot-effective-discount';
+import { spendByApiKey } from '@/lib/analytics/spend-by-api-key';
+import { spendByEndpoint } from '@/lib/analytics/spend-by-endpoint';
 import { spendByModel } from '@/lib/analytics/spend-by-model';
+import { spendByTag } from '@/lib/analytics/spend-by-tag';
 import { Recorder } from '@/lib/recorder/recorder';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
@@ -28,7 +38,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** What is copied: the calls, every usage rollup a question reads, and the key labels. */
-const TABLES = ['requests', 'usage_hourly', 'usage_daily', 'usage_hourly_compact', 'usage_hourly_by_key', 'usage_daily_by_key', 'usage_quarter_hourly_by_key', 'api_key_labels'];
+const TABLES = ['requests', 'usage_hourly', 'usage_daily', 'usage_hourly_compact', 'usage_hourly_by_key', 'usage_daily_by_key', 'usage_quarter_hourly_by_key', 'session_totals', 'rate_limit_minutely', 'rate_limit_hourly', 'api_key_labels'];
 
 /** Three days of calls: three models and paths, two keys, some refused, some unpriced, prices with digits below a micro-dollar. */
 function calls(): NewRequestRow[] {
@@ -52,6 +62,15 @@ function calls(): NewRequestRow[] {
       apiKey: i % 4 === 0 ? 'k2' : 'k1',
       team: i % 3 === 0 ? 'search' : null,
       sessionAffinity: i % 2 === 0 ? `s${i % 7}` : null,
+      user: i % 5 === 0 ? `alice-${i % 3}` : null,
+      upstreamId: `cmpl-${String(i).padStart(4, '0')}`,
+      limitPromptTpm: ok ? (i % 2 ? 3_600_000 : 7_200_000) : null,
+      limitUncachedPromptTpm: ok ? 1_000_000 : null,
+      limitGeneratedTpm: ok ? 100_000 : null,
+      remainingPromptTokens: ok ? 3_000_000 - ((i * 9_973) % 2_000_000) : null,
+      remainingUncachedPromptTokens: ok ? 900_000 - ((i * 7_919) % 800_000) : null,
+      remainingGeneratedTokens: ok ? 90_000 - ((i * 131) % 80_000) : null,
+      overLimit: ok && i % 29 === 0 ? 'yes' : null,
       promptTokens: ok ? prompt : null,
       cachedPromptTokens: ok ? Math.floor(prompt * ((i % 10) / 10)) : null,
       completionTokens: ok ? 20 + (i % 300) : null,
@@ -59,6 +78,18 @@ function calls(): NewRequestRow[] {
       cacheSavingsPico: priced ? 1_000_000 * (i % 90) + ((i * 7) % 1_000_000) : null,
       standardCostPico: priced && i % 3 !== 0 ? 1_000_000 * (800 + i * 11) + 123 : null,
     });
+  }
+  // Spot calls, some refused, each refusal retried on Standard in the same session a few minutes later
+  for (let i = 0; i < 30; i++) {
+    const at = T0 + 7 * HOUR + i * 2 * HOUR + ((i * 4_111) % 50_000);
+    const refused = i % 3 === 0;
+    const spot = {
+      durationMs: 200, endpoint: 'chat/completions', region: 'global', stream: false, apiKey: 'k1', sessionAffinity: `spot-${i}`,
+      promptTokens: refused ? null : 500 + i, cachedPromptTokens: refused ? null : i, completionTokens: refused ? null : 40,
+    } satisfies Partial<NewRequestRow>;
+    rows.push({ ...spot, startedAt: at, model: 'm/a-spot', servingPath: 'spot', status: refused ? 503 : 200,
+      costTotalPico: refused ? null : 400_000_000 + i * 1_000_003, standardCostPico: refused ? null : 1_000_000_000 + i * 7 });
+    if (refused) rows.push({ ...spot, startedAt: at + 3 * 60_000, model: 'm/a', servingPath: 'standard', status: 200, promptTokens: 500, cachedPromptTokens: 0, completionTokens: 40, costTotalPico: 1_000_000_321 });
   }
   return rows;
 }
@@ -132,10 +163,13 @@ describe('analytics questions on PostgreSQL', () => {
     }
   });
 
-  it('totals by model and serving path, and spend by model against the previous period', async () => {
+  it('totals by model and serving path, spend by model, key, tag and endpoint against the previous period', async () => {
     for (const [name, f] of RANGES) {
       assert.deepEqual(await totalsBy(pg.db, f, ['model', 'serving_path']), await totalsBy(sqlite, f, ['model', 'serving_path']), name);
       assert.deepEqual(await spendByModel(pg.db, f), await spendByModel(sqlite, f), name);
+      assert.deepEqual(await spendByApiKey(pg.db, f), await spendByApiKey(sqlite, f), name);
+      assert.deepEqual(await spendByTag(pg.db, f), await spendByTag(sqlite, f), name);
+      assert.deepEqual(await spendByEndpoint(pg.db, f), await spendByEndpoint(sqlite, f), name);
     }
   });
 
@@ -146,6 +180,7 @@ describe('analytics questions on PostgreSQL', () => {
   it('cache by model and over time, refusals over time and by key, and the filter bar\'s options', async () => {
     for (const [name, f] of RANGES) {
       assert.deepEqual(await cacheHitRateByModel(pg.db, f), await cacheHitRateByModel(sqlite, f), name);
+      assert.deepEqual(await cacheHitRateByApiKey(pg.db, f), await cacheHitRateByApiKey(sqlite, f), name);
       assert.deepEqual(await cacheHitRateOverTime(pg.db, { ...f, groupBy: 'model' }), await cacheHitRateOverTime(sqlite, { ...f, groupBy: 'model' }), name);
       assert.deepEqual(await rateLimitRefusals(pg.db, f), await rateLimitRefusals(sqlite, f), name);
     }
@@ -161,5 +196,65 @@ describe('analytics questions on PostgreSQL', () => {
         for (const g of want.groups) assert.ok(Math.abs(p[g]! - want.points[i]![g]!) < 1e-6, `${name}: ${g} at ${p.t}`);
       });
     }
+  });
+
+  it('the finance summary by local day and by month, previews included, in zones with DST and half hours', async () => {
+    for (const [name, f] of RANGES) {
+      for (const tz of ['UTC', 'Europe/Berlin', 'Asia/Kolkata']) {
+        for (const extra of [{}, { group: 'month' as const }, { limit: 5, offset: 2 }]) {
+          const q = { ...f, tz, ...extra };
+          const want = await summaryReport(sqlite, q);
+          assert.ok(want.rowCount > 0, `${name} ${tz}: some rows`);
+          assert.deepEqual(await summaryReport(pg.db, q), want, `${name} ${tz} ${JSON.stringify(extra)}`);
+        }
+      }
+    }
+  });
+
+  it('spot\'s effective discount and the sessions with the worst hit rate', async () => {
+    for (const [name, f] of RANGES) {
+      const want = await spotEffectiveDiscount(sqlite, f);
+      assert.deepEqual(await spotEffectiveDiscount(pg.db, f), want, name);
+      assert.deepEqual(await sessionsWithWorstHitRate(pg.db, f), await sessionsWithWorstHitRate(sqlite, f), name);
+    }
+    const all = await spotEffectiveDiscount(sqlite, RANGES[0]![1]);
+    assert.ok(all.spotCalls > 0 && all.retriesOnStandard > 0, 'spot calls and retries in the data');
+    assert.ok((await sessionsWithWorstHitRate(sqlite, RANGES[0]![1])).rows.length > 0, 'sessions in the data');
+  });
+
+  it('the request log: pages by keyset and by offset, row filters and searches', async () => {
+    const from = new Date(T0 + 5 * HOUR + 1_234).toISOString();
+    const to = new Date(T0 + 3 * DAY).toISOString();
+    const asks: Record<string, string>[] = [
+      {}, { limit: '7' }, { status: 'error' }, { status: '429' }, { status: 'ok', stream: 'yes' }, { stream: 'no', minCostUsd: '0.0012' },
+      { minDurationMs: '250' }, { q: 'cmpl-01' }, { q: 'alice' }, { q: 'spot-1' }, { q: 'fast' }, { q: 'search prod' }, { sort: 'cost', limit: '10' },
+      { sort: 'duration', apiKey: 'k2' }, { model: 'm/b', sort: 'cost' },
+    ];
+    for (const ask of asks) {
+      let cursor: string | null = null;
+      for (let page = 0; page < 4; page++) {
+        const q = requestLogSchema.parse({ from, to, ...ask, ...(cursor ? { cursor } : {}) });
+        const want = await requestLog(sqlite, q);
+        assert.deepEqual(await requestLog(pg.db, q), want, `${JSON.stringify(ask)} page ${page}`);
+        cursor = want.nextCursor;
+        if (!cursor) break;
+      }
+    }
+    const first = await requestLog(sqlite, requestLogSchema.parse({ from, to, q: 'alice' }));
+    assert.ok(first.rows.length > 0 && first.rows.some((r) => r.stream), 'the searches find calls, some streamed');
+  });
+
+  it('rate-limit headroom and usage over time, by minute, hour and day, summed over keys or per key', async () => {
+    const shortRange = range(T0 + DAY + 3 * HOUR + 17_000, T0 + DAY + 7 * HOUR);
+    const days = range(T0 - DAY + 1_000, T0 + 15 * DAY);
+    for (const [name, f] of [...RANGES, ['a short range (minutes)', shortRange], ['fifteen days (day buckets)', days]] as [string, Filters][]) {
+      for (const over of [{}, { apiKey: ['k1', 'k2'] }, { model: ['m/a'], tz: 'Asia/Kolkata' }]) {
+        const q = { ...f, ...over };
+        const want = await rateLimitHeadroom(sqlite, q);
+        assert.deepEqual(await rateLimitHeadroom(pg.db, q), want, `${name} ${JSON.stringify(over)}: headroom`);
+        assert.deepEqual(await rateLimitUsageOverTime(pg.db, q), await rateLimitUsageOverTime(sqlite, q), `${name} ${JSON.stringify(over)}: over time`);
+      }
+    }
+    assert.ok((await rateLimitHeadroom(sqlite, RANGES[0]![1])).rows.length > 0, 'limits in the data');
   });
 });

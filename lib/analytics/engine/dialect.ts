@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { rawFactsSelect, type Dimension } from '@/lib/rollups/definition';
+import { MEASURES, RAW_MEASURES_SELECT, rawDimensionsSelect, rawFactsSelect, type Dimension } from '@/lib/rollups/definition';
 import { empty, perDialect, raw, sql, type Param, type Sql } from './sql';
 
 /**
@@ -8,8 +8,8 @@ import { empty, perDialect, raw, sql, type Param, type Sql } from './sql';
  * defined here, and PostgreSQL's results are brought to the shape SQLite gives here.
  */
 
-/** `(subquery)` in FROM: PostgreSQL before 16 wants an alias, SQLite's text stays as it was. */
-export const subquery = (fragment: Sql): Sql => sql`(${fragment})${perDialect({ sqlite: empty, pg: raw(' AS facts') })}`;
+/** `(subquery)` or `(VALUES …)` in FROM: PostgreSQL before 16 wants an alias, SQLite's text stays as it was. */
+export const subquery = (fragment: Sql): Sql => sql`(${fragment})${perDialect({ sqlite: empty, pg: raw(' AS sub') })}`;
 
 /**
  * lib/rollups/definition.ts writes raw rows' measures for SQLite, where a comparison is 0 or 1:
@@ -72,6 +72,73 @@ export function pgBooleans(text: string): string {
   return out;
 }
 
+/** `sum(condition)`, a count of the rows where it holds (SQLite sums its 0/1; PostgreSQL has no sum(boolean)). */
+export const countWhere = (condition: string): Sql => perDialect({ sqlite: raw(`sum(${condition})`), pg: raw(`sum(CASE WHEN ${condition} THEN 1 ELSE 0 END)`) });
+
+/** A float for division and ordering: SQLite's REAL is a double; PostgreSQL's REAL is float4. */
+export const asFloat = (expression: string): Sql => perDialect({ sqlite: raw(`CAST(${expression} AS REAL)`), pg: raw(`CAST(${expression} AS double precision)`) });
+
+/** A 0/1 flag column compared with a value: SQLite stores booleans as integers, PostgreSQL's column is boolean. */
+export const flagIs = (column: string, value: boolean): Sql =>
+  perDialect({ sqlite: raw(`${column} = ${value ? 1 : 0}`), pg: raw(`${column} = ${value ? 'TRUE' : 'FALSE'}`) });
+
+/** A column named by a word PostgreSQL reserves (`user` is CURRENT_USER there unless quoted). */
+export const reservedColumn = (name: 'user'): Sql => perDialect({ sqlite: raw(name), pg: raw(`"${name}"`) });
+
+/** A bound 64-bit integer where its type cannot be inferred or would be int4 on PostgreSQL (`SELECT ?`, `CAST(? AS INTEGER)`). */
+export const int64 = (value: number | string, sqliteCast = false): Sql =>
+  perDialect({ sqlite: sqliteCast ? sql`CAST(${value} AS INTEGER)` : sql`${value}`, pg: sql`CAST(${value} AS bigint)` });
+
+/** A scalar `max(a, b, …)` as SQLite writes it (lib/rollups/rate-limit-peaks.ts): PostgreSQL's is greatest(…). */
+export const scalarMax = (text: string): Sql => perDialect({ sqlite: raw(text), pg: raw(text.replace(/^max\(/, 'greatest(')) });
+
+/** A LIMIT's value: none given is every row (SQLite: -1, PostgreSQL: NULL). */
+export const limitValue = (limit: number | undefined): Sql => (limit !== undefined ? sql`${limit}` : perDialect({ sqlite: sql`${-1}`, pg: sql`${null}` }));
+
+// Local-day facts hand the engine one JSON array of pieces per source. SQLite reads it with
+// json_each / json_extract, PostgreSQL with jsonb_array_elements WITH ORDINALITY and ->>.
+
+/** Rows (piece_from, piece_to, day_index, sign, piece) of a JSON array of {from, to, day, sign}. */
+export function jsonPieces(json: string): Sql {
+  return perDialect({
+    sqlite: sql`(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+  json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(${json}))`,
+    pg: sql`(SELECT (value->>'from')::bigint AS piece_from, (value->>'to')::bigint AS piece_to,
+  (value->>'day')::int AS day_index, (value->>'sign')::int AS sign, piece FROM jsonb_array_elements(CAST(${json} AS jsonb)) WITH ORDINALITY AS p(value, piece)) AS pieces`,
+  });
+}
+
+/**
+ * Raw calls totalled per interval of a JSON array of {from, to, uses: [[day, sign], …]}, then given
+ * to each (day, sign) that uses it: rows (day_index, sign, dimensions…, measures…).
+ */
+export function jsonIntervalTotals(json: string, dimensions: readonly Dimension[], where: Sql): Sql {
+  const dims = raw(dimensions.join(', '));
+  const measures = raw(MEASURES.join(', '));
+  const sqliteTotals = sql`SELECT uses, ${raw(rawDimensionsSelect(dimensions))},${raw(RAW_MEASURES_SELECT)}
+    FROM (SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
+      json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(${json})) CROSS JOIN requests
+    WHERE started_at >= piece_from AND started_at < piece_to${where}
+    GROUP BY piece, ${dims}`;
+  const pgTotals = sql`SELECT uses, ${raw(pgBooleans(`${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}`))}
+    FROM (SELECT (value->>'from')::bigint AS piece_from, (value->>'to')::bigint AS piece_to,
+      value->'uses' AS uses, piece FROM jsonb_array_elements(CAST(${json} AS jsonb)) WITH ORDINALITY AS p(value, piece)) AS pieces CROSS JOIN requests
+    WHERE started_at >= piece_from AND started_at < piece_to${where}
+    GROUP BY piece, uses, ${dims}`;
+  return perDialect({
+    sqlite: sql`SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dims}, ${measures}
+    FROM (${sqliteTotals}) interval_totals, json_each(interval_totals.uses) used`,
+    pg: sql`SELECT (used.value->>0)::int AS day_index, (used.value->>1)::int AS sign, ${dims}, ${measures}
+    FROM (${pgTotals}) interval_totals, jsonb_array_elements(interval_totals.uses) AS used(value)`,
+  });
+}
+
+/** No rows, with the facts' columns: SQLite takes `WHERE 0`, PostgreSQL wants a boolean. */
+export function emptyFacts(dimensions: readonly Dimension[]): Sql {
+  const columns = `SELECT 0 AS day_index, 1 AS sign, ${dimensions.map((d) => `'' AS ${d}`).join(', ')}, ${MEASURES.map((m) => `0 AS ${m}`).join(', ')}`;
+  return perDialect({ sqlite: raw(`${columns} WHERE 0`), pg: raw(`${columns} WHERE false`) });
+}
+
 // pg type ids: int8 (count(*), sum of integers as bigint) and numeric (sum of bigint) arrive as strings.
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -105,10 +172,10 @@ export async function pgRows<T>(pool: pg.Pool, text: string, params: Param[]): P
   const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
   const result = await pool.query({ text, values, types: { getTypeParser: typeParser(types) } as pg.CustomTypesConfig });
   const names = camelAliases(text);
-  if (!names.size) return result.rows as T[];
+  // booleans (the requests table's `stream`) as SQLite gives them: 1 or 0
   return result.rows.map((row: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) out[names.get(k) ?? k] = v;
+    for (const [k, v] of Object.entries(row)) out[names.get(k) ?? k] = typeof v === 'boolean' ? Number(v) : v;
     return out as T;
   });
 }

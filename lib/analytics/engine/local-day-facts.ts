@@ -1,8 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, startOfDay } from 'date-fns';
 import {
-  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, QUARTER_HOUR_MS, RAW_MEASURES_SELECT, rawDimensionsSelect, type Dimension,
+  DAY_MS, DIMENSIONS, HOUR_MS, MEASURES, QUARTER_HOUR_MS, type Dimension,
 } from '@/lib/rollups/definition';
+import { emptyFacts, jsonIntervalTotals, jsonPieces } from './dialect';
 import { filterClause, rollupsFor } from './facts';
 import type { Filters } from './filters';
 import { join, raw, sql, type Sql } from './sql';
@@ -129,18 +130,16 @@ export function localDayFacts(filters: Filters, needed: readonly Dimension[] = D
     const { table, timeColumn } = rollup;
     const json = JSON.stringify(mine.map(({ from, to, day, sign }) => ({ from, to, day, sign })));
     parts.push(sql`SELECT day_index, sign, ${raw(dimensions.join(', '))}, ${raw(MEASURES.join(', '))}
-      FROM ${pieceRows(json)} CROSS JOIN ${raw(table)}
+      FROM ${jsonPieces(json)} CROSS JOIN ${raw(table)}
       WHERE ${raw(timeColumn)} >= piece_from AND ${raw(timeColumn)} < piece_to${filterClause(filters)}`);
   }
   const rawPieces = pieces.filter((p) => p.source === 'raw');
   if (rawPieces.length) parts.push(rawPart(rawPieces, dimensions, filters));
-  return { sql: parts.length ? join(parts, ' UNION ALL ') : raw(emptyFacts(dimensions)), days };
+  return { sql: parts.length ? join(parts, ' UNION ALL ') : emptyFacts(dimensions), days };
 }
 
-// A source's pieces arrive as one JSON array, unpacked once into columns; CROSS JOIN keeps the
-// pieces the outer loop, so each piece is one index range over its table.
-const pieceRows = (json: string) => sql`(SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
-  json_extract(value, '$.day') AS day_index, json_extract(value, '$.sign') AS sign, key AS piece FROM json_each(${json}))`;
+// A source's pieces arrive as one JSON array, unpacked once into columns (dialect.ts jsonPieces);
+// CROSS JOIN keeps the pieces the outer loop, so each piece is one index range over its table.
 
 /**
  * Raw rows for the partial hours. A half hour at a local midnight is taken from one day and given
@@ -153,17 +152,5 @@ function rawPart(rawPieces: Piece<Source>[], dimensions: readonly Dimension[], f
     if (!intervals.has(key)) intervals.set(key, { from, to, uses: [] });
     intervals.get(key)!.uses.push([day, sign]);
   }
-  const json = JSON.stringify([...intervals.values()]);
-  const dims = raw(dimensions.join(', '));
-  const totals = sql`SELECT uses, ${raw(rawDimensionsSelect(dimensions))},${raw(RAW_MEASURES_SELECT)}
-    FROM (SELECT json_extract(value, '$.from') AS piece_from, json_extract(value, '$.to') AS piece_to,
-      json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(${json})) CROSS JOIN requests
-    WHERE started_at >= piece_from AND started_at < piece_to${filterClause(filters)}
-    GROUP BY piece, ${dims}`;
-  return sql`SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dims}, ${raw(MEASURES.join(', '))}
-    FROM (${totals}) interval_totals, json_each(interval_totals.uses) used`;
-}
-
-function emptyFacts(dimensions: readonly Dimension[]): string {
-  return `SELECT 0 AS day_index, 1 AS sign, ${dimensions.map((d) => `'' AS ${d}`).join(', ')}, ${MEASURES.map((m) => `0 AS ${m}`).join(', ')} WHERE 0`;
+  return jsonIntervalTotals(JSON.stringify([...intervals.values()]), dimensions, filterClause(filters));
 }

@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS } from '@/lib/rollups/definition';
 import { query, type AnalyticsDb } from './run';
+import { int64 } from './dialect';
 import { join, list, raw, sql, type Sql } from './sql';
 
 /** Searched by prefix, each through an index that leads with the hour (db/schema/requests.ts). */
@@ -51,5 +52,5 @@ export function searchClause(targets: SearchTargets, lowHour: number, highHour: 
     if (!values.length) continue;
     branches.push(sql`SELECT r.id FROM requests r WHERE r.${raw(column)} IN (${list(values)}) AND r.started_at >= ${lowHour * HOUR_MS} AND r.started_at < ${(highHour + 1) * HOUR_MS}`);
   }
-  return sql` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ${highHour} UNION ALL SELECT h - 1 FROM hours WHERE h > ${lowHour}) ${join(branches, ' UNION ALL ')})`;
+  return sql` AND id IN (WITH RECURSIVE hours(h) AS (SELECT ${int64(highHour)} UNION ALL SELECT h - 1 FROM hours WHERE h > ${lowHour}) ${join(branches, ' UNION ALL ')})`;
 }
