@@ -1,6 +1,6 @@
 'use client';
 
-import { LOW_HEADROOM, lowestHeadroom, type HeadroomRow, type RateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
+import { LOW_HEADROOM, lowestHeadroom, type HeadroomRow, type RateLimitHeadroom } from '@/lib/analytics/engine/headroom';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatCount, formatPercent, formatTime, formatTokens } from '../format';
 import { Panel } from '../Panel';

@@ -1,6 +1,6 @@
 'use client';
 
-import { LOW_HEADROOM, lowHeadroomRows, type RateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
+import { LOW_HEADROOM, lowHeadroomRows, type RateLimitHeadroom } from '@/lib/analytics/engine/headroom';
 import { useAnalytics } from '@/lib/client/use-analytics';
 import { formatPercent, formatTime } from '../format';
 import { headroomSource, seriesLabel, sourceFigures, tightestMeter } from './labels';

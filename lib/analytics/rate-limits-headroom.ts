@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import type { Filters } from './engine/filters';
+import { lowestHeadroom, type HeadroomRow, type MeterFigures, type RateLimitHeadroom } from './engine/headroom';
 import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
@@ -8,49 +9,7 @@ import { query, querySqlite, type AnalyticsDb } from './engine/run';
 import { scalarMax, subquery } from './engine/dialect';
 import { join, raw, sql, type Sql } from './engine/sql';
 
-/** Below this much headroom on any meter at the peak minute, the page warns. */
-export const LOW_HEADROOM = 0.2;
-
-export interface MeterFigures {
-  prompt: number | null;
-  uncachedPrompt: number | null;
-  generated: number | null;
-}
-
-export interface HeadroomRow {
-  model: string;
-  /** Set only when the view filters by key (otherwise the model's keys are summed). */
-  apiKey: string | null;
-  /** The minute that came closest to a limit on any meter (ties: more prompt tokens, then earliest). */
-  peak: MeterReading;
-  /** 1 − used / limit at the peak minute, per meter; negative when over; null when the limit is unknown. */
-  headroom: MeterFigures;
-  /** What Fireworks told the calls about the whole account: the lowest remaining / limit per meter in the range. */
-  reported: MeterFigures;
-  /** Calls Fireworks marked `x-ratelimit-over-limit: yes` in the range. */
-  overLimitCalls: number;
-  /**
-   * The lower of Meter's own figure (its calls at the peak minute) and Fireworks' report (the whole
-   * account, other clients included), for sorting, the headline and the warning.
-   */
-  lowestHeadroom: number | null;
-  /** Which of the two `lowestHeadroom` came from. */
-  headroomSource: 'fireworks' | 'meter' | null;
-  /**
-   * Share of the uncached-prompt limit the prompt cache kept free at the peak minute: cached tokens
-   * (prompt − uncached) / uncached limit, i.e. what that meter would have used on top without the cache.
-   */
-  cachingHeadroom: number | null;
-  /** Over the whole range. */
-  requests: number;
-  rateLimited: number;
-  overloaded: number;
-}
-
-export interface RateLimitHeadroom {
-  rows: HeadroomRow[];
-  ignoredFilters: string[];
-}
+export { LOW_HEADROOM, lowHeadroomRows, lowestHeadroom, type HeadroomRow, type MeterFigures, type RateLimitHeadroom } from './engine/headroom';
 
 interface PeakRow extends MeterReading, MeterCounts {
   model: string;
@@ -61,11 +20,6 @@ interface PeakRow extends MeterReading, MeterCounts {
   overLimitCalls: number;
 }
 
-/** The least headroom among a row's known meter figures, or null when none is known. */
-export const lowestHeadroom = (f: MeterFigures) => {
-  const known = Object.values(f).filter((h): h is number => h !== null);
-  return known.length ? Math.min(...known) : null;
-};
 
 /** Candidates' columns for what Fireworks reported, named alike in minutes and hours. */
 const REPORTED = 'reported_prompt, reported_uncached, reported_generated, over_limit';
@@ -155,7 +109,3 @@ export function rateLimitHeadroomSync(db: Db, filters: Filters): RateLimitHeadro
   return headroomRows(querySqlite<PeakRow>(db, headroomSql(filters)), filters);
 }
 
-/** Rows whose tightest meter is below LOW_HEADROOM at its peak minute, for the page's warning. */
-export function lowHeadroomRows(rows: readonly HeadroomRow[]): HeadroomRow[] {
-  return rows.filter((r) => r.lowestHeadroom !== null && r.lowestHeadroom < LOW_HEADROOM);
-}
