@@ -1,5 +1,6 @@
 import { COST_STATE_SQL } from '@/lib/pricing/cost-state';
 import { DISCOUNTED_PATHS } from '@/lib/pricing/serving-paths';
+import { SQLITE_TEXT, type RollupText } from './text-dialect';
 
 /**
  * How a raw request row counts in the usage rollups, written once in SQL and used both to maintain
@@ -25,7 +26,7 @@ export const COMPACT_DAILY_DIMENSIONS = ['model', 'serving_path', 'region'] as c
 /** The dimensions of the per-key rollups: spend and cache by key, and finance's summary, without the tag combinations. */
 export const BY_KEY_DIMENSIONS = ['model', 'serving_path', 'region', 'api_key'] as const satisfies readonly Dimension[];
 
-const DIMENSION_SQL: Record<Dimension, string> = {
+const dimensionSql = (d: RollupText): Record<Dimension, string> => ({
   model: 'model',
   serving_path: 'serving_path',
   region: 'region',
@@ -33,11 +34,11 @@ const DIMENSION_SQL: Record<Dimension, string> = {
   team: "coalesce(team, '') AS team",
   project: "coalesce(project, '') AS project",
   environment: "coalesce(environment, '') AS environment",
-  has_affinity: '(session_affinity IS NOT NULL) AS has_affinity',
+  has_affinity: d.flag('session_affinity IS NOT NULL', 'has_affinity'),
   // chat/completions | completions | embeddings | messages (lib/usage/endpoints.ts); '' in the
   // full rollups for calls totalled before 0016 whose raw rows were gone (ENDPOINT_NOT_RECORDED)
   endpoint: 'endpoint',
-};
+});
 
 export interface UsageRollup {
   table: string;
@@ -89,31 +90,35 @@ const rawMoneySelect = (Object.entries(MONEY_MEASURES) as [MoneyMeasure, string]
   .join(',\n    ');
 
 /** A raw row's dimensions, as the rollups store them (nulls as ''). */
-export function rawDimensionsSelect(dimensions: readonly Dimension[] = DIMENSIONS): string {
-  return dimensions.map((d) => DIMENSION_SQL[d]).join(', ');
+export function rawDimensionsSelect(dimensions: readonly Dimension[] = DIMENSIONS, d: RollupText = SQLITE_TEXT): string {
+  const sqlOf = dimensionSql(d);
+  return dimensions.map((dimension) => sqlOf[dimension]).join(', ');
 }
 
-/** Aggregates over raw rows giving every measure, named as in the rollups. */
-export const RAW_MEASURES_SELECT = `
+/** Aggregates over raw rows giving every measure, named as in the rollups, for one engine (text-dialect.ts). */
+export const rawMeasuresSelect = (d: RollupText): string => `
     count(*) AS requests,
-    sum(status >= 400) AS errors,
-    sum(status = 429) AS rate_limited,
-    sum(status = 503) AS overloaded,
-    sum(status = 402) AS payment_required,
-    sum(${COST_STATE_SQL.unpriced}) AS unpriced,
-    sum(${COST_STATE_SQL.usage_unknown}) AS usage_unknown,
+    ${d.count('status >= 400')} AS errors,
+    ${d.count('status = 429')} AS rate_limited,
+    ${d.count('status = 503')} AS overloaded,
+    ${d.count('status = 402')} AS payment_required,
+    ${d.count(COST_STATE_SQL.unpriced)} AS unpriced,
+    ${d.count(COST_STATE_SQL.usage_unknown)} AS usage_unknown,
     coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
     coalesce(sum(cached_prompt_tokens), 0) AS cached_tokens,
     coalesce(sum(completion_tokens), 0) AS completion_tokens,
     ${rawMoneySelect},
     coalesce(sum(CASE WHEN prompt_tokens > 0 THEN (coalesce(cached_prompt_tokens, 0) * 1000000) / prompt_tokens END), 0) AS hit_rate_ppm_sum,
-    coalesce(sum(prompt_tokens > 0), 0) AS requests_with_prompt,
-    coalesce(sum(cached_tokens_disagree = 1), 0) AS cached_mismatch`;
+    coalesce(${d.count('prompt_tokens > 0')}, 0) AS requests_with_prompt,
+    coalesce(${d.count('cached_tokens_disagree = 1')}, 0) AS cached_mismatch`;
 
-export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS): string {
+/** Aggregates over raw rows giving every measure, named as in the rollups (SQLite's text). */
+export const RAW_MEASURES_SELECT = rawMeasuresSelect(SQLITE_TEXT);
+
+export function rawFactsSelect(bucketMs: number, dimensions: readonly Dimension[] = DIMENSIONS, d: RollupText = SQLITE_TEXT): string {
   return `
     (started_at / ${bucketMs}) * ${bucketMs} AS bucket_start,
-    ${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}`;
+    ${rawDimensionsSelect(dimensions, d)},${rawMeasuresSelect(d)}`;
 }
 
 export function rawGroupBy(dimensions: readonly Dimension[] = DIMENSIONS): string {
@@ -136,10 +141,17 @@ export const USAGE_ROLLUPS = {
   quarterHourlyByKey: { table: 'usage_quarter_hourly_by_key', timeColumn: 'quarter_start', bucketMs: QUARTER_HOUR_MS, dimensions: BY_KEY_DIMENSIONS },
 } as const satisfies Record<string, UsageRollup>;
 
-/** Adds (or, with '-', takes out) the raw rows that match `where` (with `?` parameters) to a usage rollup. */
-export function usageRollupUpsert(rollup: UsageRollup, where: string, sign: '+' | '-' = '+'): string {
+/** A usage rollup's primary key, in the schema's order (db/schema/rollups.ts, db/schema-pg/rollups.ts). */
+export const usageRollupKey = (rollup: UsageRollup): string[] => [rollup.timeColumn, ...rollup.dimensions];
+
+/**
+ * Adds (or, with '-', takes out) the raw rows that match `where` (with `?` parameters on SQLite,
+ * `$n` on PostgreSQL) to a usage rollup. PostgreSQL's text (`d` = PG_TEXT) names the conflict
+ * target, qualifies the stored columns and upserts in key order.
+ */
+export function usageRollupUpsert(rollup: UsageRollup, where: string, sign: '+' | '-' = '+', d: RollupText = SQLITE_TEXT): string {
   return `
     INSERT INTO ${rollup.table} (${rollup.timeColumn}, ${rollup.dimensions.join(', ')}, ${MEASURES.join(', ')})
-    SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions)} FROM requests WHERE ${where} GROUP BY ${rawGroupBy(rollup.dimensions)}
-    ON CONFLICT DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} ${sign} excluded.${m}`).join(', ')}`;
+    SELECT ${rawFactsSelect(rollup.bucketMs, rollup.dimensions, d)} FROM requests WHERE ${where} GROUP BY ${d.groupBy(['bucket_start', ...rollup.dimensions])}${d.orderBy(usageRollupKey(rollup))}
+    ${d.onConflict(usageRollupKey(rollup))} ${MEASURES.map((m) => `${m} = ${d.current(rollup.table, m)} ${sign} excluded.${m}`).join(', ')}`;
 }
