@@ -4,6 +4,7 @@ import { filterClause } from './engine/facts';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './engine/request-log-query';
 import { searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
+import { totalsBy, type UsageTotals } from './engine/totals';
 import { query, type AnalyticsDb } from './engine/run';
 import { flagIs, int64, reservedColumn, subquery } from './engine/dialect';
 import { raw, sql, type Sql } from './engine/sql';
@@ -118,7 +119,7 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
   const base = rowConditions(input);
   const targets = input.q ? await searchTargets(db, input.q, input.from, input.to) : null;
   const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
-  const count = () => countMatches(db, input, base, targets);
+  const count = () => countFromRollups(db, input, targets) ?? countMatches(db, input, targets);
   const wanted = input.limit + 1;
   let found: FoundRow[];
   let next: (last: FoundRow) => string | null;
@@ -140,18 +141,38 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
   };
 }
 
+/** Statuses the rollups count: the log's count is then read from them, exact and without a scan. */
+const ROLLUP_STATUSES = { ok: (t: UsageTotals) => t.requests - t.errors, error: (t: UsageTotals) => t.errors, '429': (t: UsageTotals) => t.rateLimited, '503': (t: UsageTotals) => t.overloaded, '402': (t: UsageTotals) => t.paymentRequired } as const;
+
+/** The count from the rollups, when nothing but the page filters and a status they count narrows the log. */
+function countFromRollups(db: AnalyticsDb, input: RequestLogQuery, targets: SearchTargets | null): Promise<{ count: number; atLeast: boolean }> | undefined {
+  const rowFilters = [input.stream, input.minDurationMs, input.minTtftMs, input.minCostUsd];
+  if (targets || rowFilters.some((f) => f !== undefined)) return undefined;
+  const pick = input.status === undefined ? (t: UsageTotals) => t.requests : ROLLUP_STATUSES[input.status as keyof typeof ROLLUP_STATUSES];
+  if (!pick) return undefined;
+  // retention drops raw rows before a cutoff while the rollups keep them: count only where the log has rows
+  return query<{ oldest: number | null }>(db, sql`SELECT min(started_at) AS oldest FROM requests`).then(async ([row]) => {
+    const oldest = row?.oldest ?? null;
+    if (oldest === null || oldest >= input.to.getTime()) return { count: 0, atLeast: false };
+    const [t] = await totalsBy(db, { ...input, from: new Date(Math.max(input.from.getTime(), oldest)) }, []);
+    return { count: t ? pick(t) : 0, atLeast: false };
+  });
+}
+
 /**
  * Counted newest first in windows of 1, 2, 4, ... hours, as the search pages are, each stopping at
  * what the cap still allows: a common match reaches the cap in the first windows, and a search's
  * matches are found through its indexes, never gathered over the whole range at once.
  */
-async function countMatches(db: AnalyticsDb, input: RequestLogQuery, base: Sql, targets: SearchTargets | null): Promise<{ count: number; atLeast: boolean }> {
+async function countMatches(db: AnalyticsDb, input: RequestLogQuery, targets: SearchTargets | null): Promise<{ count: number; atLeast: boolean }> {
   const oldest = hourOf(input.from.getTime());
   let newest = hourOf(input.to.getTime() - 1);
   let n = 0;
   for (let span = 1; newest >= oldest && n <= REQUEST_LOG_COUNT_CAP; span *= 2) {
     const low = Math.max(oldest, newest - span + 1);
-    const window = and(base, targets ? searchClause(targets, low, newest) : sql` AND started_at >= ${low * HOUR_MS} AND started_at < ${(newest + 1) * HOUR_MS}`);
+    // the window narrows the range itself (two ranges on started_at would let SQLite walk the index over the first)
+    const within = rowConditions({ ...input, from: new Date(Math.max(input.from.getTime(), low * HOUR_MS)), to: new Date(Math.min(input.to.getTime(), (newest + 1) * HOUR_MS)) });
+    const window = targets ? and(within, searchClause(targets, low, newest)) : within;
     const [row] = await query<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${subquery(sql`SELECT 1 FROM requests WHERE ${window} LIMIT ${REQUEST_LOG_COUNT_CAP + 1 - n}`)}`);
     n += row?.n ?? 0;
     newest = low - 1;
