@@ -17,6 +17,8 @@ export const PAGE_ENDPOINTS = [
   'requests?q=kimi', 'requests?sort=cost', 'requests?sort=duration&q=kimi', 'requests?minDurationMs=2000',
   // a zone whose local midnight falls inside a UTC hour (read from the quarter-hour rollup)
   'reports/summary?limit=20&tz=Asia%2FKolkata',
+  // the summary per key only (no team, project, environment): the smaller per-key rollups
+  'reports/summary?limit=20&detail=key', 'reports/summary?limit=20&detail=key&tz=Asia%2FKolkata',
 ];
 
 async function main() {

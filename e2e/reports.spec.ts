@@ -81,6 +81,16 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   expect(summaryLines[0]).toBe('day,serving_path,model,api_key,api_key_label,team,project,environment,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
   expect(summaryLines.length - 1).toBe(report.rows.length);
 
+  // per key only: the columns go, the totals stay
+  await page.getByLabel('Team, project and environment columns').uncheck();
+  await expect(page).toHaveURL(/detail=key/);
+  await expect(page.getByTestId('download-summary')).toHaveAttribute('href', /detail=key/);
+  const byKey = await download(page, 'download-summary');
+  expect(byKey.text.slice(1).split('\r\n')[0]).toBe('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
+  await expectTotalsShown(page, report);
+  await page.getByLabel('Team, project and environment columns').check();
+  await expect(page).not.toHaveURL(/detail=key/);
+
   const requests = await download(page, 'download-requests');
   expect(requests.download.suggestedFilename()).toMatch(/^fireworks-meter_requests_\d{4}-\d\d-\d\dT\d{6}Z_\d{4}-\d\d-\d\dT\d{6}Z_UTC\.csv$/);
   expect(requests.text.startsWith('\uFEFF')).toBe(true);

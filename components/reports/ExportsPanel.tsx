@@ -12,6 +12,7 @@ export function ExportsPanel() {
   const mounted = useMounted();
   const tz = useBillingZone();
   const group = params.get('group') === 'month' ? 'month' : 'day';
+  const detail = params.get('detail') === 'key' ? 'key' : 'tags';
   const query = mounted && tz ? apiQuery(view, tz, undefined, tz).toString() : '';
   return (
     <Panel title="Exports" wide>
@@ -20,7 +21,7 @@ export function ExportsPanel() {
           <a className="button-link" href={`/api/v1/requests.csv?${query}&bom=1`} download data-testid="download-requests">
             Request-level CSV <span className="muted small">(times in UTC)</span>
           </a>
-          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}&group=${group}&bom=1`} download data-testid="download-summary">
+          <a className="button-link" href={`/api/v1/reports/summary.csv?${query}&group=${group}&detail=${detail}&bom=1`} download data-testid="download-summary">
             {group === 'month' ? 'Monthly' : 'Daily'} summary CSV <span className="muted small">({group}s in {tz})</span>
           </a>
           <label className="small muted">
@@ -30,7 +31,11 @@ export function ExportsPanel() {
               <option value="month">month</option>
             </select>
           </label>
-          <a href={`/api/v1/reports/summary?${query}&group=${group}`} target="_blank" rel="noreferrer" data-testid="summary-json">
+          <label className="small muted">
+            <input type="checkbox" checked={detail === 'tags'} onChange={(e) => update((p) => (e.target.checked ? p.delete('detail') : p.set('detail', 'key')))} />{' '}
+            Team, project and environment columns
+          </label>
+          <a href={`/api/v1/reports/summary?${query}&group=${group}&detail=${detail}`} target="_blank" rel="noreferrer" data-testid="summary-json">
             Summary as JSON
           </a>
         </div>
@@ -38,8 +43,8 @@ export function ExportsPanel() {
         <p className="state muted" aria-busy="true">Loading…</p>
       )}
       <p className="muted small">
-        The request-level CSV has one row per call with times in UTC. The summary has one row per day, serving path, model and
-        API key, with days counted in your time zone ({tz}); its totals equal the request-level CSV&apos;s to the micro-dollar.
+        The request-level CSV has one row per call with times in UTC. The summary has one row per day, serving path, model,
+        API key, team, project and environment (or per key only, faster over long ranges), with days counted in your time zone ({tz}); its totals equal the request-level CSV&apos;s to the micro-dollar.
         Both follow the range and filters above. Money is in US dollars with six decimals; unpriced calls have no cost and are
         counted separately, never as $0.
       </p>

@@ -32,11 +32,12 @@ export function SummaryPreviewPanel() {
   // finance's days are the billing zone's (Settings), not the browser's
   const { params } = useViewFilters();
   const group = params.get('group') === 'month' ? 'month' : 'day';
+  const detail = params.get('detail') === 'key' ? 'key' : 'tags';
   const [page, setPage] = useState(0);
   useEffect(() => setPage(0), [params]); // other rows: start again at the first page
-  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), offset: String(page * PREVIEW_ROWS), tz: useBillingZone() ?? 'UTC', group });
+  const query = useAnalytics<SummaryReport>('reports/summary', { limit: String(PREVIEW_ROWS), offset: String(page * PREVIEW_ROWS), tz: useBillingZone() ?? 'UTC', group, detail });
   return (
-    <Panel title={group === 'month' ? 'Monthly summary' : 'Daily summary'} note={`Per ${group}, serving path, model and API key; every amount exact.`} wide>
+    <Panel title={group === 'month' ? 'Monthly summary' : 'Daily summary'} note={`Per ${group}, serving path, model and API key${detail === 'tags' ? ', team, project and environment' : ''}; every amount exact.`} wide>
       <QueryState query={query} isEmpty={(d) => d.rows.length === 0}>
         {(data) => (
           <>
@@ -60,7 +61,7 @@ export function SummaryPreviewPanel() {
                     <th>Serving path</th>
                     <th>Model</th>
                     <th>API key</th>
-                    <th>Team / project / env</th>
+                    {data.detail === 'tags' ? <th>Team / project / env</th> : null}
                     <th className="num">Requests</th>
                     <th className="num">Prompt tokens</th>
                     <th className="num">Cached tokens</th>
@@ -77,14 +78,14 @@ export function SummaryPreviewPanel() {
                       <td>{r.servingPath}</td>
                       <td title={r.model}>{shortModel(r.model)}</td>
                       <td title={r.apiKey}>{r.apiKeyLabel ? `${r.apiKeyLabel} (${r.apiKey})` : r.apiKey}</td>
-                      <td>{[r.team, r.project, r.environment].map((v) => v ?? '—').join(' / ')}</td>
+                      {data.detail === 'tags' ? <td>{[r.team, r.project, r.environment].map((v) => v ?? '—').join(' / ')}</td> : null}
                       <Figures f={r} />
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
                   <tr className="totals">
-                    <th colSpan={5}>Total ({formatCount(data.rowCount)} rows)</th>
+                    <th colSpan={data.detail === 'tags' ? 5 : 4}>Total ({formatCount(data.rowCount)} rows)</th>
                     <Figures f={data.totals} testId="summary-total" />
                   </tr>
                 </tfoot>

@@ -8,14 +8,22 @@ export const SUMMARY_CSV_COLUMNS = [
   'completion_tokens', 'spend_usd', 'cache_savings_usd', 'unpriced_requests', 'usage_unknown_requests',
 ] as const;
 
-/** The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, exact dollars (6 decimals, more when a sum has them). */
+const TAG_COLUMNS = new Set(['team', 'project', 'environment']);
+
+/**
+ * The summary as CSV: header row, CRLF, RFC 4180 quoting, formulas neutralised, exact dollars (6
+ * decimals, more when a sum has them). Without the tags (`detail=key`) their columns are left out.
+ */
 export function summaryCsv(report: SummaryReport): string {
-  const header = report.group === 'month' ? ['month', ...SUMMARY_CSV_COLUMNS.slice(1)] : SUMMARY_CSV_COLUMNS;
-  const records = report.rows.map((r) => [
-    r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), textCell(r.team), textCell(r.project), textCell(r.environment), r.requests,
-    r.promptTokens, r.cachedTokens, r.completionTokens, r.spendUsd,
-    r.cacheSavingsUsd, r.unpricedRequests, r.usageUnknownRequests,
-  ]);
+  const columns = SUMMARY_CSV_COLUMNS.filter((c) => report.detail === 'tags' || !TAG_COLUMNS.has(c));
+  const header = report.group === 'month' ? ['month', ...columns.slice(1)] : columns;
+  const records = report.rows.map((r) => {
+    const tags = report.detail === 'tags' ? [textCell(r.team), textCell(r.project), textCell(r.environment)] : [];
+    return [
+      r.day, textCell(r.servingPath), textCell(r.model), textCell(r.apiKey), textCell(r.apiKeyLabel), ...tags, r.requests,
+      r.promptTokens, r.cachedTokens, r.completionTokens, r.spendUsd, r.cacheSavingsUsd, r.unpricedRequests, r.usageUnknownRequests,
+    ];
+  });
   return csvRecords([header, ...records]);
 }
 

@@ -168,6 +168,23 @@ describe('bad queries', () => {
   });
 });
 
+describe('summary by key only', () => {
+  it('has one row per day, serving path, model and key, the same totals, and a CSV without the tag columns', async () => {
+    const f = filters(T0 + 1_111_111, T0 + 9 * 86_400_000 + 2_222_222, { tz: 'Asia/Kolkata' });
+    const byTags = await summaryReport(db, f);
+    const byKey = await summaryReport(db, { ...f, detail: 'key' });
+    assert.equal(byKey.detail, 'key');
+    assert.deepEqual(byKey.totals, byTags.totals);
+    const keys = (rows: typeof byKey.rows) => new Set(rows.map((r) => [r.day, r.servingPath, r.model, r.apiKey].join('|')));
+    assert.equal(byKey.rows.length, keys(byKey.rows).size, 'one row per key');
+    assert.deepEqual(keys(byKey.rows), keys(byTags.rows));
+    assert.ok(byKey.rows.length < byTags.rows.length, 'the tags split some keys');
+    assert.ok(byKey.rows.every((r) => r.team === null && r.project === null && r.environment === null));
+    assert.ok(summaryCsv(byKey).startsWith('day,serving_path,model,api_key,api_key_label,requests,'));
+    assert.equal(summaryQuerySchema.safeParse({ from: new Date(T0).toISOString(), to: new Date(T0 + 1000).toISOString(), detail: 'team' }).success, false);
+  });
+});
+
 describe('summary CSV', () => {
   it('is RFC 4180 with CRLF, neutralised text cells and fixed 6-decimal dollars', async () => {
     const report = await summaryReport(db, filters(T0, T0 + 3 * 86_400_000, { tz: 'Europe/Berlin' }));
