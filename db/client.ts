@@ -10,6 +10,7 @@ import { getRuntime } from '@/lib/runtime';
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const migrationsFolder = path.join(process.cwd(), 'db/migrations');
+const MIGRATION_WAIT_MS = 15 * 60_000;
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and applies committed migrations. The file
@@ -26,7 +27,11 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
+  // Replicas sharing the file start together: one migrates (a long one takes minutes at 10M rows)
+  // while the others wait for its lock, then find nothing left to apply, instead of failing at 5 s.
+  sqlite.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
   migrate(db, { migrationsFolder });
+  sqlite.pragma('busy_timeout = 5000');
   return db;
 }
 

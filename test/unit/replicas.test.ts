@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { databaseAt } from '../support/migrations';
 import { loadConfig } from '@/lib/config';
 import { CallJournal } from '@/lib/recorder/journal';
 import { adoptLegacyJournal, replicaFilePart, replicaId, replicaJournalBase } from '@/lib/recorder/replica';
@@ -46,6 +49,26 @@ describe('replica journals', () => {
     assert.ok(!fs.readFileSync(journalA.segmentFile(1), 'utf8').includes('"new"'));
     journalA.close();
     journalB.close();
+  });
+});
+
+describe('replicas starting together', () => {
+  it('a replica whose database is locked by another (migrating, say) waits for it instead of failing at 5 s', async () => {
+    // a database one migration behind: opening it must write, so it needs the lock the holder has
+    const { file, sqlite } = databaseAt('0017_daily_without_endpoint');
+    sqlite.pragma('journal_mode = WAL'); // as Meter leaves every database
+    sqlite.close();
+    const holder = new Database(file);
+    holder.prepare('BEGIN IMMEDIATE').run();
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `require('@/db/client').openDatabase(${JSON.stringify(file)}).$client.close()`], { cwd: process.cwd(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise((r) => setTimeout(r, 6500)); // past the ordinary 5 s busy timeout
+    assert.equal(child.exitCode, null, `still waiting, not failed: ${errors}`);
+    holder.prepare('COMMIT').run();
+    assert.equal(await exited, 0, errors);
+    holder.close();
   });
 });
 
