@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { factsFor } from './engine/facts';
+import { factsFor, rollupsFor } from './engine/facts';
+import { localDayFacts, localDays } from './engine/local-day-facts';
+import { HOUR_MS } from '@/lib/rollups/definition';
 import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './engine/filters';
 import { query, querySqlite, type AnalyticsDb } from './engine/run';
 import { subquery } from './engine/dialect';
@@ -30,10 +32,30 @@ export interface GroupedSpendOverTime {
 
 type SpendRow = { t: number; g: string; spend: number };
 
-function spendSql(filters: Filters & { groupBy?: SpendGroup }): Sql {
+/**
+ * The query and, for each row, its bucket's start. Daily buckets are read as local days (whole UTC
+ * days from a daily rollup, corrected by the hours the zone differs, as the finance summary reads
+ * them): 90 daily points from about 90 day rows per group instead of 2,160 hourly ones, and exact
+ * in zones whose midnight falls inside an hour.
+ */
+function spendQuery(filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket): { fragment: Sql; rows: (found: { t: number; g: string; spend: number }[]) => SpendRow[] } {
   const dimension = SERIES_GROUPS[filters.groupBy ?? 'servingPath'];
+  // Where no daily rollup holds the dimension (the endpoint), hours folded into days are faster, and
+  // exact when every local midnight is on an hour (not in India or Nepal, say).
+  const { daily, hourly } = rollupsFor(filters, [dimension]);
+  const midnightsOnTheHour = () => localDays(filters.from.getTime(), filters.to.getTime(), filters.tz).every((d) => d.start % HOUR_MS === 0);
+  if (bucket === 'day' && (daily !== hourly || !midnightsOnTheHour())) {
+    const facts = localDayFacts(filters, [dimension]);
+    return {
+      fragment: sql`SELECT day_index AS t, ${raw(dimension)} AS g, sum(sign * cost_micros) + sum(sign * cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts.sql)} GROUP BY 1, 2 ORDER BY 1`,
+      rows: (found) => found.map((r) => ({ ...r, t: facts.days[r.t]!.start })),
+    };
+  }
   const facts = factsFor(filters, { series: true, dimensions: [dimension] });
-  return sql`SELECT bucket_start AS t, ${raw(dimension)} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`;
+  return {
+    fragment: sql`SELECT bucket_start AS t, ${raw(dimension)} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`,
+    rows: (found) => found,
+  };
 }
 
 /**
@@ -41,7 +63,8 @@ function spendSql(filters: Filters & { groupBy?: SpendGroup }): Sql {
  * exact sums are in the totals). The bucket follows the range unless one is asked for.
  */
 export async function spendOverTime(db: AnalyticsDb, filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket = bucketFor(filters)): Promise<GroupedSpendOverTime> {
-  return spendSeries(await query<SpendRow>(db, spendSql(filters)), filters, bucket);
+  const q = spendQuery(filters, bucket);
+  return spendSeries(q.rows(await query<SpendRow>(db, q.fragment)), filters, bucket);
 }
 
 function spendSeries(rows: SpendRow[], filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket): GroupedSpendOverTime {
@@ -70,6 +93,7 @@ export async function spendOverTimeByServingPath(db: AnalyticsDb, filters: Filte
 /** spendOverTimeByServingPath on SQLite, synchronously: for lib/budgets/spend.ts (the budget monitor reads spend synchronously). */
 export function spendOverTimeByServingPathSync(db: Db, filters: Filters, bucket: Bucket = bucketFor(filters)): SpendOverTime {
   const byPath = { ...filters, groupBy: 'servingPath' as const };
-  const { points } = spendSeries(querySqlite<SpendRow>(db, spendSql(byPath)), byPath, bucket);
+  const q = spendQuery(byPath, bucket);
+  const { points } = spendSeries(q.rows(querySqlite<SpendRow>(db, q.fragment)), byPath, bucket);
   return { bucket, points: points as SpendPoint[] };
 }

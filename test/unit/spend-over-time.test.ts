@@ -32,3 +32,45 @@ it('stacks spend by a second dimension, the smallest groups summed as other, the
   assert.deepEqual(byTeam.groups, ['search', '']);
   db.$client.close();
 });
+
+it('daily buckets are local days, each equal to the raw rows of that day, in any zone and across a DST change', async () => {
+  const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-days-')), 'meter.db'));
+  const recorder = new Recorder(db);
+  const T0 = Date.UTC(2026, 9, 20); // 25 Oct: Berlin leaves summer time
+  const rows: NewRequestRow[] = [];
+  for (let i = 0; i < 3000; i++) {
+    // every 17 minutes and a bit, so calls fall on every side of every local midnight
+    const row: NewRequestRow = {
+      startedAt: T0 + i * 1_037_117, durationMs: 1, endpoint: i % 5 ? 'chat/completions' : 'embeddings', model: `m/${i % 3}`, servingPath: i % 4 ? 'standard' : 'priority',
+      region: 'global', stream: false, status: 200, apiKey: `k${i % 2}`, promptTokens: 10, cachedPromptTokens: 0, completionTokens: 1, costTotalPico: 1_000_000 + i * 7_919,
+    };
+    rows.push(row);
+    recorder.record(row);
+  }
+  recorder.close();
+  for (const tz of ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/New_York']) {
+    const from = T0 + 5_432_100;
+    const to = T0 + 33 * 86_400_000 + 1_234_567;
+    const f = filtersSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), tz });
+    for (const groupBy of ['servingPath', 'endpoint'] as const) {
+      const series = await spendOverTime(db, { ...f, groupBy });
+      assert.equal(series.bucket, 'day');
+      const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const want = new Map<string, number>();
+      for (const r of rows) {
+        if (r.startedAt < from || r.startedAt >= to) continue;
+        const key = `${dayOf.format(r.startedAt)}|${groupBy === 'endpoint' ? r.endpoint : r.servingPath}`;
+        want.set(key, (want.get(key) ?? 0) + r.costTotalPico! / 1e6);
+      }
+      for (const p of series.points) {
+        for (const g of series.groups) {
+          const got = p[g] ?? 0;
+          const expected = want.get(`${dayOf.format(p.t)}|${g}`) ?? 0;
+          assert.ok(Math.abs(got - expected) < 1e-6, `${tz} ${groupBy} ${dayOf.format(p.t)} ${g}: ${got} vs ${expected}`);
+        }
+      }
+      assert.equal(series.points.length, new Set([...want.keys()].map((k) => k.split('|')[0])).size, `${tz}: one point per local day`);
+    }
+  }
+  db.$client.close();
+});
