@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { factsFor } from './engine/facts';
+import { seriesFacts } from './engine/series-facts';
 import { bucketFor, filtersSchema, type Bucket, type Filters } from './engine/filters';
 import { query, type AnalyticsDb } from './engine/run';
 import { subquery } from './engine/dialect';
@@ -43,14 +43,15 @@ const rateOf = (cached: number, prompt: number) => (prompt > 0 ? cached / prompt
 /** Prompt-cache hit rate per time bucket, token-weighted and per request, with cached vs uncached prompt tokens; optionally per group too. */
 export async function cacheHitRateOverTime(db: AnalyticsDb, filters: Filters & { groupBy?: SeriesGroup | undefined }): Promise<CacheHitRateOverTime> {
   const dimension = filters.groupBy ? SERIES_GROUPS[filters.groupBy] : undefined;
-  const facts = factsFor(filters, { series: true, dimensions: dimension ? [dimension] : [] });
   const bucket = bucketFor(filters);
-  const rows = await query<Sums>(
+  const facts = seriesFacts(filters, dimension ? [dimension] : [], bucket);
+  const found = await query<Sums>(
     db,
-    sql`SELECT bucket_start AS t, ${raw(dimension ?? "''")} AS g, sum(prompt_tokens) AS promptTokens, sum(cached_tokens) AS cachedTokens,
-       sum(hit_rate_ppm_sum) AS hitRatePpmSum, sum(requests_with_prompt) AS requestsWithPrompt
-     FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`,
+    sql`SELECT t_key AS t, ${raw(dimension ?? "''")} AS g, sum(sign * prompt_tokens) AS promptTokens, sum(sign * cached_tokens) AS cachedTokens,
+       sum(sign * hit_rate_ppm_sum) AS hitRatePpmSum, sum(sign * requests_with_prompt) AS requestsWithPrompt
+     FROM ${subquery(facts.sql)} GROUP BY 1, 2 ORDER BY 1`,
   );
+  const rows = found.map((r) => ({ ...r, t: facts.startOf(r.t) }));
   // Rates are computed after folding: averaging hourly rates into a day would weight quiet hours like busy ones.
   const folded = foldBuckets(rows.map((r) => ({ ...r })), bucket, filters.tz, (into, p) => {
     into.promptTokens += p.promptTokens;

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { factsFor, rollupsFor } from './engine/facts';
-import { localDayFacts, localDays } from './engine/local-day-facts';
-import { HOUR_MS } from '@/lib/rollups/definition';
+import { seriesFacts } from './engine/series-facts';
 import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './engine/filters';
 import { query, querySqlite, type AnalyticsDb } from './engine/run';
 import { subquery } from './engine/dialect';
@@ -32,29 +30,12 @@ export interface GroupedSpendOverTime {
 
 type SpendRow = { t: number; g: string; spend: number };
 
-/**
- * The query and, for each row, its bucket's start. Daily buckets are read as local days (whole UTC
- * days from a daily rollup, corrected by the hours the zone differs, as the finance summary reads
- * them): 90 daily points from about 90 day rows per group instead of 2,160 hourly ones, and exact
- * in zones whose midnight falls inside an hour.
- */
-function spendQuery(filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket): { fragment: Sql; rows: (found: { t: number; g: string; spend: number }[]) => SpendRow[] } {
+function spendQuery(filters: Filters & { groupBy?: SpendGroup }, bucket: Bucket): { fragment: Sql; rows: (found: SpendRow[]) => SpendRow[] } {
   const dimension = SERIES_GROUPS[filters.groupBy ?? 'servingPath'];
-  // Where no daily rollup holds the dimension (the endpoint), hours folded into days are faster, and
-  // exact when every local midnight is on an hour (not in India or Nepal, say).
-  const { daily, hourly } = rollupsFor(filters, [dimension]);
-  const midnightsOnTheHour = () => localDays(filters.from.getTime(), filters.to.getTime(), filters.tz).every((d) => d.start % HOUR_MS === 0);
-  if (bucket === 'day' && (daily !== hourly || !midnightsOnTheHour())) {
-    const facts = localDayFacts(filters, [dimension]);
-    return {
-      fragment: sql`SELECT day_index AS t, ${raw(dimension)} AS g, sum(sign * cost_micros) + sum(sign * cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts.sql)} GROUP BY 1, 2 ORDER BY 1`,
-      rows: (found) => found.map((r) => ({ ...r, t: facts.days[r.t]!.start })),
-    };
-  }
-  const facts = factsFor(filters, { series: true, dimensions: [dimension] });
+  const facts = seriesFacts(filters, [dimension], bucket);
   return {
-    fragment: sql`SELECT bucket_start AS t, ${raw(dimension)} AS g, sum(cost_micros) + sum(cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts)} GROUP BY 1, 2 ORDER BY 1`,
-    rows: (found) => found,
+    fragment: sql`SELECT t_key AS t, ${raw(dimension)} AS g, sum(sign * cost_micros) + sum(sign * cost_pico_remainder) / 1e6 AS spend FROM ${subquery(facts.sql)} GROUP BY 1, 2 ORDER BY 1`,
+    rows: (found) => found.map((r) => ({ ...r, t: facts.startOf(r.t) })),
   };
 }
 

@@ -6,6 +6,7 @@ import { it } from 'node:test';
 import { openDatabase } from '@/db/client';
 import type { NewRequestRow } from '@/db/schema';
 import { filtersSchema } from '@/lib/analytics/engine/filters';
+import { cacheHitRateOverTime } from '@/lib/analytics/cache-over-time';
 import { OTHER, spendOverTime } from '@/lib/analytics/spend-over-time';
 import { Recorder } from '@/lib/recorder/recorder';
 
@@ -70,6 +71,13 @@ it('daily buckets are local days, each equal to the raw rows of that day, in any
         }
       }
       assert.equal(series.points.length, new Set([...want.keys()].map((k) => k.split('|')[0])).size, `${tz}: one point per local day`);
+    }
+    // the hit-rate series reads its days the same way: prompt tokens per local day as the raw rows say
+    const cache = await cacheHitRateOverTime(db, f);
+    const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    for (const p of cache.points) {
+      const want = rows.filter((r) => r.startedAt >= from && r.startedAt < to && dayOf.format(r.startedAt) === dayOf.format(p.t)).reduce((n, r) => n + r.promptTokens!, 0);
+      assert.equal(p.promptTokens, want, `${tz} ${dayOf.format(p.t)} prompt tokens`);
     }
   }
   db.$client.close();
