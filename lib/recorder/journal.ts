@@ -25,6 +25,23 @@ const RESERVE_BYTES = 4 * 1024 * 1024;
 const READ_BYTES = 1024 * 1024;
 const FILE_MODE = 0o600;
 
+/** Segment `segment` of the journal whose files start with `base`. */
+export function segmentPath(base: string, segment: number): string {
+  return `${base}-${String(segment).padStart(6, '0')}.jsonl`;
+}
+
+/** The segment numbers on disk of the journal whose files start with `base`, oldest first. */
+export function segmentNumbers(base: string): number[] {
+  const dir = path.dirname(base);
+  const prefix = `${path.basename(base)}-`;
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && /^\d{6,}\.jsonl$/.test(f.slice(prefix.length)))
+    .map((f) => Number(f.slice(prefix.length, -'.jsonl'.length)))
+    .sort((a, b) => a - b);
+}
+
 export const samePosition = (a: JournalPosition, b: JournalPosition) => a.segment === b.segment && a.offset === b.offset;
 
 /**
@@ -62,7 +79,7 @@ export class CallJournal {
   }
 
   segmentFile(segment: number): string {
-    return `${this.base}-${String(segment).padStart(6, '0')}.jsonl`;
+    return segmentPath(this.base, segment);
   }
 
   get badFile(): string {
@@ -71,13 +88,7 @@ export class CallJournal {
 
   /** Segment numbers on disk, oldest first. */
   segments(): number[] {
-    const dir = path.dirname(this.base);
-    const prefix = `${path.basename(this.base)}-`;
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.startsWith(prefix) && /^\d{6,}\.jsonl$/.test(f.slice(prefix.length)))
-      .map((f) => Number(f.slice(prefix.length, -'.jsonl'.length)))
-      .sort((a, b) => a - b);
+    return segmentNumbers(this.base);
   }
 
   /** Where the next line will start. */

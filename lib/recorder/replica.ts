@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { segmentNumbers, segmentPath } from './journal';
 
 /**
  * Which Meter process this is, among replicas sharing one database: by default its host name and
@@ -30,21 +31,17 @@ export function replicaJournalBase(dbFile: string, id: string): string {
  * legacy journal's name when anything moved, so its mark in the database can move too.
  */
 export function adoptLegacyJournal(dbFile: string, base: string): string | undefined {
-  const dir = path.dirname(dbFile);
-  const legacy = `${path.basename(dbFile)}.calls`;
-  if (!fs.existsSync(dir)) return undefined;
-  const files = fs.readdirSync(dir);
-  const segment = (prefix: string) => (f: string) => f.startsWith(`${prefix}-`) && /^\d{6,}\.jsonl$/.test(f.slice(prefix.length + 1));
-  if (files.some(segment(path.basename(base)))) return undefined;
+  const legacy = `${dbFile}.calls`;
+  if (segmentNumbers(base).length) return undefined;
   let moved = false;
-  for (const file of files.filter(segment(legacy))) {
+  for (const n of segmentNumbers(legacy)) {
     try {
-      fs.renameSync(path.join(dir, file), `${base}${file.slice(legacy.length)}`);
+      fs.renameSync(segmentPath(legacy, n), segmentPath(base, n));
       moved = true;
     } catch (error) {
       // another replica starting at the same moment took it
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  return moved ? legacy : undefined;
+  return moved ? path.basename(legacy) : undefined;
 }
