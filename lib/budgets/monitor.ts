@@ -127,14 +127,16 @@ export class BudgetMonitor {
   follow(): void {
     if (!this.budgets.length) return;
     let priced = false;
-    for (let page = this.newCalls.all(this.counted) as FollowedCall[]; page.length; page = page.length < FOLLOW_PAGE ? [] : (this.newCalls.all(this.counted) as FollowedCall[])) {
+    let page: FollowedCall[];
+    do {
+      page = this.newCalls.all(this.counted) as FollowedCall[];
       for (const row of page) {
         this.counted = row.id;
         if (row.costTotalPico === null || row.costTotalPico === 0) continue;
         this.index.addSpend(dimensions(row), BigInt(row.costTotalPico), new Date(row.startedAt));
         priced = true;
       }
-    }
+    } while (page.length === FOLLOW_PAGE);
     if (priced) this.check();
   }
 

@@ -38,8 +38,8 @@ export interface RecorderOptions {
   queueLimit?: number;
   flushIntervalMs?: number;
   log?: (message: string) => void;
-  /** Told of the rows each committed batch added (never a replayed row already there): budgets count spend from it. */
-  onWritten?: (rows: readonly NewRequestRow[]) => void;
+  /** Told when a committed batch added rows (not when every row was a replay already there): budgets then read them. */
+  onWritten?: () => void;
   /** Told how long each batch's write took and whether it committed (lib/metrics). */
   onBatch?: (seconds: number, ok: boolean) => void;
 }
@@ -83,7 +83,7 @@ export class Recorder {
   written = 0;
   quarantined = 0;
   /** See RecorderOptions.onWritten; may be set after construction. */
-  onWritten: ((rows: readonly NewRequestRow[]) => void) | undefined;
+  onWritten: (() => void) | undefined;
   /** See RecorderOptions.onBatch; may be set after construction. */
   onBatch: ((seconds: number, ok: boolean) => void) | undefined;
 
@@ -219,11 +219,9 @@ export class Recorder {
     // up quickly and retry later (the rows are safe in the journal meanwhile).
     sqlite.pragma(`busy_timeout = ${WRITE_BUSY_TIMEOUT_MS}`);
     try {
-      const added: NewRequestRow[] = [];
       const inserted = sqlite.transaction(() => {
-        added.length = 0; // a retried transaction starts over
         const before = (this.lastId.get() as { id: number }).id;
-        for (const { row } of entries) if (this.insert.run(driverValues(row)).changes > 0) added.push(row);
+        for (const { row } of entries) this.insert.run(driverValues(row));
         const after = (this.lastId.get() as { id: number }).id;
         if (after > before) applyRollups(sqlite, before + 1, after);
         if (mark && this.journal) this.saveMark.run(this.journal.name, mark.segment, mark.offset, Date.now());
@@ -231,7 +229,7 @@ export class Recorder {
       }).immediate(); // the write lock first: a deferred one that read, then saw another replica's commit, could only fail at once
       this.written += inserted;
       if (mark && this.journal) this.committed = mark;
-      if (added.length) this.tellWritten(added);
+      if (inserted > 0) this.tellWritten();
     } catch (error) {
       if (isTransient(error)) throw error;
       // Refused for what is in it: find the row by halves, set it aside, write the others.
@@ -249,9 +247,9 @@ export class Recorder {
     }
   }
 
-  private tellWritten(rows: NewRequestRow[]): void {
+  private tellWritten(): void {
     try {
-      this.onWritten?.(rows);
+      this.onWritten?.();
     } catch (error) {
       this.log(`recorder: a listener failed on written rows: ${String(error)}`);
     }
