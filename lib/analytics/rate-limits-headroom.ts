@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import type { Filters } from './engine/filters';
-import { lowestHeadroom, type HeadroomRow, type MeterFigures, type RateLimitHeadroom } from './engine/headroom';
+import { lowestHeadroom, type HeadroomRow, type RateLimitHeadroom } from './engine/headroom';
 import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';

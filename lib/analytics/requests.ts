@@ -88,6 +88,16 @@ const and = (a: Sql, b: Sql): Sql => sql`${a}${b}`;
 const NEWEST_FIRST = 'started_at DESC, id DESC';
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
 
+/** Hours [low, high] of [from, to), newest first, in windows of 1, 2, 4, ... hours: searches and counts stop as soon as they have enough. */
+function* newestHourWindows(from: number, to: number): Generator<[low: number, high: number]> {
+  const oldest = hourOf(from);
+  for (let newest = hourOf(to - 1), span = 1; newest >= oldest; span *= 2) {
+    const low = Math.max(oldest, newest - span + 1);
+    yield [low, newest];
+    newest = low - 1;
+  }
+}
+
 /**
  * Newest first, a page at a time by keyset on (started_at, id): no OFFSET, so page 1000 costs what page 1
  * does. A search is looked up hour by hour (the search indexes lead with the hour, see
@@ -103,13 +113,10 @@ async function newestFirst(db: AnalyticsDb, input: RequestLogQuery, base: Sql, t
     where = and(where, sql` AND started_at <= ${cursor.startedAt} AND (started_at < ${cursor.startedAt} OR id < ${cursor.id})`);
   }
   if (!targets) return select(db, where, NEWEST_FIRST, wanted);
-  const oldest = hourOf(input.from.getTime());
-  let newest = hourOf(Math.min(input.to.getTime() - 1, cursor?.startedAt ?? Infinity));
   const found: FoundRow[] = [];
-  for (let span = 1; newest >= oldest && found.length < wanted; span *= 2) {
-    const low = Math.max(oldest, newest - span + 1);
-    found.push(...await select(db, and(where, searchClause(targets, low, newest)), NEWEST_FIRST, wanted - found.length));
-    newest = low - 1;
+  for (const [low, high] of newestHourWindows(input.from.getTime(), Math.min(input.to.getTime(), (cursor?.startedAt ?? Infinity) + 1))) {
+    found.push(...await select(db, and(where, searchClause(targets, low, high)), NEWEST_FIRST, wanted - found.length));
+    if (found.length >= wanted) break;
   }
   return found;
 }
@@ -118,7 +125,6 @@ async function newestFirst(db: AnalyticsDb, input: RequestLogQuery, base: Sql, t
 export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promise<RequestLogPage> {
   const base = rowConditions(input);
   const targets = input.q ? await searchTargets(db, input.q, input.from, input.to) : null;
-  const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
   const count = () => countFromRollups(db, input, targets) ?? countMatches(db, input, targets);
   const wanted = input.limit + 1;
   let found: FoundRow[];
@@ -129,6 +135,7 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
   } else {
     // no index orders by cost or duration: the range is read and the top rows kept, so these page by offset
     const offset = input.cursor && 'offset' in input.cursor ? input.cursor.offset : 0;
+    const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
     found = await select(db, wholeRange, `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`, wanted, offset);
     next = () => (offset + input.limit < REQUEST_LOG_MAX_OFFSET ? encodeCursor({ offset: offset + input.limit }) : null);
   }
@@ -165,17 +172,14 @@ function countFromRollups(db: AnalyticsDb, input: RequestLogQuery, targets: Sear
  * matches are found through its indexes, never gathered over the whole range at once.
  */
 async function countMatches(db: AnalyticsDb, input: RequestLogQuery, targets: SearchTargets | null): Promise<{ count: number; atLeast: boolean }> {
-  const oldest = hourOf(input.from.getTime());
-  let newest = hourOf(input.to.getTime() - 1);
   let n = 0;
-  for (let span = 1; newest >= oldest && n <= REQUEST_LOG_COUNT_CAP; span *= 2) {
-    const low = Math.max(oldest, newest - span + 1);
+  for (const [low, high] of newestHourWindows(input.from.getTime(), input.to.getTime())) {
     // the window narrows the range itself (two ranges on started_at would let SQLite walk the index over the first)
-    const within = rowConditions({ ...input, from: new Date(Math.max(input.from.getTime(), low * HOUR_MS)), to: new Date(Math.min(input.to.getTime(), (newest + 1) * HOUR_MS)) });
-    const window = targets ? and(within, searchClause(targets, low, newest)) : within;
+    const within = rowConditions({ ...input, from: new Date(Math.max(input.from.getTime(), low * HOUR_MS)), to: new Date(Math.min(input.to.getTime(), (high + 1) * HOUR_MS)) });
+    const window = targets ? and(within, searchClause(targets, low, high)) : within;
     const [row] = await query<{ n: number }>(db, sql`SELECT count(*) AS n FROM ${subquery(sql`SELECT 1 FROM requests WHERE ${window} LIMIT ${REQUEST_LOG_COUNT_CAP + 1 - n}`)}`);
     n += row?.n ?? 0;
-    newest = low - 1;
+    if (n > REQUEST_LOG_COUNT_CAP) break;
   }
   return n > REQUEST_LOG_COUNT_CAP ? { count: REQUEST_LOG_COUNT_CAP, atLeast: true } : { count: n, atLeast: false };
 }
