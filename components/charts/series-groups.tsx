@@ -2,11 +2,11 @@
 
 import { OTHER, SERIES_GROUPS, type SeriesGroup } from '@/lib/analytics/engine/series-groups';
 import { useViewFilters } from '@/lib/client/use-view-filters';
+import { filterName } from '@/lib/client/view-filters';
 import { SERVING_PATH_INFO, type ServingPath } from '@/lib/pricing/serving-paths';
 import { endpointLabel } from '@/lib/usage/endpoints';
 import { formatModel, SERIES_PALETTE, SERVING_PATH_COLORS } from '../format';
 
-export const SERIES_GROUP_LABELS: Record<SeriesGroup, string> = { servingPath: 'serving path', team: 'team', model: 'model', apiKey: 'API key', endpoint: 'endpoint' };
 
 /** A series' name on the chart, in the user's words. */
 export function seriesLabel(groupBy: SeriesGroup, g: string): string {
@@ -35,7 +35,7 @@ export function SeriesGroupSelect({ label, param, value, fallback, allowNone = f
       {label}
       <select aria-label={label} value={value} onChange={(e) => update((p) => (e.target.value === fallback ? p.delete(param) : p.set(param, e.target.value)))}>
         {allowNone ? <option value="none">nothing (all together)</option> : null}
-        {(Object.keys(SERIES_GROUP_LABELS) as SeriesGroup[]).map((g) => <option key={g} value={g}>{SERIES_GROUP_LABELS[g]}</option>)}
+        {(Object.keys(SERIES_GROUPS) as SeriesGroup[]).map((g) => <option key={g} value={g}>{filterName(g)}</option>)}
       </select>
     </label>
   );
