@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { databasePath, loadConfig } from '@/lib/config';
+import type { MeterDb } from './database';
 import { getRuntime } from '@/lib/runtime';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -49,10 +50,12 @@ function ownerOnly(file: string): void {
 
 let shared: Db | undefined;
 
-/** The server's connection when running inside Meter; otherwise one opened from DATABASE_URL. */
-export function getDb(): Db {
+/** The server's database when running inside Meter; otherwise the SQLite file DATABASE_URL names (a PostgreSQL URL needs the server, which migrates it first). */
+export function getDb(): MeterDb {
   const runtime = getRuntime();
   if (runtime) return runtime.db;
-  shared ??= openDatabase(databasePath(loadConfig().DATABASE_URL));
+  const file = databasePath(loadConfig().DATABASE_URL);
+  if (!file) throw new Error('getDb(): a PostgreSQL DATABASE_URL is opened by the server (openMeterDatabase), not here.');
+  shared ??= openDatabase(file);
   return shared;
 }

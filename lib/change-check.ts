@@ -1,28 +1,41 @@
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
+import { execute, query } from '@/lib/analytics/engine/run';
+import { sql } from '@/lib/analytics/engine/sql';
 
 /**
- * "Has this table changed?", asked at most once per `refreshMs`: `read` returns a cheap signature
- * of the table, and `changed` is true the first time and whenever the signature moved. For data
- * the proxy keeps in memory (prices, key teams, budgets), changed in Settings by this replica or another.
+ * "Has this table changed?": `read` returns a cheap signature of the table, and `changed` is true
+ * the first time and whenever the signature moved. For data the proxy keeps in memory (prices, key
+ * teams, budgets), changed in Settings by this replica or another: the holder asks every
+ * CHANGES_REFRESH_MS from a timer (`everyRefresh`), so the proxy's path never waits on the database.
  */
 export class ChangeCheck {
   private signature: string | undefined;
-  private checkedAt = 0;
 
-  constructor(
-    private readonly read: () => string,
-    private readonly refreshMs: number,
-  ) {}
+  constructor(private readonly read: () => Promise<string>) {}
 
-  /** `now`: read the signature whatever the time since the last check. */
-  changed(now = false): boolean {
-    if (!now && Date.now() - this.checkedAt <= this.refreshMs) return false;
-    this.checkedAt = Date.now();
-    const signature = this.read();
+  async changed(): Promise<boolean> {
+    const signature = await this.read();
     if (signature === this.signature) return false;
     this.signature = signature;
     return true;
   }
+}
+
+/**
+ * Runs `task` every CHANGES_REFRESH_MS, one run at a time (a slow database skips ticks rather than
+ * piling them up), and never keeps the process alive. Errors go to `log`; the next tick tries again.
+ */
+export function everyRefresh(task: () => Promise<void>, log: (message: string) => void, ms = CHANGES_REFRESH_MS): { stop(): void } {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    task()
+      .catch((error: unknown) => log(String(error)))
+      .finally(() => (running = false));
+  }, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /**
@@ -31,16 +44,17 @@ export class ChangeCheck {
  */
 const versionKey = (table: string) => `changes:${table}`;
 
-export function tableVersion(db: Db, table: string): string {
-  const row = db.$client.prepare('SELECT value_json AS v FROM settings WHERE key = ?').get(versionKey(table)) as { v: string } | undefined;
+export async function tableVersion(db: MeterDb, table: string): Promise<string> {
+  const [row] = await query<{ v: string }>(db, sql`SELECT value_json AS v FROM settings WHERE key = ${versionKey(table)}`);
   return row?.v ?? '0';
 }
 
-export function bumpTableVersion(db: Db, table: string, now = Date.now()): void {
-  db.$client
-    .prepare(`INSERT INTO settings (key, value_json, updated_at) VALUES (?, '1', ?)
-      ON CONFLICT (key) DO UPDATE SET value_json = CAST(CAST(value_json AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at`)
-    .run(versionKey(table), now);
+export async function bumpTableVersion(db: MeterDb, table: string, now = Date.now()): Promise<void> {
+  await execute(
+    db,
+    sql`INSERT INTO settings (key, value_json, updated_at) VALUES (${versionKey(table)}, '1', ${now})
+      ON CONFLICT (key) DO UPDATE SET value_json = CAST(CAST(settings.value_json AS bigint) + 1 AS TEXT), updated_at = excluded.updated_at`,
+  );
 }
 
 /** How often what a replica keeps in memory (prices, key teams, budgets) is checked against the database. */

@@ -6,7 +6,15 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   FIREWORKS_BASE_URL: z.url().default('https://api.fireworks.ai/inference/v1'),
-  DATABASE_URL: z.string().startsWith('file:').default('file:./data/meter.db'),
+  /** `file:<path>` for the embedded SQLite file, or `postgres://…` for a PostgreSQL database shared by replicas. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL)')
+    .default('file:./data/meter.db'),
+  /** Connections each replica keeps open to PostgreSQL (ignored on SQLite). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
+  /** Where the call journal and the generated admin token live (default: the SQLite file's directory, or ./data on PostgreSQL). */
+  METER_DATA_DIR: z.string().min(1).optional(),
   METER_ADMIN_TOKEN: z.string().min(16).optional(),
   /** Read-only token: pages, reads and exports, never a change. */
   METER_VIEWER_TOKEN: z.string().min(16).optional(),
@@ -80,11 +88,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** `file:./data/meter.db` → absolute path; the data directory also holds the generated admin token. */
-export function databasePath(databaseUrl: string): string {
-  return path.resolve(databaseUrl.slice('file:'.length));
+/** `file:./data/meter.db` → absolute path; undefined for a PostgreSQL URL. */
+export function databasePath(databaseUrl: string): string | undefined {
+  return databaseUrl.startsWith('file:') ? path.resolve(databaseUrl.slice('file:'.length)) : undefined;
 }
 
-export function dataDirectory(databaseUrl: string): string {
-  return path.dirname(databasePath(databaseUrl));
+/** The directory holding the call journal and the generated admin token. */
+export function dataDirectory(config: Pick<MeterConfig, 'DATABASE_URL' | 'METER_DATA_DIR'>): string {
+  if (config.METER_DATA_DIR) return path.resolve(config.METER_DATA_DIR);
+  const file = databasePath(config.DATABASE_URL);
+  return file ? path.dirname(file) : path.resolve('data');
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import type { BudgetMonitor } from '@/lib/budgets/monitor';
 import type { MeterConfig } from '@/lib/config';
 import type { KeyTeams } from '@/lib/settings/key-teams';
@@ -9,7 +9,7 @@ import type { KeyTeams } from '@/lib/settings/key-teams';
  */
 export interface MeterRuntime {
   config: MeterConfig;
-  db: Db;
+  db: MeterDb;
   /** Budgets' live state and enforcement (lib/budgets/monitor.ts). */
   budgets: BudgetMonitor;
   /** The API keys' teams from Settings, as the proxy stamps them on calls. */

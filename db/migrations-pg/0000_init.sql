@@ -403,6 +403,12 @@ CREATE TABLE "watch_episodes" (
 	CONSTRAINT "watch_episodes_pkey" PRIMARY KEY("watch","subject","started_at")
 );
 --> statement-breakpoint
+CREATE TABLE "recorded_batches" (
+	"xid" bigint PRIMARY KEY NOT NULL,
+	"ids" bigint[] NOT NULL,
+	"recorded_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE UNIQUE INDEX "requests_record_id" ON "requests" USING btree ("record_id");--> statement-breakpoint
 CREATE INDEX "requests_budget_started_at" ON "requests" USING btree ("budget_id","started_at") WHERE "requests"."budget_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "requests_started_at" ON "requests" USING btree ("started_at");--> statement-breakpoint
@@ -418,4 +424,5 @@ CREATE INDEX "session_totals_worst_hit_rate" ON "session_totals" USING btree ((C
 CREATE INDEX "audit_log_at" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "sessions_expires_at" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "alert_deliveries_due" ON "alert_deliveries" USING btree ("next_attempt_at") WHERE "alert_deliveries"."next_attempt_at" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "alert_events_at" ON "alert_events" USING btree ("at");
+CREATE INDEX "alert_events_at" ON "alert_events" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "recorded_batches_recorded_at" ON "recorded_batches" USING btree ("recorded_at");

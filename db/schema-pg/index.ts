@@ -8,3 +8,4 @@ export * from './rollups';
 export * from './access';
 export * from './maintenance';
 export * from './budgets';
+export * from './recorded-batches';

@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { settings } from '@/db/schema';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
 
 /** One account-wide setting from the `settings` table (JSON), or `fallback` while none was saved. */
-export function readSetting<T>(db: Db, key: string, fallback: T): T {
-  const row = db.select().from(settings).where(eq(settings.key, key)).get();
+export async function readSetting<T>(db: MeterDb, key: string, fallback: T): Promise<T> {
+  const { settings } = tablesOf(db);
+  const [row] = await orm(db).select().from(settings).where(eq(settings.key, key));
   return row ? (JSON.parse(row.valueJson) as T) : fallback;
 }
 
-export function writeSetting(db: Db, key: string, value: unknown, now = Date.now()): void {
+export async function writeSetting(db: MeterDb, key: string, value: unknown, now = Date.now()): Promise<void> {
+  const { settings } = tablesOf(db);
   const valueJson = JSON.stringify(value);
-  db.insert(settings).values({ key, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } }).run();
+  await orm(db).insert(settings).values({ key, valueJson, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { valueJson, updatedAt: now } });
 }

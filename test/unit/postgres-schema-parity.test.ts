@@ -89,9 +89,11 @@ const sqliteTables = new Map(
     .filter(([, v]) => is(v, SQLiteTable))
     .map(([k, v]) => [k, shape(sqliteTableConfig(v as SQLiteTable), v as unknown as Record<string, unknown>)]),
 );
+/** Tables only PostgreSQL needs (each file says why). */
+const PG_ONLY = new Set(['recordedBatches']);
 const pgTables = new Map(
   Object.entries(pgSchema)
-    .filter(([, v]) => is(v, PgTable))
+    .filter(([k, v]) => is(v, PgTable) && !PG_ONLY.has(k))
     .map(([k, v]) => [k, shape(pgTableConfig(v as PgTable), v as unknown as Record<string, unknown>)]),
 );
 

@@ -167,7 +167,7 @@ function camelAliases(text: string): Map<string, string> {
 let pgModule: Promise<typeof import('pg')> | undefined;
 
 /** Runs rendered PostgreSQL text on the pool and returns rows shaped as SQLite's would be. */
-export async function pgRows<T>(pool: pg.Pool, text: string, params: Param[]): Promise<T[]> {
+export async function pgRows<T>(pool: pg.Pool | pg.PoolClient, text: string, params: Param[]): Promise<T[]> {
   const { types } = (await (pgModule ??= import('pg'))).default;
   const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
   const result = await pool.query({ text, values, types: { getTypeParser: typeParser(types) } as pg.CustomTypesConfig });

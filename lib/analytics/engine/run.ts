@@ -1,13 +1,12 @@
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { Db } from '@/db/client';
-import type { PgDb } from '@/db/client-pg';
+import { isSqlite, type MeterDb } from '@/db/database';
 import { pgRows } from './dialect';
 import { render, type Dialect, type Sql } from './sql';
 
 /** What a dashboard question reads from: Meter's SQLite database, or a PostgreSQL pool with drizzle on top. */
-export type AnalyticsDb = Db | PgDb;
-
-const isSqlite = (db: AnalyticsDb): db is Db => 'prepare' in db.$client;
+export type AnalyticsDb = MeterDb;
 
 export const dialectOf = (db: AnalyticsDb): Dialect => (isSqlite(db) ? 'sqlite' : 'pg');
 
@@ -16,6 +15,17 @@ export async function query<T>(db: AnalyticsDb, fragment: Sql): Promise<T[]> {
   if (isSqlite(db)) return querySqlite<T>(db, fragment);
   const { text, params } = render(fragment, 'pg');
   return pgRows<T>(db.$client, text, params);
+}
+
+/** Runs a write and returns how many rows it changed. */
+export async function execute(db: MeterDb, fragment: Sql): Promise<number> {
+  if (isSqlite(db)) {
+    const { text, params } = render(fragment, 'sqlite');
+    return db.$client.prepare(text).run(...params).changes;
+  }
+  const { text, params } = render(fragment, 'pg');
+  const result = await (db.$client as pg.Pool).query(text, params.map((p) => (typeof p === 'bigint' ? p.toString() : p)));
+  return result.rowCount ?? 0;
 }
 
 /**
