@@ -1,10 +1,11 @@
 import type { z } from 'zod';
-import { getDb, type Db } from '@/db/client';
+import { getDb } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
 import { parseQuery } from './query';
 
 /** A GET handler for one dashboard question: validate the URL's filters, ask, answer JSON. */
-export function analyticsRoute<T>(question: (db: Db, filters: Filters) => T | Promise<T>) {
+export function analyticsRoute<T>(question: (db: MeterDb, filters: Filters) => T | Promise<T>) {
   return async function GET(request: Request): Promise<Response> {
     const parsed = parseQuery(filtersSchema, request.url);
     if (!parsed.ok) return parsed.response;
@@ -13,7 +14,7 @@ export function analyticsRoute<T>(question: (db: Db, filters: Filters) => T | Pr
 }
 
 /** The same, for questions with their own extra query parameters. */
-export function analyticsRouteWith<S extends z.ZodType, T>(schema: S, question: (db: Db, input: z.infer<S>) => T | Promise<T>) {
+export function analyticsRouteWith<S extends z.ZodType, T>(schema: S, question: (db: MeterDb, input: z.infer<S>) => T | Promise<T>) {
   return async function GET(request: Request): Promise<Response> {
     const parsed = parseQuery(schema, request.url);
     if (!parsed.ok) return parsed.response;

@@ -24,6 +24,16 @@ export function replicaJournalBase(dbFile: string, id: string): string {
 }
 
 /**
+ * What a journal is named after: the SQLite file itself, or on PostgreSQL `postgres-<host>-<port>-<database>`
+ * in the data directory, so one data directory serving two databases never mixes their calls.
+ */
+export function journalDatabaseName(databaseUrl: string, dataDir: string, dbFile: string | undefined): string {
+  if (dbFile) return dbFile;
+  const url = new URL(databaseUrl);
+  return path.join(dataDir, replicaFilePart(`postgres-${url.hostname}-${url.port || '5432'}-${decodeURIComponent(url.pathname.slice(1)) || 'postgres'}`));
+}
+
+/**
  * Segments of the journal every process shared before journals were named per replica
  * (`meter.db.calls-000001.jsonl`) move under this replica's name, numbers kept, when this replica
  * has no journal of its own yet: the first replica started after the upgrade takes them and

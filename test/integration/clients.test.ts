@@ -6,6 +6,7 @@ import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { startSimulator, type Simulator } from '@/simulator/server';
 import { recordedRows, rowWhere, startMeterProcess, type MeterProcess, type RecordedRow } from './harness';
+import { ENGINES, testDatabase } from './test-database';
 
 const KIMI = 'accounts/fireworks/models/kimi-k3'; // streams usage only when asked
 const GLM = 'accounts/fireworks/models/glm-5p2'; // usage on the finish chunk
@@ -19,11 +20,9 @@ before(async () => {
   // The body stays open 300 ms after the terminal event, as Fireworks' does: clients that stop
   // reading at [DONE] hang up inside that window.
   sim = await startSimulator({ seed: 9, pauseBeforeEndMs: 300 });
-  meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url });
 });
 
 after(async () => {
-  await meter?.stop();
   await sim?.close();
 });
 
@@ -32,7 +31,7 @@ async function assertMetered(ids: string[], client: string) {
   const deadline = Date.now() + 5000;
   let rows: RecordedRow[] = [];
   for (;;) {
-    rows = (await recordedRows(meter.dbFile, 0)).filter((r) => ids.includes(r.upstream_id!));
+    rows = (await recordedRows(meter.db, 0)).filter((r) => ids.includes(r.upstream_id!));
     if (rows.length >= ids.length || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -41,7 +40,15 @@ async function assertMetered(ids: string[], client: string) {
   assert.equal(complete.length, ids.length, `${client}: ${JSON.stringify(rows.map((r) => [r.status, r.error_code]))}`);
 }
 
-describe('streams through the real clients are metered when they stop reading at the end', () => {
+for (const engine of ENGINES) describe(`streams through the real clients are metered when they stop reading at the end (${engine})`, () => {
+  before(async () => {
+    meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url }, await testDatabase(engine));
+  });
+  after(async () => {
+    await meter?.stop();
+    await meter?.db.close();
+  });
+
   const openaiStreams = async (name: string, stream: (i: number) => Promise<AsyncIterable<{ id: string }>>) => {
     const ids: string[] = [];
     for (let i = 0; i < CALLS; i++) {
@@ -93,7 +100,7 @@ describe('streams through the real clients are metered when they stop reading at
       id = chunk.id;
       break;
     }
-    const row = await rowWhere(meter.dbFile, (r) => r.upstream_id === id, id);
+    const row = await rowWhere(meter.db, (r) => r.upstream_id === id, id);
     assert.equal(row.status, 499);
     assert.equal(row.prompt_tokens, null);
     assert.equal(row.cost_total_pico, null);

@@ -2,13 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { startSimulator, type Simulator, type SimulatorOptions } from '@/simulator/server';
+import { sqliteDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface MeterProcess {
   origin: string;
+  /** The database it records into (shared by every process started on it). */
+  db: TestDatabase;
+  /** The SQLite file ('' on PostgreSQL). */
   dbFile: string;
   child: ChildProcess;
   output: () => string;
@@ -16,10 +19,11 @@ export interface MeterProcess {
 }
 
 /** The real server entry (server.ts, with the built dashboard) as a child process on a random port. */
-export async function startMeterProcess(env: Record<string, string>, dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-it-')), 'meter.db')): Promise<MeterProcess> {
+export async function startMeterProcess(env: Record<string, string>, database: TestDatabase | string = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-it-')), 'meter.db')): Promise<MeterProcess> {
+  const db = typeof database === 'string' ? sqliteDatabase(database) : database;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dbFile}`, METER_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', METER_ADMIN_TOKEN: ADMIN_TOKEN, NEXT_TELEMETRY_DISABLED: '1', ...db.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -41,7 +45,8 @@ export async function startMeterProcess(env: Record<string, string>, dbFile = pa
   });
   return {
     origin,
-    dbFile,
+    db,
+    dbFile: db.file ?? '',
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
@@ -62,22 +67,18 @@ export interface RecordedRow {
 }
 
 /** Reads the rows the server wrote, waiting (bounded) until at least `atLeast` are there. */
-export async function recordedRows(dbFile: string, atLeast = 1, timeoutMs = 5000): Promise<RecordedRow[]> {
+export async function recordedRows(database: TestDatabase | string, atLeast = 1, timeoutMs = 5000): Promise<RecordedRow[]> {
+  const db = typeof database === 'string' ? sqliteDatabase(database) : database;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-    try {
-      const rows = db.prepare('SELECT * FROM requests ORDER BY id').all() as RecordedRow[];
-      if (rows.length >= atLeast || Date.now() > deadline) return rows;
-    } finally {
-      db.close();
-    }
+    const rows = await db.rows<RecordedRow>('SELECT * FROM requests ORDER BY id');
+    if (rows.length >= atLeast || Date.now() > deadline) return rows;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** The newest row matching `match`, waiting (bounded) for the batch writer to put it there. */
-export async function rowWhere(dbFile: string, match: (r: RecordedRow) => boolean, what = 'the call', timeoutMs = 5000): Promise<RecordedRow> {
+export async function rowWhere(dbFile: TestDatabase | string, match: (r: RecordedRow) => boolean, what = 'the call', timeoutMs = 5000): Promise<RecordedRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = (await recordedRows(dbFile, 0, 0)).findLast(match);

@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '@/db/client';
-import { assertRollupsMatchRaw } from '../support/rollups';
 import { ADMIN_TOKEN, recordedRows, startMeterProcess, withSimulator } from './harness';
 import { runLoad } from './load';
+import { ENGINES, testDatabase } from './test-database';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('replicas on one database', () => {
+for (const engine of ENGINES) describe(`replicas on one database (${engine})`, () => {
   it('two Meters share one database, each with its own journal; one SIGKILLed under load and restarted: every call once, rollups exact', async () => {
     await withSimulator({}, async (sim) => {
-      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' });
-      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-b' }, a.dbFile);
+      const db = await testDatabase(engine);
+      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' }, db);
+      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-b' }, db);
       let again: Awaited<ReturnType<typeof startMeterProcess>> | undefined;
       try {
         let killed = false;
@@ -24,14 +23,14 @@ describe('replicas on one database', () => {
         killed = true;
         a.child.kill('SIGKILL');
         const doneA = await loadA;
-        again = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' }, a.dbFile);
+        again = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'replica-a' }, db);
         await sleep(500);
         stopB = true;
         const doneB = await loadB;
         const completed = [...doneA.completed, ...doneB.completed];
         assert.ok(doneA.completed.length > 50 && doneB.completed.length > 50, `both replicas took load (${doneA.completed.length}, ${doneB.completed.length})`);
 
-        const dir = path.dirname(a.dbFile);
+        const dir = db.dataDir;
         const journals = fs.readdirSync(dir).filter((f) => /\.calls\..*-\d{6,}\.jsonl$/.test(f));
         assert.ok(journals.some((f) => f.includes('.calls.replica-a-')) && journals.some((f) => f.includes('.calls.replica-b-')), `a journal each: ${journals.join(', ')}`);
 
@@ -40,14 +39,14 @@ describe('replicas on one database', () => {
         let twice = 0;
         let rows: Awaited<ReturnType<typeof recordedRows>> = [];
         do {
-          rows = await recordedRows(a.dbFile, 0, 0);
+          rows = await recordedRows(db, 0, 0);
           const seen = new Map<unknown, number>();
           for (const r of rows) if (r.upstream_id !== null) seen.set(r.upstream_id, (seen.get(r.upstream_id) ?? 0) + 1);
           lost = completed.filter((id) => !seen.has(id));
           twice = [...seen.values()].filter((n) => n > 1).length;
           if (lost.length) await sleep(250);
         } while (lost.length && Date.now() < deadline);
-        console.log(`replicas: ${completed.length} calls completed (${doneA.completed.length} through the killed one), ${lost.length} lost, ${twice} duplicated (${rows.length} rows)`);
+        console.log(`replicas (${engine}): ${completed.length} calls completed (${doneA.completed.length} through the killed one), ${lost.length} lost, ${twice} duplicated (${rows.length} rows)`);
         assert.deepEqual(lost, []);
         assert.equal(twice, 0);
 
@@ -65,19 +64,19 @@ describe('replicas on one database', () => {
         await again?.stop();
         await b.stop();
       }
-      const db = openDatabase(a.dbFile);
       try {
-        assertRollupsMatchRaw(db);
+        await db.assertRollupsMatchRaw();
       } finally {
-        db.$client.close();
+        await db.close();
       }
     });
   });
 
   it('a budget made on one replica blocks on both within a second of its spend being reached on either', async () => {
     await withSimulator({}, async (sim) => {
-      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'a' });
-      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'b' }, a.dbFile);
+      const db = await testDatabase(engine);
+      const a = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'a' }, db);
+      const b = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_REPLICA_ID: 'b' }, db);
       try {
         const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
         const created = await fetch(`${a.origin}/api/v1/budgets`, {
@@ -102,20 +101,22 @@ describe('replicas on one database', () => {
           await sleep(100);
           other = await call(a.origin);
         }
-        console.log(`replicas: ${passed} calls through b used the budget up; a refused ${Date.now() - t0} ms later`);
+        console.log(`replicas (${engine}): ${passed} calls through b used the budget up; a refused ${Date.now() - t0} ms later`);
         assert.equal(other, 402, 'the other replica blocks too');
         assert.ok(Date.now() - t0 < 2500, 'within about a second');
       } finally {
         await b.stop();
         await a.stop();
+        await db.close();
       }
     });
   });
 
   it('METER_ROLE=proxy serves calls but no dashboard; dashboard serves pages but no calls', async () => {
     await withSimulator({}, async (sim) => {
-      const proxyOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'proxy', METER_REPLICA_ID: 'p' });
-      const pagesOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'dashboard', METER_REPLICA_ID: 'd' }, proxyOnly.dbFile);
+      const db = await testDatabase(engine);
+      const proxyOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'proxy', METER_REPLICA_ID: 'p' }, db);
+      const pagesOnly = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_ROLE: 'dashboard', METER_REPLICA_ID: 'd' }, db);
       try {
         const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
         const body = JSON.stringify({ model: 'accounts/fireworks/models/kimi-k3', messages: [{ role: 'user', content: 'hi' }] });
@@ -132,6 +133,7 @@ describe('replicas on one database', () => {
       } finally {
         await pagesOnly.stop();
         await proxyOnly.stop();
+        await db.close();
       }
     });
   });
