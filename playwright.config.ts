@@ -19,7 +19,7 @@ export default defineConfig({
     // Meter in front of the simulator, filled with traffic, on a throwaway database.
     command: `node --import tsx e2e/server.ts`,
     url: `http://127.0.0.1:${PORT}/healthz`,
-    env: { E2E_PORT: String(PORT), NEXT_TELEMETRY_DISABLED: '1' },
+    env: { E2E_PORT: String(PORT), NEXT_TELEMETRY_DISABLED: '1', METER_E2E_ENGINE: process.env.METER_E2E_ENGINE ?? 'sqlite' },
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'pipe',
