@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { cookieValue } from '@/lib/auth/cookies';
 import { requestPath } from '@/lib/auth/request-path';
 import { changesState, type Role } from '@/lib/auth/roles';
@@ -31,25 +31,26 @@ export function isPublicPath(pathname: string): boolean {
 }
 
 export interface GateContext {
-  db: Db;
+  db: MeterDb;
   tokens: RoleTokens;
 }
 
 /**
  * Every request that is not a proxied inference call passes here before Next.js sees it. The
- * decision is made on a path that Next.js cannot resolve to anything else (see requestPath).
+ * decision is made on a path that Next.js cannot resolve to anything else (see requestPath). Async
+ * only for a session cookie, which is looked up in the database.
  */
-export function decideAccess(req: IncomingMessage, { db, tokens }: GateContext): Access {
+export async function decideAccess(req: IncomingMessage, { db, tokens }: GateContext): Promise<Access> {
   const path = requestPath(req.url);
   if (!path.ok) return { kind: 'refused', status: 404, error: `Not found (${path.reason}).` };
   const { pathname } = path;
   // Public paths need no identity (static chunks would each cost a session lookup), except
   // /healthz, which shows its details to a caller with a token.
   if (isPublicPath(pathname)) {
-    const caller = pathname === '/healthz' ? identify(req, db, tokens) : undefined;
+    const caller = pathname === '/healthz' ? await identify(req, db, tokens) : undefined;
     return { kind: 'public', pathname, caller: caller === 'malformed' ? undefined : caller };
   }
-  const caller = identify(req, db, tokens);
+  const caller = await identify(req, db, tokens);
   if (caller === 'malformed') return { kind: 'refused', status: 400, error: 'Malformed session cookie; it has been cleared, log in again.', clearSession: true };
   const isApi = pathname.startsWith('/api/');
   if (!caller) {
@@ -64,7 +65,7 @@ export function decideAccess(req: IncomingMessage, { db, tokens }: GateContext):
 }
 
 /** A bearer token wins over the cookie; a wrong bearer token is no credential at all. */
-function identify(req: IncomingMessage, db: Db, tokens: RoleTokens): Caller | undefined | 'malformed' {
+async function identify(req: IncomingMessage, db: MeterDb, tokens: RoleTokens): Promise<Caller | undefined | 'malformed'> {
   const bearer = bearerToken(req.headers.authorization);
   if (bearer) {
     const role = roleForToken(bearer, tokens);
@@ -73,6 +74,6 @@ function identify(req: IncomingMessage, db: Db, tokens: RoleTokens): Caller | un
   const secret = cookieValue(req.headers.cookie, SESSION_COOKIE);
   if (secret === undefined || secret === '') return undefined;
   if (!isWellFormedSecret(secret)) return 'malformed';
-  const session = findSession(db, secret);
+  const session = await findSession(db, secret);
   return session ? { role: session.role, sessionId: session.id } : undefined;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { clearCookie, cookieValue, setCookie } from '@/lib/auth/cookies';
 import type { LoginThrottle } from '@/lib/auth/login-throttle';
 import { nextPath } from '@/lib/auth/next-path';
@@ -11,7 +11,7 @@ import { sendJson, sendRedirect } from '@/lib/http/respond';
 import { clientView, isSameOrigin } from './client';
 
 export interface LoginContext {
-  db: Db;
+  db: MeterDb;
   tokens: RoleTokens;
   throttle: LoginThrottle;
   sessionTtlMs: number;
@@ -60,7 +60,7 @@ export async function handleLogin(req: IncomingMessage, res: ServerResponse, ctx
     return wantsJson ? refuse(401, 'That token is not right.') : sendRedirect(res, backToForm('1'), NO_TRACE);
   }
   ctx.throttle.succeeded(client.address);
-  const session = createSession(ctx.db, { role, ttlMs: ctx.sessionTtlMs, clientAddress: client.address, userAgent: req.headers['user-agent'] });
+  const session = await createSession(ctx.db, { role, ttlMs: ctx.sessionTtlMs, clientAddress: client.address, userAgent: req.headers['user-agent'] });
   const cookie = setCookie(SESSION_COOKIE, session.secret, { maxAgeSeconds: ctx.sessionTtlMs / 1000, secure: client.https });
   if (wantsJson) return sendJson(res, 200, { role, expiresAt: new Date(session.expiresAt).toISOString() }, { ...NO_TRACE, 'set-cookie': cookie });
   sendRedirect(res, next.path, { ...NO_TRACE, 'set-cookie': cookie });
@@ -72,7 +72,7 @@ export async function handleLogout(req: IncomingMessage, res: ServerResponse, ct
   if (req.headers.origin && !isSameOrigin(req)) return sendJson(res, 403, { error: 'Cross-site logout refused.' });
   req.resume();
   const secret = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (secret) revokeSessionBySecret(ctx.db, secret);
+  if (secret) await revokeSessionBySecret(ctx.db, secret);
   const cookie = clearCookie(SESSION_COOKIE, clientView(req, ctx.trustedProxies).https);
   if (String(req.headers.accept ?? '').includes('application/json')) return sendJson(res, 200, { loggedOut: true }, { 'set-cookie': cookie });
   sendRedirect(res, '/login', { 'set-cookie': cookie });

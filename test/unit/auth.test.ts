@@ -92,26 +92,26 @@ describe('login throttle', () => {
 });
 
 describe('sessions', () => {
-  it('stores only a hash, expires, and can be revoked', () => {
+  it('stores only a hash, expires, and can be revoked', async () => {
     const db = tempDb();
     const now = Date.UTC(2026, 11, 1);
-    const { id, secret } = createSession(db, { role: 'viewer', ttlMs: 3_600_000, clientAddress: '127.0.0.1', userAgent: 'test', now });
-    assert.deepEqual(findSession(db, secret, now + 1000), { id, role: 'viewer', expiresAt: now + 3_600_000 });
-    assert.equal(findSession(db, secret, now + 3_600_001), undefined, 'expired');
+    const { id, secret } = await createSession(db, { role: 'viewer', ttlMs: 3_600_000, clientAddress: '127.0.0.1', userAgent: 'test', now });
+    assert.deepEqual(await findSession(db, secret, now + 1000), { id, role: 'viewer', expiresAt: now + 3_600_000 });
+    assert.equal(await findSession(db, secret, now + 3_600_001), undefined, 'expired');
     const stored = JSON.stringify(db.$client.prepare('SELECT * FROM sessions').all());
     assert.ok(!stored.includes(secret), 'the secret itself is not stored');
-    assert.equal(listSessions(db, now).length, 1);
-    assert.equal(revokeSession(db, id, now + 2000), true);
-    assert.equal(findSession(db, secret, now + 3000), undefined, 'revoked');
-    assert.equal(revokeSession(db, id, now + 4000), false);
-    assert.equal(findSession(db, 'x'.repeat(43), now), undefined);
+    assert.equal((await listSessions(db, now)).length, 1);
+    assert.equal(await revokeSession(db, id, now + 2000), true);
+    assert.equal(await findSession(db, secret, now + 3000), undefined, 'revoked');
+    assert.equal(await revokeSession(db, id, now + 4000), false);
+    assert.equal(await findSession(db, 'x'.repeat(43), now), undefined);
   });
 
-  it('audits a change with who, what, before and after', () => {
+  it('audits a change with who, what, before and after', async () => {
     const db = tempDb();
-    const result = audited(db, { role: 'admin', sessionId: 7 }, { action: 'api_key_label.save', target: 'k1', before: null, apply: () => ({ label: 'Search' }) });
+    const result = await audited(db, { role: 'admin', sessionId: 7 }, { action: 'api_key_label.save', target: 'k1', before: null, apply: async () => ({ label: 'Search' }) });
     assert.deepEqual(result, { label: 'Search' });
-    const [entry] = listAuditLog(db);
+    const [entry] = await listAuditLog(db);
     assert.equal(entry?.role, 'admin');
     assert.equal(entry?.sessionId, 7);
     assert.equal(entry?.action, 'api_key_label.save');

@@ -6,5 +6,6 @@ import { listSessions } from '@/lib/auth/sessions';
 export async function GET(request: Request) {
   const actor = requestActor(request);
   if (actor?.role !== 'admin') return Response.json({ error: 'Listing sessions needs the admin role.' }, { status: 403 });
-  return Response.json({ sessions: listSessions(getDb()).map((s) => ({ ...s, current: s.id === actor.sessionId })) });
+  const sessions = await listSessions(getDb());
+  return Response.json({ sessions: sessions.map((s) => ({ ...s, current: s.id === actor.sessionId })) });
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
+import { inTransaction } from '@/db/database';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { recordChange } from '@/lib/audit/audit-log';
 import { revokeSession } from '@/lib/auth/sessions';
 
-const idSchema = z.coerce.number().int().positive();
+// session ids are 32-bit on PostgreSQL: a larger one names no session rather than failing the query
+const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
 
 /** Ends a session at once (its cookie stops working on the next request). */
 export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -12,11 +14,10 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ i
   if (!actor) return noActor();
   const id = idSchema.safeParse((await params).id);
   if (!id.success) return Response.json({ error: 'Session id must be a positive integer.' }, { status: 400 });
-  const db = getDb();
   // Only a session that was live is a change worth keeping in the audit log.
-  const revoked = db.transaction(() => {
-    const ended = revokeSession(db, id.data);
-    if (ended) recordChange(db, actor, { action: 'session.revoke', target: String(id.data), after: { revoked: true } });
+  const revoked = await inTransaction(getDb(), async (tx) => {
+    const ended = await revokeSession(tx, id.data);
+    if (ended) await recordChange(tx, actor, { action: 'session.revoke', target: String(id.data), after: { revoked: true } });
     return ended;
   });
   if (!revoked) return Response.json({ error: `No live session ${id.data}.` }, { status: 404 });
