@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { isTimeZone } from '@/lib/analytics/engine/filters';
 import { readSetting, writeSetting } from './stored-settings';
 
@@ -10,6 +10,6 @@ export const billingSchema = z.strictObject({
   timeZone: z.string('timeZone must be a string').refine(isTimeZone, 'timeZone must be an IANA time zone such as UTC or Europe/Berlin'),
 });
 
-export const billingTimeZone = (db: Db): string => readSetting(db, KEY, 'UTC');
+export const billingTimeZone = (db: MeterDb): Promise<string> => readSetting(db, KEY, 'UTC');
 
-export const setBillingTimeZone = (db: Db, timeZone: string): void => writeSetting(db, KEY, timeZone);
+export const setBillingTimeZone = (db: MeterDb, timeZone: string): Promise<void> => writeSetting(db, KEY, timeZone);
