@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { prices, type PriceRecord } from '@/db/schema';
-import { CHANGES_REFRESH_MS, ChangeCheck, tableVersion } from '@/lib/change-check';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
+import type { PriceRecord } from '@/db/schema';
+import { query } from '@/lib/analytics/engine/run';
+import { sql } from '@/lib/analytics/engine/sql';
+import { CHANGES_REFRESH_MS, ChangeCheck, everyRefresh, tableVersion } from '@/lib/change-check';
 import { computeCost } from './cost';
 import { findPrice, standardEquivalent } from './lookup';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
@@ -45,28 +46,43 @@ export function priceCall(
 }
 
 /**
- * The price rows held in memory for the proxy, refreshed when the table changes (Settings adds
- * rows from another part of the process), checked at most once per `refreshMs`.
+ * The price rows held in memory for the proxy, which prices every call from them synchronously and
+ * never waits on the database. `start` loads them, then checks the table's change counter every
+ * second (another replica, or Settings in this process, changed a price) and reads the rows again
+ * when it moved; `reload()` does the same at once, awaited after a change made here.
  */
 export class PriceBook {
   private rows: PricedRow[] = [];
   /** The row found per (model, path, region, UTC day): the proxy prices the same few keys all day. */
   private found = new Map<string, PricedRow | undefined>();
-  private readonly check: ChangeCheck;
+  private check = this.changeCheck();
+  /** Every read runs after the one before, so an older read never replaces a newer one. */
+  private queue: Promise<void> = Promise.resolve();
+  private refresh?: { stop(): void };
 
-  constructor(
-    private readonly db: Db,
-    refreshMs = CHANGES_REFRESH_MS,
-  ) {
-    this.check = new ChangeCheck(() => {
-      const stamp = this.db.select({ n: sql<number>`count(*)`, max: sql<number>`coalesce(max(${prices.id}), 0)` }).from(prices).get();
-      return `${stamp?.n}:${stamp?.max}:${tableVersion(this.db, PRICES_TABLE)}`;
-    }, refreshMs);
-    this.reload();
+  private constructor(readonly db: MeterDb) {}
+
+  /** The rows as they are now, for one-off pricing (seeding history, benchmarks): nothing runs in the background. */
+  static async load(db: MeterDb): Promise<PriceBook> {
+    const book = new PriceBook(db);
+    await book.reload();
+    return book;
+  }
+
+  /** For the proxy: loaded before it serves, then kept current every `refreshMs` until stop(). */
+  static async start(db: MeterDb, { log = console.error, refreshMs = CHANGES_REFRESH_MS }: { log?: (message: string) => void; refreshMs?: number } = {}): Promise<PriceBook> {
+    const book = await PriceBook.load(db);
+    book.refresh = everyRefresh(() => book.reload(), (error) => log(`Reading prices again failed (${error}); trying again in a second.`), refreshMs);
+    running().add(book);
+    return book;
+  }
+
+  stop(): void {
+    this.refresh?.stop();
+    running().delete(this);
   }
 
   price(q: { model: string; servingPath: ServingPath; region: Region; at: Date }, tokens: TokenCounts | undefined): Pricing {
-    if (this.check.changed()) this.load();
     const key = `${q.model}|${q.servingPath}|${q.region}|${Math.floor(q.at.getTime() / 86_400_000)}`;
     if (!this.found.has(key)) {
       if (this.found.size > 10_000) this.found.clear();
@@ -75,13 +91,38 @@ export class PriceBook {
     return priceCall(this.rows, q, tokens, this.found.get(key));
   }
 
-  /** Reads the rows again if the table changed, whenever it was last checked. */
-  reload(): void {
-    if (this.check.changed(true)) this.load();
+  /** Reads the rows again if the table changed since they were read; resolves once the next call is priced with them. */
+  reload(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (!(await this.check.changed())) return;
+      try {
+        const { prices } = tablesOf(this.db);
+        this.rows = (await orm(this.db).select().from(prices)).map(toPriceRow);
+        this.found.clear();
+      } catch (error) {
+        this.check = this.changeCheck(); // the change was seen but not read: the next check must see it again
+        throw error;
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
   }
 
-  private load(): void {
-    this.rows = this.db.select().from(prices).all().map(toPriceRow);
-    this.found.clear();
+  /** Rows added (seeding, Settings) move the count or newest id; a correction or deletion moves the counter. */
+  private changeCheck(): ChangeCheck {
+    return new ChangeCheck(async () => {
+      const [stamp] = await query<{ n: number; max: number }>(this.db, sql`SELECT count(*) AS n, coalesce(max(id), 0) AS max FROM prices`);
+      return `${Number(stamp?.n)}:${Number(stamp?.max)}:${await tableVersion(this.db, PRICES_TABLE)}`;
+    });
   }
+}
+
+// The custom server and the Next.js bundle load separate copies of this module: the books the
+// server started are found through globalThis, so a route can have them read a change at once.
+const BOOKS = Symbol.for('fireworks-meter.price-books');
+const running = (): Set<PriceBook> => ((globalThis as { [BOOKS]?: Set<PriceBook> })[BOOKS] ??= new Set());
+
+/** Has every price book this process started on `db` read the table again; call after changing a price (after its commit). */
+export async function reloadPriceBooks(db: MeterDb): Promise<void> {
+  await Promise.all([...running()].filter((book) => book.db === db).map((book) => book.reload()));
 }

@@ -1,27 +1,34 @@
 import { CATALOG_PATHS } from './serving-paths';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
-import { prices, type PriceRecord } from '@/db/schema';
-import { querySync as query } from '@/lib/analytics/engine/run';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
+import type { PriceRecord } from '@/db/schema';
+import { query } from '@/lib/analytics/engine/run';
+import { empty, perDialect, raw, sql } from '@/lib/analytics/engine/sql';
 import { bumpTableVersion } from '@/lib/change-check';
 import { PRICES_TABLE } from './price-book';
 import { parseUsdToMicros } from './usd';
 
 export const priceListQuerySchema = z.object({ q: z.string().trim().max(200).default('') });
 
+// SQLite's LIKE ignores ASCII case, PostgreSQL's does not (ILIKE does); SQLite orders text by its
+// bytes, PostgreSQL by the database's collation unless told "C". The same rows, in the same order, on both.
+const LIKE = perDialect({ sqlite: raw('LIKE'), pg: raw('ILIKE') });
+const byBytes = (column: string) => perDialect({ sqlite: raw(column), pg: raw(`${column} COLLATE "C"`) });
+
 /** The price table, newest first within each model, filtered by text in model, path, region or source. */
-export function listPrices(db: Db, { q }: z.infer<typeof priceListQuerySchema>): PriceRecord[] {
+export async function listPrices(db: MeterDb, { q }: z.infer<typeof priceListQuerySchema>): Promise<PriceRecord[]> {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const matches = (column: string) => sql`${raw(column)} ${LIKE} ${like} ESCAPE '\\'`;
+  const search = q === '' ? empty : sql`WHERE ${matches('model')} OR ${matches('serving_path')} OR ${matches('region')} OR ${matches('source')}`;
   return query<PriceRecord>(
     db,
-    `SELECT id, model, serving_path AS servingPath, region, input_micros_per_mtok AS inputMicrosPerMtok,
+    sql`SELECT id, model, serving_path AS servingPath, region, input_micros_per_mtok AS inputMicrosPerMtok,
        cached_input_micros_per_mtok AS cachedInputMicrosPerMtok, output_micros_per_mtok AS outputMicrosPerMtok,
        effective_from AS effectiveFrom, source
      FROM prices
-     WHERE ? = '' OR model LIKE ? ESCAPE '\\' OR serving_path LIKE ? ESCAPE '\\' OR region LIKE ? ESCAPE '\\' OR source LIKE ? ESCAPE '\\'
-     ORDER BY model, serving_path, region, effective_from DESC`,
-    [q, like, like, like, like],
+     ${search}
+     ORDER BY ${byBytes('model')}, ${byBytes('serving_path')}, ${byBytes('region')}, ${byBytes('effective_from')} DESC`,
   );
 }
 
@@ -69,9 +76,10 @@ export class DuplicatePriceError extends Error {
   }
 }
 
-/** Adds a dated price row; calls from its effective date on are priced with it (the proxy reloads within seconds). */
-export function addPrice(db: Db, p: NewPrice): PriceRecord {
-  const inserted = db
+/** Adds a dated price row; calls from its effective date on are priced with it (every replica's price book reads it within a second, reloadPriceBooks at once). */
+export async function addPrice(db: MeterDb, p: NewPrice): Promise<PriceRecord> {
+  const { prices } = tablesOf(db);
+  const inserted = await orm(db)
     .insert(prices)
     .values({
       model: p.model,
@@ -84,10 +92,9 @@ export function addPrice(db: Db, p: NewPrice): PriceRecord {
       source: p.source,
     })
     .onConflictDoNothing()
-    .returning()
-    .all();
+    .returning();
   if (!inserted[0]) throw new DuplicatePriceError(p);
-  bumpTableVersion(db, PRICES_TABLE);
+  await bumpTableVersion(db, PRICES_TABLE);
   return inserted[0];
 }
 
@@ -116,14 +123,14 @@ const JUMP = 3;
  * What is odd about a new or corrected row: a rate more than 3x above or below the row it
  * supersedes (a typo such as 100x), or a model no call has used (a misspelt id prices nothing).
  */
-export function priceWarnings(db: Db, p: NewPrice, exceptId?: number): PriceWarning[] {
+export async function priceWarnings(db: MeterDb, p: NewPrice, exceptId?: number): Promise<PriceWarning[]> {
   const warnings: PriceWarning[] = [];
-  const before = db.$client
-    .prepare(
-      `SELECT input_micros_per_mtok AS input, output_micros_per_mtok AS output, effective_from AS effectiveFrom FROM prices
-       WHERE model = ? AND serving_path = ? AND region = ? AND effective_from <= ? AND id IS NOT ? ORDER BY effective_from DESC LIMIT 1`,
-    )
-    .get(p.model, p.servingPath, p.region, p.effectiveFrom, exceptId ?? null) as { input: number; output: number; effectiveFrom: string } | undefined;
+  const [before] = await query<{ input: number; output: number; effectiveFrom: string }>(
+    db,
+    sql`SELECT input_micros_per_mtok AS input, output_micros_per_mtok AS output, effective_from AS effectiveFrom FROM prices
+       WHERE model = ${p.model} AND serving_path = ${p.servingPath} AND region = ${p.region} AND effective_from <= ${p.effectiveFrom}${exceptId === undefined ? empty : sql` AND id <> ${exceptId}`}
+       ORDER BY effective_from DESC LIMIT 1`,
+  );
   if (before) {
     for (const [name, was, now] of [['input', before.input, p.inputUsdPerMtok], ['output', before.output, p.outputUsdPerMtok]] as const) {
       if (was > 0 && (now > was * JUMP || now * JUMP < was)) {
@@ -131,8 +138,8 @@ export function priceWarnings(db: Db, p: NewPrice, exceptId?: number): PriceWarn
       }
     }
   }
-  const seen = db.$client.prepare('SELECT 1 FROM usage_daily_by_key WHERE model = ? LIMIT 1').get(p.model);
-  if (!seen) warnings.push({ code: 'unseen_model', message: `No recorded call used ${p.model}; check the model id.` });
+  const seen = await query(db, sql`SELECT 1 AS seen FROM usage_daily_by_key WHERE model = ${p.model} LIMIT 1`);
+  if (!seen.length) warnings.push({ code: 'unseen_model', message: `No recorded call used ${p.model}; check the model id.` });
   return warnings;
 }
 
@@ -146,33 +153,42 @@ export class UnknownPriceError extends Error {
  * Corrects a row in place (a same-day correction, or any of its fields): calls priced with it keep
  * their stored cost until they are re-priced, which Settings offers next to it.
  */
-export function correctPrice(db: Db, id: number, p: NewPrice): PriceRecord {
+export async function correctPrice(db: MeterDb, id: number, p: NewPrice): Promise<PriceRecord> {
+  const { prices } = tablesOf(db);
   const values = {
     model: p.model, servingPath: p.servingPath, region: p.region, inputMicrosPerMtok: p.inputUsdPerMtok, cachedInputMicrosPerMtok: p.cachedInputUsdPerMtok,
     outputMicrosPerMtok: p.outputUsdPerMtok, effectiveFrom: p.effectiveFrom, source: p.source,
   };
   try {
-    const updated = db.update(prices).set(values).where(eq(prices.id, id)).returning().get();
+    const [updated] = await orm(db).update(prices).set(values).where(eq(prices.id, id)).returning();
     if (!updated) throw new UnknownPriceError(id);
-    bumpTableVersion(db, PRICES_TABLE); // the row count and newest id stay: the proxy's price book must still see it
+    await bumpTableVersion(db, PRICES_TABLE); // the row count and newest id stay: the proxy's price book must still see it
     return updated;
   } catch (error) {
-    if (String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw new DuplicatePriceError(p);
+    if (isUniqueViolation(error)) throw new DuplicatePriceError(p);
     throw error;
   }
 }
 
-export function findPriceRow(db: Db, id: number): PriceRecord | undefined {
-  return db.select().from(prices).where(eq(prices.id, id)).get();
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's 23505, as the driver threw it or wrapped by drizzle. */
+function isUniqueViolation(error: unknown): boolean {
+  const codes = [error, (error as { cause?: unknown })?.cause].map((e) => String((e as { code?: unknown })?.code));
+  return codes.some((code) => code.startsWith('SQLITE_CONSTRAINT') || code === '23505');
+}
+
+export async function findPriceRow(db: MeterDb, id: number): Promise<PriceRecord | undefined> {
+  const { prices } = tablesOf(db);
+  return (await orm(db).select().from(prices).where(eq(prices.id, id)))[0];
 }
 
 /** Deletes a row added in Settings; a shipped catalog row would come back at the next start, so it is corrected instead. */
-export function deletePrice(db: Db, id: number, isCatalogRow: (r: PriceRecord) => boolean): PriceRecord {
-  const row = findPriceRow(db, id);
+export async function deletePrice(db: MeterDb, id: number, isCatalogRow: (r: PriceRecord) => boolean): Promise<PriceRecord> {
+  const row = await findPriceRow(db, id);
   if (!row) throw new UnknownPriceError(id);
   if (isCatalogRow(row)) throw new CatalogPriceError();
-  db.delete(prices).where(eq(prices.id, id)).run();
-  bumpTableVersion(db, PRICES_TABLE);
+  const { prices } = tablesOf(db);
+  await orm(db).delete(prices).where(eq(prices.id, id));
+  await bumpTableVersion(db, PRICES_TABLE);
   return row;
 }
 

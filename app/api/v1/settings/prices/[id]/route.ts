@@ -3,6 +3,7 @@ import { getDb } from '@/db/client';
 import { noActor, requestActor } from '@/lib/api/actor';
 import { parseJsonBody } from '@/lib/api/body';
 import { audited } from '@/lib/audit/audit-log';
+import { reloadPriceBooks } from '@/lib/pricing/price-book';
 import { getRuntime } from '@/lib/runtime';
 import {
   CatalogPriceError, confirmedPriceSchema, correctPrice, deletePrice, DuplicatePriceError, findPriceRow, priceWarnings, UnknownPriceError, warningsResponse,
@@ -32,10 +33,12 @@ export async function PUT(request: Request, context: Context) {
   const body = await parseJsonBody(confirmedPriceSchema, request);
   if (!body.ok) return body.response;
   const db = getDb();
-  const warnings = body.data.confirm ? [] : priceWarnings(db, body.data, id);
+  const warnings = body.data.confirm ? [] : await priceWarnings(db, body.data, id);
   if (warnings.length) return warningsResponse(warnings);
   try {
-    const price = audited(db, actor, { action: 'price.correct', target: String(id), before: findPriceRow(db, id) ?? null, apply: () => correctPrice(db, id, body.data) });
+    const before = (await findPriceRow(db, id)) ?? null;
+    const price = await audited(db, actor, { action: 'price.correct', target: String(id), before, apply: (tx) => correctPrice(tx, id, body.data) });
+    await reloadPriceBooks(db); // the next call through this replica is priced with it
     return Response.json({ price });
   } catch (error) {
     return refused(error);
@@ -50,7 +53,9 @@ export async function DELETE(request: Request, context: Context) {
   if (id === undefined) return Response.json({ error: 'Price id must be a positive integer.' }, { status: 400 });
   const db = getDb();
   try {
-    const deleted = audited(db, actor, { action: 'price.delete', target: String(id), before: findPriceRow(db, id) ?? null, apply: () => deletePrice(db, id, (row) => getRuntime()?.isShippedPrice(row) ?? true) });
+    const before = (await findPriceRow(db, id)) ?? null;
+    const deleted = await audited(db, actor, { action: 'price.delete', target: String(id), before, apply: (tx) => deletePrice(tx, id, (row) => getRuntime()?.isShippedPrice(row) ?? true) });
+    await reloadPriceBooks(db);
     return Response.json({ deleted });
   } catch (error) {
     return refused(error);
