@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { maintenanceTasks } from '@/db/schema';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
 import { reprice, RepriceBusyError } from './reprice';
 
 /** Asked for by migration 0011: calls stored before costs were exact held them rounded to micro-dollars. */
@@ -20,20 +19,24 @@ export interface BackfillOptions {
   log?: (message: string) => void;
 }
 
-export async function runExactMoneyBackfill(db: Db, { isReplaying = () => false, log = console.log }: BackfillOptions = {}): Promise<void> {
-  const pending = () => db.select().from(maintenanceTasks).where(eq(maintenanceTasks.name, EXACT_MONEY_TASK)).get();
-  if (!pending()) return;
+export async function runExactMoneyBackfill(db: MeterDb, { isReplaying = () => false, log = console.log }: BackfillOptions = {}): Promise<void> {
+  const { maintenanceTasks } = tablesOf(db);
+  const task = eq(maintenanceTasks.name, EXACT_MONEY_TASK);
+  // only SQLite's migration 0011 asks for it: a PostgreSQL database never held rounded costs
+  const pending = async () => (await orm(db).select().from(maintenanceTasks).where(task)).length > 0;
+  if (!(await pending())) return;
   while (isReplaying()) await sleep(200, undefined, { ref: false });
   log('Re-pricing stored calls to the exact pico-dollar (once, after the upgrade)...');
   for (;;) {
     try {
       const { totals } = await reprice(db, { ...ALL_TIME, apply: true });
-      db.delete(maintenanceTasks).where(eq(maintenanceTasks.name, EXACT_MONEY_TASK)).run();
+      await orm(db).delete(maintenanceTasks).where(task);
       log(`Re-priced ${totals.changed} of ${totals.calls} stored calls exactly: total $${totals.oldUsd} → $${totals.newUsd}.`);
       return;
     } catch (error) {
       if (!(error instanceof RepriceBusyError)) throw error;
       await sleep(5000, undefined, { ref: false }); // someone is re-pricing from Settings; go after them
+      if (!(await pending())) return; // or another replica ran this one
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { recordChange, type Actor } from '@/lib/audit/audit-log';
-import { reprice, RepriceBusyError, repriceRunning, type RepriceRequest, type RepriceResult } from './reprice';
+import { claimRepricing, reprice, type RepriceRequest, type RepriceResult } from './reprice';
 
 /** An applied re-pricing running in the background: its progress, and its result once over. */
 export interface RepriceJob {
@@ -27,24 +27,27 @@ export function currentRepriceJob(): RepriceJob | null {
 }
 
 /**
- * Starts applying a re-pricing in the background and returns at once; the page follows its
- * progress and may cancel it. When it ends, the audit log records who ran it, when, and the result.
+ * Starts applying a re-pricing in the background and returns once it holds the one re-pricing
+ * allowed at a time (RepriceBusyError when this process or, on PostgreSQL, another replica is
+ * applying one); the page follows its progress and may cancel it. When it ends, the audit log
+ * records who ran it, when, and the result.
  */
-export function startRepriceJob(db: Db, actor: Actor, request: RepriceRequest & { apply: true }, total: number): RepriceJob {
-  if (holder[JOB]?.job.state === 'running' || repriceRunning()) throw new RepriceBusyError();
+export async function startRepriceJob(db: MeterDb, actor: Actor, request: RepriceRequest & { apply: true }, total: number): Promise<RepriceJob> {
+  const claim = await claimRepricing(db);
   const abort = new AbortController();
   const job: RepriceJob = {
     id: nextId++, state: 'running', range: { from: request.from.toISOString(), to: request.to.toISOString() }, model: request.model ?? null,
     startedAt: new Date().toISOString(), finishedAt: null, done: 0, total, result: null, error: null,
   };
   holder[JOB] = { job, abort };
-  void reprice(db, request, { onProgress: (calls) => (job.done = calls), signal: abort.signal })
-    .then((result) => {
-      job.result = result;
-      job.state = result.cancelled ? 'cancelled' : 'done';
+  void reprice(db, request, { onProgress: (calls) => (job.done = calls), signal: abort.signal, claim })
+    .then(async (result) => {
       const { oldUsd, newUsd, calls, changed } = result.totals;
       const target = `${result.range.from} – ${result.range.to}${result.model ? ` ${result.model}` : ''}${result.cancelled ? ' (cancelled part way)' : ''}`;
-      recordChange(db, actor, { action: 'history.reprice', target, before: { costUsd: oldUsd, calls }, after: { costUsd: newUsd, changed } });
+      await recordChange(db, actor, { action: 'history.reprice', target, before: { costUsd: oldUsd, calls }, after: { costUsd: newUsd, changed } });
+      // over only once it is in the audit log, so whoever sees the job end finds the entry
+      job.result = result;
+      job.state = result.cancelled ? 'cancelled' : 'done';
     })
     .catch((error: unknown) => {
       job.state = 'failed';

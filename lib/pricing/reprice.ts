@@ -1,7 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
-import { prices } from '@/db/schema';
+import { inTransaction, isSqlite, orm, tablesOf, type MeterDb } from '@/db/database';
+import type { PgDb } from '@/db/client-pg';
+import { execute, query } from '@/lib/analytics/engine/run';
+import { empty as noSql, join, sql, type Sql } from '@/lib/analytics/engine/sql';
 import { picoToUsdString } from '@/lib/money';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 import { priceCall, toPriceRow, type PricedRow, type Pricing } from './price-book';
@@ -55,18 +57,37 @@ interface CallRow {
   standardCostPico: number | null;
 }
 
-const PAGE = `
+/** The calls after `after` in [from, to) (and of `model`), in (started_at, id) order: a keyset page. */
+function page(request: RepriceRequest, after: { startedAt: number; id: number }, pageSize: number): Sql {
+  return sql`
   SELECT id, started_at AS startedAt, model, serving_path AS servingPath, region, prompt_tokens AS promptTokens,
     cached_prompt_tokens AS cachedPromptTokens, completion_tokens AS completionTokens, price_id AS priceId,
     cost_input_pico AS costInputPico, cost_cached_input_pico AS costCachedInputPico, cost_output_pico AS costOutputPico,
     cost_total_pico AS costTotalPico, cache_savings_pico AS cacheSavingsPico, standard_cost_pico AS standardCostPico
   FROM requests
-  WHERE started_at >= ? AND started_at < ? AND (started_at > ? OR (started_at = ? AND id > ?)) AND (? IS NULL OR model = ?)
-  ORDER BY started_at, id LIMIT ?`;
+  WHERE started_at >= ${after.startedAt} AND started_at < ${request.to.getTime()} AND (started_at > ${after.startedAt} OR (started_at = ${after.startedAt} AND id > ${after.id}))${request.model ? sql` AND model = ${request.model}` : noSql}
+  ORDER BY started_at, id LIMIT ${pageSize}`;
+}
 
-const UPDATE = `
-  UPDATE requests SET price_id = ?, cost_input_pico = ?, cost_cached_input_pico = ?, cost_output_pico = ?,
-    cost_total_pico = ?, cache_savings_pico = ?, standard_cost_pico = ? WHERE id = ?`;
+/**
+ * Writes new cost columns (in `columns` order) to calls by id, many per statement. VALUES names its
+ * columns column1… on both engines; the casts give PostgreSQL their type (a bare parameter is text).
+ */
+function update(changes: readonly Change[]): Sql {
+  const rows = changes.map((c) => sql`(${join([c.id, ...c.values].map((v) => sql`CAST(${v} AS bigint)`), ', ')})`);
+  return sql`
+  UPDATE requests SET price_id = v.column2, cost_input_pico = v.column3, cost_cached_input_pico = v.column4, cost_output_pico = v.column5,
+    cost_total_pico = v.column6, cache_savings_pico = v.column7, standard_cost_pico = v.column8
+  FROM (VALUES ${join(rows, ', ')}) AS v WHERE requests.id = v.column1`;
+}
+
+/** Calls per UPDATE: 8 values each, well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const UPDATE_ROWS = 500;
+
+interface Change {
+  id: number;
+  values: (number | null)[];
+}
 
 /** The cost columns a pricing writes, in UPDATE order. */
 function columns(p: Pricing): (number | null)[] {
@@ -119,10 +140,66 @@ export class RepriceBusyError extends Error {
   }
 }
 
+/** pg_advisory_lock key held while a re-pricing is applied on PostgreSQL: any fixed bigint; this one is "meterRpr" in ASCII. */
+export const REPRICE_LOCK_KEY = 0x6d65746572527072n;
+
+/** The right to apply a re-pricing, held until released. */
+export interface RepriceClaim {
+  release(): Promise<void>;
+}
+
+/**
+ * Claims the one re-pricing allowed at a time: in this process (a flag, set before anything is
+ * awaited) and, on PostgreSQL, among every replica sharing the database (a session advisory lock on
+ * one pooled connection, kept for the whole run; it goes with the connection if the process dies).
+ * Throws RepriceBusyError when another holds it.
+ */
+export async function claimRepricing(db: MeterDb): Promise<RepriceClaim> {
+  if (flags[APPLYING]) throw new RepriceBusyError();
+  flags[APPLYING] = true;
+  try {
+    const unlock = isSqlite(db) ? undefined : await lockReplicas(db);
+    let held = true;
+    return {
+      async release() {
+        if (!held) return;
+        held = false;
+        try {
+          await unlock?.();
+        } finally {
+          flags[APPLYING] = false;
+        }
+      },
+    };
+  } catch (error) {
+    flags[APPLYING] = false;
+    throw error;
+  }
+}
+
+async function lockReplicas(db: PgDb): Promise<() => Promise<void>> {
+  const client = await db.$client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [REPRICE_LOCK_KEY.toString()]);
+    if (!rows[0]?.locked) throw new RepriceBusyError();
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  return async () => {
+    try {
+      await client.query('SELECT pg_advisory_unlock($1)', [REPRICE_LOCK_KEY.toString()]);
+      client.release();
+    } catch {
+      client.release(true); // closing the connection ends its lock
+    }
+  };
+}
+
 /**
  * Prices the calls in [from, to) again with the current price table. With `apply: false` it only
  * says what would change. With `apply: true` it rewrites each changed call's cost columns and
- * price row, and moves the hourly rollup by the same amounts in the same transaction, so every
+ * price row, and moves the usage rollups by the same amounts in the same transaction, so every
  * total stays exact. Works page by page (keyset on started_at, id) and yields between pages, so
  * millions of calls neither fill memory nor hold up the proxy running in the same process.
  */
@@ -132,27 +209,22 @@ export interface RepriceOptions {
   onProgress?: (calls: number) => void;
   /** Stops between pages: the pages done stay applied (each is its own transaction), the rest is left. */
   signal?: AbortSignal;
+  /** A claim already taken (claimRepricing); applying takes one itself otherwise. Released when the run ends. */
+  claim?: RepriceClaim;
 }
 
-export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000, onProgress, signal }: RepriceOptions = {}): Promise<RepriceResult> {
-  if (request.apply) {
-    if (flags[APPLYING]) throw new RepriceBusyError();
-    flags[APPLYING] = true;
-  }
+export async function reprice(db: MeterDb, request: RepriceRequest, { pageSize = 5000, onProgress, signal, claim }: RepriceOptions = {}): Promise<RepriceResult> {
+  const held = claim ?? (request.apply ? await claimRepricing(db) : undefined);
   let cancelled = false;
   try {
-    const table = db.select().from(prices).all().map(toPriceRow);
-    const sqlite = db.$client;
-    const page = sqlite.prepare(PAGE);
-    const update = sqlite.prepare(UPDATE);
+    const table = (await orm(db).select().from(tablesOf(db).prices)).map(toPriceRow);
     const totals = empty();
     const byModel = new Map<string, Tally>();
-    const model = request.model ?? null;
     let after = { startedAt: request.from.getTime(), id: -1 };
 
     for (;;) {
-      const calls = page.all(after.startedAt, request.to.getTime(), after.startedAt, after.startedAt, after.id, model, model, pageSize) as CallRow[];
-      const changes: { id: number; values: (number | null)[] }[] = [];
+      const calls = await query<CallRow>(db, page(request, after, pageSize));
+      const changes: Change[] = [];
       for (const call of calls) {
         const values = columns(repriceCall(table, call));
         const before = current(call);
@@ -163,14 +235,7 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
         count(perModel, call.costTotalPico, values[4] ?? null, changed);
         count(totals, call.costTotalPico, values[4] ?? null, changed);
       }
-      if (request.apply && changes.length) {
-        const ids = changes.map((c) => c.id);
-        sqlite.transaction(() => {
-          removeFromUsageRollups(sqlite, ids);
-          for (const c of changes) update.run(...c.values, c.id);
-          addToUsageRollups(sqlite, ids);
-        })();
-      }
+      if (request.apply && changes.length) await applyPage(db, changes);
       const last = calls.at(-1);
       if (!last || calls.length < pageSize) break;
       after = { startedAt: last.startedAt, id: last.id };
@@ -186,13 +251,23 @@ export async function reprice(db: Db, request: RepriceRequest, { pageSize = 5000
       cancelled,
       applied: request.apply,
       range: { from: request.from.toISOString(), to: request.to.toISOString() },
-      model,
+      model: request.model ?? null,
       totals: figures(totals),
       byModel: [...byModel.entries()]
         .sort(([ma, a], [mb, b]) => (sizeOfChange(b) > sizeOfChange(a) ? 1 : sizeOfChange(b) < sizeOfChange(a) ? -1 : ma.localeCompare(mb)))
         .map(([m, f]) => ({ model: m, ...figures(f) })),
     };
   } finally {
-    if (request.apply) flags[APPLYING] = false;
+    await held?.release();
   }
+}
+
+/** One page's new costs and the rollups moved with them, in one transaction. */
+function applyPage(db: MeterDb, changes: readonly Change[]): Promise<void> {
+  const ids = changes.map((c) => c.id);
+  return inTransaction(db, async (tx) => {
+    await removeFromUsageRollups(tx, ids);
+    for (let i = 0; i < changes.length; i += UPDATE_ROWS) await execute(tx, update(changes.slice(i, i + UPDATE_ROWS)));
+    await addToUsageRollups(tx, ids);
+  });
 }

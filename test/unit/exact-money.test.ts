@@ -54,7 +54,7 @@ describe('migration 0011 and the exact re-pricing after it', () => {
     db.$client.transaction(() => applyRollups(db.$client, 1, stored.at(-1)!.id))();
     assertRollupsMatchRaw(db);
 
-    seedPriceCatalog(db, loadCatalog());
+    await seedPriceCatalog(db, loadCatalog());
     const log: string[] = [];
     await runExactMoneyBackfill(db, { log: (m) => log.push(m) });
     const after = db.select().from(requests).all();
@@ -88,7 +88,7 @@ describe('a million priced calls', () => {
       db.$client.exec(`DROP INDEX ${index}`);
     }
     const catalog = loadCatalog().filter((p) => p.servingPath === 'standard' && p.region === 'global');
-    seedPriceCatalog(db, catalog);
+    await seedPriceCatalog(db, catalog);
     const table = db.select().from(schema.prices).all().map(toPriceRow);
     const r = createRandom(11);
     const insert = db.$client.prepare(`INSERT INTO requests (started_at, duration_ms, endpoint, model, serving_path, region, stream, status, api_key,

@@ -20,7 +20,7 @@ export async function POST(request: Request) {
     if (!body.data.apply) return Response.json(await reprice(db, body.data));
     const { from, to, model } = body.data;
     const total = (await totalsBy(db, rangeFilters(from, to, 'UTC', { model: model ? [model] : [] }), []))[0]?.requests ?? 0;
-    return Response.json({ job: startRepriceJob(db, actor, { ...body.data, apply: true }, total) }, { status: 202 });
+    return Response.json({ job: await startRepriceJob(db, actor, { ...body.data, apply: true }, total) }, { status: 202 });
   } catch (error) {
     if (error instanceof RepriceBusyError) return Response.json({ error: error.message }, { status: 409 });
     throw error;
