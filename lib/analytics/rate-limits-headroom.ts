@@ -1,11 +1,10 @@
-import type { Db } from '@/db/client';
 import type { Filters } from './engine/filters';
 import { lowestHeadroom, type HeadroomRow, type RateLimitHeadroom } from './engine/headroom';
 import { ALL_KEYS } from '@/db/schema/rollups';
 import { usedShareSql } from '@/lib/rollups/rate-limit-peaks';
 import { rateLimitHours, splitRateLimitRange } from './engine/rate-limit-hours';
 import { ignoredRateLimitFilters, rateLimitMinutes, type MeterCounts, type MeterReading } from './engine/rate-limit-minutes';
-import { query, querySqlite, type AnalyticsDb } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
 import { scalarMax, subquery } from './engine/dialect';
 import { join, raw, sql, type Sql } from './engine/sql';
 
@@ -102,10 +101,5 @@ function headroomRows(peaks: PeakRow[], filters: Filters): RateLimitHeadroom {
  */
 export async function rateLimitHeadroom(db: AnalyticsDb, filters: Filters): Promise<RateLimitHeadroom> {
   return headroomRows(await query<PeakRow>(db, headroomSql(filters)), filters);
-}
-
-/** rateLimitHeadroom on SQLite, synchronously: for lib/budgets/watches.ts, which checks synchronously. */
-export function rateLimitHeadroomSync(db: Db, filters: Filters): RateLimitHeadroom {
-  return headroomRows(querySqlite<PeakRow>(db, headroomSql(filters)), filters);
 }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { seriesFacts } from './engine/series-facts';
 import { bucketFor, filtersSchema, SERVING_PATHS, type Bucket, type Filters } from './engine/filters';
-import { query, querySqlite, type AnalyticsDb } from './engine/run';
+import { query, type AnalyticsDb } from './engine/run';
 import { subquery } from './engine/dialect';
 import { raw, sql, type Sql } from './engine/sql';
 import { keptGroups, SERIES_GROUPS, seriesGroupSchema, type SeriesGroup } from './engine/series-groups';
@@ -68,13 +67,5 @@ function spendSeries(rows: SpendRow[], filters: Filters & { groupBy?: SpendGroup
 /** Spend over time stacked by serving path, every path a key of each point. */
 export async function spendOverTimeByServingPath(db: AnalyticsDb, filters: Filters, bucket: Bucket = bucketFor(filters)): Promise<SpendOverTime> {
   const { points } = await spendOverTime(db, { ...filters, groupBy: 'servingPath' }, bucket);
-  return { bucket, points: points as SpendPoint[] };
-}
-
-/** spendOverTimeByServingPath on SQLite, synchronously: for lib/budgets/spend.ts (the budget monitor reads spend synchronously). */
-export function spendOverTimeByServingPathSync(db: Db, filters: Filters, bucket: Bucket = bucketFor(filters)): SpendOverTime {
-  const byPath = { ...filters, groupBy: 'servingPath' as const };
-  const q = spendQuery(byPath, bucket);
-  const { points } = spendSeries(q.rows(querySqlite<SpendRow>(db, q.fragment)), byPath, bucket);
   return { bucket, points: points as SpendPoint[] };
 }

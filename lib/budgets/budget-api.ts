@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { audited, type Actor } from '@/lib/audit/audit-log';
 import { getRuntime } from '@/lib/runtime';
 import { budgetJson, type BudgetFields } from './budget-schema';
@@ -16,25 +16,25 @@ export function monitor(): BudgetMonitor {
   return m;
 }
 
-/** Each change is audited, then every budget's state is read again so enforcement follows at once. */
-export function addBudget(db: Db, actor: Actor, fields: BudgetFields): BudgetView {
-  const budget = audited(db, actor, { action: 'budget.create', target: fields.name, before: null, apply: () => budgetJson(createBudget(db, fields)) });
-  monitor().reload();
-  return budgetViews(db, monitor(), budget.id)[0]!;
+/** Each change is audited, then this replica's monitor reads every budget again, so the next call is checked against the change. */
+export async function addBudget(db: MeterDb, actor: Actor, fields: BudgetFields): Promise<BudgetView> {
+  const budget = await audited(db, actor, { action: 'budget.create', target: fields.name, before: null, apply: async (tx) => budgetJson(await createBudget(tx, fields)) });
+  await monitor().reload();
+  return (await budgetViews(db, monitor(), budget.id))[0]!;
 }
 
-export function changeBudget(db: Db, actor: Actor, id: number, fields: BudgetFields): BudgetView | undefined {
-  const before = findBudget(db, id);
+export async function changeBudget(db: MeterDb, actor: Actor, id: number, fields: BudgetFields): Promise<BudgetView | undefined> {
+  const before = await findBudget(db, id);
   if (!before) return undefined;
-  audited(db, actor, { action: 'budget.replace', target: String(id), before: budgetJson(before), apply: () => budgetJson(replaceBudget(db, id, fields)!) });
-  monitor().reload();
-  return budgetViews(db, monitor(), id)[0];
+  await audited(db, actor, { action: 'budget.replace', target: String(id), before: budgetJson(before), apply: async (tx) => budgetJson((await replaceBudget(tx, id, fields))!) });
+  await monitor().reload();
+  return (await budgetViews(db, monitor(), id))[0];
 }
 
-export function removeBudget(db: Db, actor: Actor, id: number): boolean {
-  const before = findBudget(db, id);
+export async function removeBudget(db: MeterDb, actor: Actor, id: number): Promise<boolean> {
+  const before = await findBudget(db, id);
   if (!before) return false;
-  audited(db, actor, { action: 'budget.delete', target: String(id), before: budgetJson(before), apply: () => deleteBudget(db, id) });
-  monitor().reload();
+  await audited(db, actor, { action: 'budget.delete', target: String(id), before: budgetJson(before), apply: (tx) => deleteBudget(tx, id) });
+  await monitor().reload();
   return true;
 }

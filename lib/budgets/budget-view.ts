@@ -1,6 +1,5 @@
 import { and, count, eq, gte, lt } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { requests } from '@/db/schema';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
 import { picoToUsdString } from '@/lib/money';
 import { budgetJson, type Budget } from './budget-schema';
 import type { Forecast } from './forecast';
@@ -23,9 +22,11 @@ export type BudgetView = ReturnType<typeof budgetJson> & {
   blockedCalls: number;
 };
 
-function blockedCalls(db: Db, budgetId: number, period: PeriodRange): number {
+async function blockedCalls(db: MeterDb, budgetId: number, period: PeriodRange): Promise<number> {
+  const { requests } = tablesOf(db);
   const where = and(eq(requests.budgetId, budgetId), gte(requests.startedAt, period.start.getTime()), lt(requests.startedAt, period.end.getTime()));
-  return db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
+  const [row] = await orm(db).select({ n: count() }).from(requests).where(where);
+  return row?.n ?? 0;
 }
 
 /** Exceeded at the amount; a warning once the first alert threshold, or a forecast from recent days, reaches it. */
@@ -37,8 +38,10 @@ function status(budget: Budget, spent: bigint, forecast: Forecast): BudgetStatus
 }
 
 /** Every budget (or one) with its live state, from the monitor's memory and the database. */
-export function budgetViews(db: Db, monitor: BudgetMonitor, id?: number): BudgetView[] {
-  return monitor.state(id).map(({ budget, period, spentPico, forecast }) => ({
+export async function budgetViews(db: MeterDb, monitor: BudgetMonitor, id?: number): Promise<BudgetView[]> {
+  const states = await monitor.state(id);
+  const blocked = await Promise.all(states.map(({ budget, period }) => blockedCalls(db, budget.id, period)));
+  return states.map(({ budget, period, spentPico, forecast }, i) => ({
     ...budgetJson(budget),
     periodStart: period.start.toISOString(),
     periodEnd: period.end.toISOString(),
@@ -47,6 +50,6 @@ export function budgetViews(db: Db, monitor: BudgetMonitor, id?: number): Budget
     forecastUsd: picoToUsdString(forecast.forecastPico),
     forecastMethod: forecast.method,
     status: status(budget, spentPico, forecast),
-    blockedCalls: blockedCalls(db, budget.id, period),
+    blockedCalls: blocked[i]!,
   }));
 }

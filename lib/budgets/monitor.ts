@@ -1,12 +1,11 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '@/db/client';
-import { CHANGES_REFRESH_MS, ChangeCheck, tableVersion } from '@/lib/change-check';
-import type { NewRequestRow } from '@/db/schema';
+import type { MeterDb } from '@/db/database';
+import { CHANGES_REFRESH_MS, everyRefresh, tableVersion } from '@/lib/change-check';
 import type { Refusal } from '@/lib/proxy/handler';
 import type { RequestFacts } from '@/lib/usage/request-facts';
 import type { Budget } from './budget-schema';
 import type { DeliveryOptions } from './delivery';
 import { forecastPeriodTotal, type Forecast } from './forecast';
+import { FOLLOW_AT_MOST_MS, followCalls, readCounted, type Counted } from './new-calls';
 import { defaultChannels, deliverDue, raiseEvent, raisedIds } from './outbox';
 import { budgetEventBody } from './payload';
 import { budgetPeriod } from './period';
@@ -17,11 +16,6 @@ import { eventsToFire } from './thresholds';
 import { runWatches } from './watches';
 
 export const BUDGET_EXCEEDED = 'budget_exceeded';
-
-/** Calls read per query while following the database (a replica catching up after a pause reads several). */
-const FOLLOW_PAGE = 5000;
-
-type FollowedCall = Pick<NewRequestRow, 'team' | 'project' | 'environment' | 'apiKey' | 'model' | 'servingPath'> & { id: number; startedAt: number; costTotalPico: number | null };
 
 /** How long after a period ends its late-committed calls are still checked against its thresholds. */
 const LATE_CALLS_MS = 15 * 60_000;
@@ -42,69 +36,74 @@ export interface MonitorOptions {
   watchMs?: number;
 }
 
-const dimensions = (row: Pick<NewRequestRow, 'team' | 'project' | 'environment' | 'apiKey' | 'model' | 'servingPath'>): CallDimensions => ({
-  team: row.team ?? null, project: row.project ?? null, environment: row.environment ?? null, apiKey: row.apiKey, model: row.model, servingPath: row.servingPath,
+const dimensions = (facts: RequestFacts): CallDimensions => ({
+  team: facts.team ?? null, project: facts.project ?? null, environment: facts.environment ?? null, apiKey: facts.apiKey, model: facts.model, servingPath: facts.servingPath,
 });
 
 /**
  * Budgets at run time: each budget's spend this period in memory (so the proxy can refuse a call
- * without reading the database), kept current from the rows the recorder commits, checked against
- * the thresholds after each batch, and alerts delivered from the outbox in the background.
+ * without reading the database), kept current from the calls committed by any replica, checked
+ * against the thresholds after each look, and alerts delivered from the outbox in the background.
+ *
+ * Reading everything (load) and counting new calls (follow) run one at a time, in the order asked:
+ * a follow counts from where the previous load or follow stopped, so every call counts once.
  */
 export class BudgetMonitor {
   private readonly index = new BudgetIndex();
   private budgets: Budget[] = [];
-  private readonly forecasts = new Map<number, Forecast>();
+  /** Per budget object: a load makes new ones, so a changed scope or amount is forecast afresh. */
+  private forecasts = new WeakMap<Budget, Forecast>();
   private raised = new Set<string>();
-  private timers: NodeJS.Timeout[] = [];
+  private timers: { stop(): void }[] = [];
   private delivering = false;
+  private stopped = false;
   private readonly log: (message: string) => void;
-  /** The newest request row counted: calls after it are read from the database, whichever replica wrote them. */
-  private counted = 0;
-  private readonly changes: ChangeCheck;
-  private readonly newCalls: Database.Statement;
+  /** Where counting stands (see new-calls.ts); undefined until the first load. */
+  private counted: Counted | undefined;
+  /** The budgets table's change counter as the last load read it. */
+  private version: string | undefined;
+  /** The loads and follows asked for, run one after another. */
+  private queue: Promise<void> = Promise.resolve();
+  /** A follow asked for and not begun: a second ask joins it (it will read their calls too). */
+  private waitingFollow: Promise<void> | undefined;
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: MeterDb,
     private readonly options: MonitorOptions,
   ) {
     this.log = options.log ?? console.log;
-    this.changes = new ChangeCheck(() => `${tableVersion(db, BUDGETS_TABLE)}`, 0);
-    this.changes.changed(true);
-    this.newCalls = db.$client.prepare(
-      `SELECT id, started_at AS startedAt, cost_total_pico AS costTotalPico, team, project, environment, api_key AS apiKey, model, serving_path AS servingPath
-       FROM requests WHERE id > ? ORDER BY id LIMIT ${FOLLOW_PAGE}`,
-    );
-    this.load(); // alerts wait for start(): their links need the address the server listens on
+  }
+
+  /** Budgets and their spend read, thresholds not checked: before the server listens (alerts wait for start(), their links need its address). */
+  load(): Promise<void> {
+    return this.inTurn(() => this.readAll());
   }
 
   /** Budgets and their spend read again, then the thresholds checked: a budget created or lowered past one alerts now. */
-  reload(): void {
-    this.load();
-    this.check();
+  reload(): Promise<void> {
+    return this.inTurn(async () => {
+      await this.readAll();
+      await this.check();
+    });
   }
 
-  /**
-   * Budgets and their spend this period (and in the period just closed, near its end), from the
-   * database. Synchronous, so no committed batch falls between the read and the state.
-   */
-  private load(): void {
-    const now = new Date(this.options.now());
-    const spend = new Map<number, bigint>();
-    const closed = new Map<number, bigint>();
-    // one read transaction: the spend and the newest row counted in it are of the same moment, whatever other replicas commit meanwhile
-    this.db.$client.transaction(() => {
-      this.budgets = listBudgets(this.db, this.log);
-      this.counted = (this.db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM requests').get() as { id: number }).id;
-      for (const b of this.budgets) {
-        const period = budgetPeriod(b.period, b.timeZone, now);
-        spend.set(b.id, spendInRange(this.db, b, period));
-        if (now.getTime() - period.start.getTime() < LATE_CALLS_MS) closed.set(b.id, spendInRange(this.db, b, budgetPeriod(b.period, b.timeZone, new Date(period.start.getTime() - 1))));
-      }
-    })();
-    this.index.setBudgets(this.budgets, spend, now, closed);
-    this.raised = raisedIds(this.db, now.getTime() - 40 * 86_400_000);
-    this.forecasts.clear(); // an edited scope or amount makes the old forecast wrong; the next refresh makes new ones
+  /** Counts the calls committed since the last look, by this replica or any other sharing the database, then checks the thresholds. */
+  follow(): Promise<void> {
+    this.waitingFollow ??= this.inTurn(async () => {
+      this.waitingFollow = undefined;
+      await this.countNewCalls();
+    });
+    return this.waitingFollow;
+  }
+
+  /** Each second's look at the database: budgets changed anywhere are read again, else new calls are counted. */
+  followReplicas(): Promise<void> {
+    return this.inTurn(async () => {
+      if (this.counted !== undefined && (await tableVersion(this.db, BUDGETS_TABLE)) === this.version) return this.countNewCalls();
+      await this.readAll();
+      await this.check();
+    });
   }
 
   /** The proxy's question before each call: a 402 reply when a `block` budget covering it is used up. */
@@ -116,98 +115,115 @@ export class BudgetMonitor {
 
   /** The recorder's report of a committed batch: its calls (and any another replica committed) count at once. */
   onWritten = (): void => {
-    this.follow();
+    this.follow().catch((error: unknown) => this.failed('counting new calls', error));
   };
 
+  private inTurn(task: () => Promise<void>): Promise<void> {
+    const turn = this.queue.then(task);
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
   /**
-   * Counts the calls committed since the last look, by this replica or any other sharing the
-   * database, then checks the thresholds. Row ids grow in commit order (one writer at a time), so
-   * "after the newest counted" is every call not yet counted, each once.
+   * Budgets and their spend this period (and in the period just closed, near its end), read in one
+   * moment of the database together with the point counting stands at, whatever other replicas
+   * commit meanwhile.
    */
-  follow(): void {
-    if (!this.budgets.length) return;
+  private async readAll(): Promise<void> {
+    const now = new Date(this.options.now());
+    const { result, counted } = await readCounted(this.db, async (tx) => {
+      const budgets = await listBudgets(tx, this.log);
+      const version = await tableVersion(tx, BUDGETS_TABLE);
+      const spend = new Map<number, bigint>();
+      const closed = new Map<number, bigint>();
+      for (const b of budgets) {
+        const period = budgetPeriod(b.period, b.timeZone, now);
+        spend.set(b.id, await spendInRange(tx, b, period));
+        if (now.getTime() - period.start.getTime() < LATE_CALLS_MS) closed.set(b.id, await spendInRange(tx, b, budgetPeriod(b.period, b.timeZone, new Date(period.start.getTime() - 1))));
+      }
+      return { budgets, version, spend, closed, raised: await raisedIds(tx, now.getTime() - 40 * 86_400_000) };
+    });
+    this.budgets = result.budgets;
+    this.version = result.version;
+    this.counted = counted;
+    this.index.setBudgets(this.budgets, result.spend, now, result.closed);
+    this.raised = result.raised;
+  }
+
+  private async countNewCalls(): Promise<void> {
+    if (!this.budgets.length || this.counted === undefined) return;
+    if (this.counted.engine === 'pg' && Date.now() - this.counted.takenAt > FOLLOW_AT_MOST_MS) {
+      await this.readAll();
+      return this.check();
+    }
     let priced = false;
-    let page: FollowedCall[];
-    do {
-      page = this.newCalls.all(this.counted) as FollowedCall[];
-      for (const row of page) {
-        this.counted = row.id;
-        if (row.costTotalPico === null || row.costTotalPico === 0) continue;
-        this.index.addSpend(dimensions(row), BigInt(row.costTotalPico), new Date(row.startedAt));
+    await followCalls(this.db, this.counted, (calls, counted) => {
+      for (const call of calls) {
+        if (!call.costTotalPico) continue;
+        this.index.addSpend(call, call.costTotalPico, new Date(call.startedAt));
         priced = true;
       }
-    } while (page.length === FOLLOW_PAGE);
-    if (priced) this.check();
+      this.counted = counted;
+    });
+    if (priced) await this.check();
   }
 
-  /** Each second's look at the database: budgets changed anywhere are read again, else new calls are counted. */
-  followReplicas(): void {
-    if (this.changes.changed(true)) this.reload();
-    else this.follow();
-  }
-
-  /** The live state of every budget, forecasts included. */
-  state(id?: number) {
+  /** The live state of every budget (or one), forecasts included. */
+  async state(id?: number) {
     const now = new Date(this.options.now());
-    return this.index.spend(now).filter((s) => id === undefined || s.budget.id === id).map((s) => ({ ...s, forecast: this.forecast(s.budget, s.spentPico, now) }));
+    const out = [];
+    for (const s of this.index.spend(now)) {
+      if (id === undefined || s.budget.id === id) out.push({ ...s, forecast: await this.forecast(s.budget, s.spentPico, now) });
+    }
+    return out;
   }
 
   /**
    * Raises the threshold, exceeded and forecast events now due, each once per budget, amount and
    * period; the period just closed too, as calls that began in it are committed after its end.
    */
-  check(): void {
+  async check(): Promise<void> {
     const now = new Date(this.options.now());
-    const current = this.index.spend(now).map((s) => ({ ...s, forecast: this.forecasts.get(s.budget.id) }));
+    const current = this.index.spend(now).map((s) => ({ ...s, forecast: this.forecasts.get(s.budget) }));
     const closed = this.index.closedRecently(now, LATE_CALLS_MS).map((s) => ({ ...s, forecast: undefined }));
     for (const { budget, period, spentPico, forecast } of [...closed, ...current]) {
       // The first hour's spend stretched over a month is noise: only a forecast from recent days' spend alerts.
       const forecastPico = forecast?.fromHistory ? forecast.forecastPico : null;
       const events = eventsToFire({ budget, period, spentPico, forecastPico, fired: this.raised, now });
       if (!events.length) continue;
-      const channels = budget.channels.length ? budget.channels : defaultChannels(this.db);
+      const channels = budget.channels.length ? budget.channels : await defaultChannels(this.db);
       for (const event of events) {
         this.raised.add(event.id);
         // deliveries are scheduled on the system clock, which the outbox worker reads
-        raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, Date.now());
+        await raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, Date.now());
       }
     }
-    if (this.budgets.length) void this.deliver();
+    if (this.budgets.length) this.track(this.deliver());
   }
 
-  private forecast(budget: Budget, spentPico: bigint, now: Date): Forecast {
-    const cached = this.forecasts.get(budget.id);
+  private async forecast(budget: Budget, spentPico: bigint, now: Date): Promise<Forecast> {
+    const cached = this.forecasts.get(budget);
     if (cached) return cached;
     const period = budgetPeriod(budget.period, budget.timeZone, now);
-    const forecast = forecastPeriodTotal({ spentSoFarPico: spentPico, periodStart: period.start, periodEnd: period.end, now, dailyHistory: dailyHistory(this.db, budgetFilters(budget, period), now), timeZone: budget.timeZone });
-    this.forecasts.set(budget.id, forecast);
+    const history = await dailyHistory(this.db, budgetFilters(budget, period), now);
+    const forecast = forecastPeriodTotal({ spentSoFarPico: spentPico, periodStart: period.start, periodEnd: period.end, now, dailyHistory: history, timeZone: budget.timeZone });
+    this.forecasts.set(budget, forecast);
     return forecast;
   }
 
-  private refreshForecasts(): void {
-    this.forecasts.clear();
+  private async refreshForecasts(): Promise<void> {
+    this.forecasts = new WeakMap();
     const now = new Date(this.options.now());
-    for (const s of this.index.spend(now)) this.forecast(s.budget, s.spentPico, now);
-    this.check();
-  }
-
-  /** A timer's work: a failure (a locked database, say) is logged and tried again at the next tick, never thrown. */
-  private guarded(what: string, run: () => void): () => void {
-    return () => {
-      try {
-        run();
-      } catch (error) {
-        if (this.db.$client.open) this.log(`budgets: ${what} failed (${String(error)}); trying again later`);
-      }
-    };
+    for (const s of this.index.spend(now)) await this.forecast(s.budget, s.spentPico, now);
+    await this.check();
   }
 
   /** The watches beyond money (spend anomalies, cache drops, headroom, unpriced models, refusals). */
-  watch(): void {
+  async watch(): Promise<void> {
     try {
-      if (runWatches(this.db, this.options.now(), this.options.baseUrl()) > 0) void this.deliver();
+      if ((await runWatches(this.db, this.options.now(), this.options.baseUrl())) > 0) this.track(this.deliver());
     } catch (error) {
-      if (this.db.$client.open) this.log(`watches: a check failed (${String(error)})`);
+      this.failed('a watch', error);
     }
   }
 
@@ -219,28 +235,52 @@ export class BudgetMonitor {
         // keep going while whole pages were due
       }
     } catch (error) {
-      if (this.db.$client.open) this.log(`budgets: delivering alerts failed (${String(error)}); retrying`);
+      this.failed('delivering alerts', error);
     } finally {
       this.delivering = false;
     }
   }
 
-  start(): void {
-    const every = (ms: number, run: () => void) => {
-      const t = setInterval(run, ms);
-      t.unref();
-      this.timers.push(t);
-    };
-    every(this.options.resyncMs ?? 5 * 60_000, this.guarded('reading spend again', () => this.reload()));
-    every(this.options.followMs ?? CHANGES_REFRESH_MS, this.guarded('following other replicas', () => this.followReplicas()));
-    every(this.options.forecastMs ?? 60_000, this.guarded('forecasting', () => this.refreshForecasts()));
-    every(this.options.deliverMs ?? 1000, () => void this.deliver());
-    every(this.options.watchMs ?? 60_000, () => this.watch());
-    this.guarded('forecasting', () => this.refreshForecasts())();
+  /** A background task's failure (a locked database, say) is logged, never thrown: the next tick tries again. Silent once stopped. */
+  private failed(what: string, error: unknown): void {
+    if (!this.stopped) this.log(`budgets: ${what} failed (${String(error)}); trying again later`);
   }
 
-  stop(): void {
-    for (const t of this.timers) clearInterval(t);
+  /** Work started in the background, which stop() waits for before the database may close. */
+  private track(work: Promise<unknown>): void {
+    this.background.add(work);
+    const done = () => this.background.delete(work);
+    work.then(done, done);
+  }
+
+  /** Timers for the background work, each run one at a time and none keeping the process alive. */
+  start(): void {
+    this.stopped = false;
+    const every = (ms: number, what: string, task: () => Promise<void>) => {
+      const run = () => {
+        const work = task();
+        this.track(work);
+        return work;
+      };
+      this.timers.push(everyRefresh(run, (message) => this.failed(what, message), ms));
+    };
+    every(this.options.resyncMs ?? 5 * 60_000, 'reading spend again', () => this.reload());
+    every(this.options.followMs ?? CHANGES_REFRESH_MS, 'following other replicas', () => this.followReplicas());
+    every(this.options.forecastMs ?? 60_000, 'forecasting', () => this.refreshForecasts());
+    every(this.options.deliverMs ?? 1000, 'delivering alerts', () => this.deliver());
+    every(this.options.watchMs ?? 60_000, 'watching', () => this.watch());
+    const first = (async () => {
+      if (this.counted === undefined) await this.load();
+      await this.refreshForecasts();
+    })();
+    this.track(first.catch((error: unknown) => this.failed('forecasting', error)));
+  }
+
+  /** Stops the timers and waits for the work under way, so the database can be closed after. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) t.stop();
     this.timers = [];
+    await Promise.allSettled([this.queue, ...this.background]);
   }
 }

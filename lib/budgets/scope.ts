@@ -50,9 +50,9 @@ interface Entry extends BudgetSpend {
  * without a database read. The database stays the truth: setBudgets replaces the state with
  * figures read from it, and addSpend keeps it current between reads.
  *
- * For the figures to agree, call addSpend for exactly the calls the spend read will see, and do the
- * read and setBudgets in one synchronous step (better-sqlite3 is synchronous) so no addSpend falls
- * between them and is lost or counted twice.
+ * For the figures to agree, call addSpend for exactly the calls the spend read did not see, and let
+ * no addSpend fall between the read and setBudgets (the monitor never follows while it loads), or it
+ * is lost or counted twice.
  */
 export class BudgetIndex {
   #entries: Entry[] = [];

@@ -1,10 +1,10 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay, subDays } from 'date-fns';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { rangeFilters, type Filters } from '@/lib/analytics/engine/filters';
 import { parseUsdToPico } from '@/lib/money';
-import { spendOverTimeByServingPathSync as spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
-import { totalsBySync as totalsBy } from '@/lib/analytics/engine/totals';
+import { spendOverTimeByServingPath } from '@/lib/analytics/spend-over-time';
+import { totalsBy } from '@/lib/analytics/engine/totals';
 import { SERVING_PATHS } from '@/lib/pricing/serving-paths';
 import type { Budget } from './budget-schema';
 import type { DailySpend } from './forecast';
@@ -16,29 +16,29 @@ export function budgetFilters(budget: Budget, range: PeriodRange): Filters {
 }
 
 /** Exact spend the filters select, from the rollups (raw rows only at partial hours). */
-export function spendInFilters(db: Db, filters: Filters): bigint {
+export async function spendInFilters(db: MeterDb, filters: Filters): Promise<bigint> {
   if (filters.from >= filters.to) return 0n;
-  return parseUsdToPico(totalsBy(db, filters, [])[0]!.spendUsd)!;
+  return parseUsdToPico((await totalsBy(db, filters, []))[0]!.spendUsd)!;
 }
 
 /** Exact spend in a budget's scope over a range. */
-export function spendInRange(db: Db, budget: Budget, range: PeriodRange): bigint {
+export function spendInRange(db: MeterDb, budget: Budget, range: PeriodRange): Promise<bigint> {
   return spendInFilters(db, budgetFilters(budget, range));
 }
 
 const HISTORY_DAYS = 28;
 
 /** Spend per local day (in `filters.tz`) of a range, micro-dollar precision, days without spend left out. */
-export function spendByDay(db: Db, filters: Filters): Map<number, bigint> {
-  const { points } = spendOverTimeByServingPath(db, filters, 'day');
+export async function spendByDay(db: MeterDb, filters: Filters): Promise<Map<number, bigint>> {
+  const { points } = await spendOverTimeByServingPath(db, filters, 'day');
   return new Map(points.map((p) => [p.t, BigInt(Math.round(SERVING_PATHS.reduce((s, path) => s + p[path], 0) * 1e6))]));
 }
 
 /** Spend per whole local day over the last four weeks, for forecasts; zero days count once spending began. */
-export function dailyHistory(db: Db, filters: Omit<Filters, 'from' | 'to'>, now: Date): DailySpend[] {
+export async function dailyHistory(db: MeterDb, filters: Omit<Filters, 'from' | 'to'>, now: Date): Promise<DailySpend[]> {
   const today = startOfDay(new TZDate(now.getTime(), filters.tz));
   const from = startOfDay(subDays(today, HISTORY_DAYS));
-  const byDay = spendByDay(db, { ...filters, from: new Date(from.getTime()), to: new Date(today.getTime()) });
+  const byDay = await spendByDay(db, { ...filters, from: new Date(from.getTime()), to: new Date(today.getTime()) });
   // before the first day with spend there is no history to judge by
   const first = Math.min(...byDay.keys());
   const days: DailySpend[] = [];

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { bumpTableVersion } from '@/lib/change-check';
-import type { Db } from '@/db/client';
-import { budgets } from '@/db/schema';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
+import type { budgets } from '@/db/schema';
 import { picoToUsdString } from '@/lib/money';
 import { budgetInputSchema, type Budget, type BudgetFields } from './budget-schema';
 
@@ -29,12 +29,14 @@ function toRecord(f: BudgetFields) {
   };
 }
 
-/** Every budget; one that no longer parses (a time zone the runtime dropped, a hand edit) is left out and logged. */
 /** Bumped at each budget change, so every replica's monitor reloads within a second. */
 export const BUDGETS_TABLE = 'budgets';
 
-export function listBudgets(db: Db, log: (message: string) => void = console.error): Budget[] {
-  return db.select().from(budgets).orderBy(budgets.id).all().flatMap((r) => {
+/** Every budget; one that no longer parses (a time zone the runtime dropped, a hand edit) is left out and logged. */
+export async function listBudgets(db: MeterDb, log: (message: string) => void = console.error): Promise<Budget[]> {
+  const { budgets } = tablesOf(db);
+  const rows = await orm(db).select().from(budgets).orderBy(budgets.id);
+  return rows.flatMap((r) => {
     try {
       return [fromRecord(r)];
     } catch (error) {
@@ -44,26 +46,30 @@ export function listBudgets(db: Db, log: (message: string) => void = console.err
   });
 }
 
-export function findBudget(db: Db, id: number): Budget | undefined {
-  const r = db.select().from(budgets).where(eq(budgets.id, id)).get();
+export async function findBudget(db: MeterDb, id: number): Promise<Budget | undefined> {
+  const { budgets } = tablesOf(db);
+  const [r] = await orm(db).select().from(budgets).where(eq(budgets.id, id));
   return r && fromRecord(r);
 }
 
-export function createBudget(db: Db, fields: BudgetFields, now = Date.now()): Budget {
-  const created = fromRecord(db.insert(budgets).values({ ...toRecord(fields), createdAt: now, updatedAt: now }).returning().get());
-  bumpTableVersion(db, BUDGETS_TABLE, now);
-  return created;
+export async function createBudget(db: MeterDb, fields: BudgetFields, now = Date.now()): Promise<Budget> {
+  const { budgets } = tablesOf(db);
+  const [r] = await orm(db).insert(budgets).values({ ...toRecord(fields), createdAt: now, updatedAt: now }).returning();
+  await bumpTableVersion(db, BUDGETS_TABLE, now);
+  return fromRecord(r!);
 }
 
 /** Replaces a budget's fields; undefined when there is no such budget. */
-export function replaceBudget(db: Db, id: number, fields: BudgetFields, now = Date.now()): Budget | undefined {
-  const r = db.update(budgets).set({ ...toRecord(fields), updatedAt: now }).where(eq(budgets.id, id)).returning().get();
-  bumpTableVersion(db, BUDGETS_TABLE, now);
+export async function replaceBudget(db: MeterDb, id: number, fields: BudgetFields, now = Date.now()): Promise<Budget | undefined> {
+  const { budgets } = tablesOf(db);
+  const [r] = await orm(db).update(budgets).set({ ...toRecord(fields), updatedAt: now }).where(eq(budgets.id, id)).returning();
+  await bumpTableVersion(db, BUDGETS_TABLE, now);
   return r && fromRecord(r);
 }
 
-export function deleteBudget(db: Db, id: number): boolean {
-  const deleted = db.delete(budgets).where(eq(budgets.id, id)).run().changes > 0;
-  bumpTableVersion(db, BUDGETS_TABLE);
+export async function deleteBudget(db: MeterDb, id: number): Promise<boolean> {
+  const { budgets } = tablesOf(db);
+  const deleted = (await orm(db).delete(budgets).where(eq(budgets.id, id)).returning({ id: budgets.id })).length > 0;
+  await bumpTableVersion(db, BUDGETS_TABLE);
   return deleted;
 }

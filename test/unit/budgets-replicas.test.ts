@@ -16,14 +16,15 @@ const monitorOn = (db: ReturnType<typeof openDatabase>) =>
   new BudgetMonitor(db, { now: () => now, baseUrl: () => 'http://meter', delivery: { emailFrom: 'meter@localhost' }, log: () => undefined });
 
 describe('budgets across replicas sharing one database', () => {
-  it("a replica counts the calls another commits, and sees another's budget changes, when it follows the database", () => {
+  it("a replica counts the calls another commits, and sees another's budget changes, when it follows the database", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-budget-replicas-')), 'meter.db');
     const a = openDatabase(file);
     const b = openDatabase(file); // another replica: its own connection
     const fields = budgetInputSchema.parse({ name: 'Team search', period: 'day', amountUsd: '1', thresholds: [1], action: 'block', scope: { team: 'search' } });
-    const budget = createBudget(b, fields, now);
+    const budget = await createBudget(b, fields, now);
     const monitor = monitorOn(a);
-    assert.equal(monitor.state()[0]!.spentPico, 0n);
+    await monitor.load();
+    assert.equal((await monitor.state())[0]!.spentPico, 0n);
 
     // replica b records $0.60 for team search, then $0.40: replica a refuses the next call only once it has followed
     const recorder = new Recorder(b);
@@ -33,25 +34,27 @@ describe('budgets across replicas sharing one database', () => {
     });
     recorder.record(call(1, 0.6 * USD));
     recorder.flush();
-    monitor.follow();
-    assert.equal(monitor.state()[0]!.spentPico, BigInt(0.6 * USD));
+    await monitor.follow();
+    assert.equal((await monitor.state())[0]!.spentPico, BigInt(0.6 * USD));
     assert.equal(monitor.refuse(requestFacts('search'), new Date(now)), null);
     recorder.record(call(2, 0.4 * USD));
     recorder.record({ ...call(3, 5 * USD), team: 'other' });
     recorder.flush();
-    monitor.follow();
-    assert.equal(monitor.state()[0]!.spentPico, BigInt(USD), 'each call once, other teams not');
+    await monitor.follow();
+    assert.equal((await monitor.state())[0]!.spentPico, BigInt(USD), 'each call once, other teams not');
     assert.equal(monitor.refuse(requestFacts('search'), new Date(now))?.status, 402);
-    monitor.follow();
-    assert.equal(monitor.state()[0]!.spentPico, BigInt(USD), 'following again counts nothing twice');
+    await monitor.follow();
+    assert.equal((await monitor.state())[0]!.spentPico, BigInt(USD), 'following again counts nothing twice');
 
     // replica b raises the amount: replica a reloads at its next look
-    replaceBudget(b, budget.id, { ...fields, amountPico: 2n * BigInt(USD) }, now);
-    monitor.followReplicas();
-    assert.equal(monitor.state()[0]!.budget.amountPico, 2n * BigInt(USD));
-    assert.equal(monitor.state()[0]!.spentPico, BigInt(USD), 'read again from the rollups: the same spend');
+    await replaceBudget(b, budget.id, { ...fields, amountPico: 2n * BigInt(USD) }, now);
+    await monitor.followReplicas();
+    const [state] = await monitor.state();
+    assert.equal(state!.budget.amountPico, 2n * BigInt(USD));
+    assert.equal(state!.spentPico, BigInt(USD), 'read again from the rollups: the same spend');
     assert.equal(monitor.refuse(requestFacts('search'), new Date(now)), null);
     recorder.close();
+    await monitor.stop();
     a.$client.close();
     b.$client.close();
   });

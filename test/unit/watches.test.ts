@@ -15,7 +15,7 @@ const USD = 1_000_000_000_000;
 const NOW = Date.UTC(2026, 11, 10, 12, 5); // five minutes into the 12:00 hour
 
 describe('watches beyond money', () => {
-  it('alert once when each condition begins and once when it clears', () => {
+  it('alert once when each condition begins and once when it clears', async () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-watch-')), 'meter.db'));
     const recorder = new Recorder(db);
     const row = (at: number, extra: Partial<NewRequestRow> = {}): NewRequestRow => ({
@@ -37,24 +37,24 @@ describe('watches beyond money', () => {
     recorder.record(row(NOW - 10 * 60_000, { model: 'm/new', costTotalPico: null }));
     recorder.close();
 
-    assert.equal(runWatches(db, NOW, 'http://meter.test'), 5);
-    const types = inbox(db).map((a) => `${a.type} ${'details' in a.body ? String(a.body.details['model'] ?? '') : ''}`.trim()).sort();
+    assert.equal(await runWatches(db, NOW, 'http://meter.test'), 5);
+    const types = (await inbox(db)).map((a) => `${a.type} ${'details' in a.body ? String(a.body.details['model'] ?? '') : ''}`.trim()).sort();
     assert.deepEqual(types, ['cache.drop m/a', 'errors.rate', 'headroom.low m/a', 'pricing.unpriced m/new', 'spend.anomaly']);
-    assert.equal(runWatches(db, NOW + 60_000, 'http://meter.test'), 0, 'a condition still there does not alert again');
+    assert.equal(await runWatches(db, NOW + 60_000, 'http://meter.test'), 0, 'a condition still there does not alert again');
 
     // two hours later nothing is wrong any more
-    assert.equal(runWatches(db, NOW + 2 * HOUR, 'http://meter.test'), 5);
-    assert.deepEqual(inbox(db, { types: ['errors.rate.cleared'] }).length, 1);
-    assert.equal(runWatches(db, NOW + 2 * HOUR + 60_000, 'http://meter.test'), 0);
+    assert.equal(await runWatches(db, NOW + 2 * HOUR, 'http://meter.test'), 5);
+    assert.deepEqual((await inbox(db, { types: ['errors.rate.cleared'] })).length, 1);
+    assert.equal(await runWatches(db, NOW + 2 * HOUR + 60_000, 'http://meter.test'), 0);
 
     // switched off, a watch finds nothing: the same anomaly a week on raises nothing
-    setWatchSettings(db, { ...DEFAULT_WATCH_SETTINGS, 'spend.anomaly': { ...DEFAULT_WATCH_SETTINGS['spend.anomaly'], enabled: false } });
+    await setWatchSettings(db, { ...DEFAULT_WATCH_SETTINGS, 'spend.anomaly': { ...DEFAULT_WATCH_SETTINGS['spend.anomaly'], enabled: false } });
     const again = new Recorder(db);
     again.record(row(NOW + 7 * DAY - HOUR, { costTotalPico: 50 * USD }));
     again.close();
-    assert.equal(inbox(db, { types: ['spend.anomaly'] }).length, 1);
-    runWatches(db, NOW + 7 * DAY, 'http://meter.test');
-    assert.equal(inbox(db, { types: ['spend.anomaly'] }).length, 1);
+    assert.equal((await inbox(db, { types: ['spend.anomaly'] })).length, 1);
+    await runWatches(db, NOW + 7 * DAY, 'http://meter.test');
+    assert.equal((await inbox(db, { types: ['spend.anomaly'] })).length, 1);
     db.$client.close();
   });
 });

@@ -1,11 +1,10 @@
-import type { Db } from '@/db/client';
 import type { Dimension } from '@/lib/rollups/definition';
 import { factsFor } from './facts';
 import { amount, moneySum, moneySumSql, type MoneySumColumns } from './money-sums';
 
 export type { Dimension };
 import { previousPeriod, type Filters } from './filters';
-import { query, querySqlite, type AnalyticsDb } from './run';
+import { query, type AnalyticsDb } from './run';
 import { subquery } from './dialect';
 import { raw, sql, type Sql } from './sql';
 
@@ -90,11 +89,6 @@ const withTotals = <D extends Dimension>(rows: (TotalsRow & Record<D, string>)[]
 /** Totals grouped by the given dimensions (none: one row for the whole range), largest spend first. */
 export async function totalsBy<D extends Dimension>(db: AnalyticsDb, filters: Filters, dimensions: readonly D[]): Promise<TotalsRows<D>> {
   return withTotals(await query<TotalsRow & Record<D, string>>(db, totalsSql(filters, dimensions)));
-}
-
-/** totalsBy on SQLite, synchronously: for lib/budgets, whose monitor and watches check spend synchronously. */
-export function totalsBySync<D extends Dimension>(db: Db, filters: Filters, dimensions: readonly D[]): TotalsRows<D> {
-  return withTotals(querySqlite<TotalsRow & Record<D, string>>(db, totalsSql(filters, dimensions)));
 }
 
 /** Rows of a breakdown with what the same group spent in the previous period (micro-dollars; 0 when it had no calls). */

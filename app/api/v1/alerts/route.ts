@@ -11,10 +11,10 @@ const inboxQuerySchema = z.object({
 });
 
 /** The alerts inbox: recent events, newest first, optionally of some types (`?type=budget.exceeded`). */
-export function GET(request: Request) {
+export async function GET(request: Request) {
   const parsed = parseQuery(inboxQuerySchema, request.url);
   if (!parsed.ok) return parsed.response;
-  const alerts = inbox(getDb(), { types: parsed.data.type, limit: parsed.data.limit });
+  const alerts = await inbox(getDb(), { types: parsed.data.type, limit: parsed.data.limit });
   if (requestActor(request)?.role === 'admin') return Response.json({ alerts });
   return Response.json({ alerts: alerts.map((a) => ({ ...a, deliveries: a.deliveries.map((d) => ({ ...d, channel: redactChannel(d.channel) })) })) });
 }

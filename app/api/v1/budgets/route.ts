@@ -5,8 +5,8 @@ import { addBudget, monitor } from '@/lib/budgets/budget-api';
 import { budgetInputSchema, redactChannel } from '@/lib/budgets/budget-schema';
 import { budgetViews } from '@/lib/budgets/budget-view';
 
-export function GET(request: Request) {
-  const budgets = budgetViews(getDb(), monitor());
+export async function GET(request: Request) {
+  const budgets = await budgetViews(getDb(), monitor());
   const viewer = requestActor(request)?.role !== 'admin';
   return Response.json({ budgets: viewer ? budgets.map((b) => ({ ...b, channels: b.channels.map(redactChannel) })) : budgets });
 }
@@ -16,5 +16,5 @@ export async function POST(request: Request) {
   if (!actor) return noActor();
   const body = await parseJsonBody(budgetInputSchema, request);
   if (!body.ok) return body.response;
-  return Response.json({ budget: addBudget(getDb(), actor, body.data) }, { status: 201 });
+  return Response.json({ budget: await addBudget(getDb(), actor, body.data) }, { status: 201 });
 }

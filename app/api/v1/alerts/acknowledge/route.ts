@@ -13,5 +13,5 @@ export async function POST(request: Request) {
   if (!requestActor(request)) return noActor();
   const body = await parseJsonBody(bodySchema, request);
   if (!body.ok) return body.response;
-  return acknowledge(getDb(), body.data.id) ? Response.json({ acknowledged: body.data.id }) : Response.json({ error: `No alert ${body.data.id}.` }, { status: 404 });
+  return (await acknowledge(getDb(), body.data.id)) ? Response.json({ acknowledged: body.data.id }) : Response.json({ error: `No alert ${body.data.id}.` }, { status: 404 });
 }

@@ -20,7 +20,7 @@ export async function PUT(request: Request, context: Context) {
   if (id === undefined) return notFound(id);
   const body = await parseJsonBody(budgetInputSchema, request);
   if (!body.ok) return body.response;
-  const budget = changeBudget(getDb(), actor, id, body.data);
+  const budget = await changeBudget(getDb(), actor, id, body.data);
   return budget ? Response.json({ budget }) : notFound(id);
 }
 
@@ -29,5 +29,5 @@ export async function DELETE(request: Request, context: Context) {
   if (!actor) return noActor();
   const id = await budgetId(context);
   if (id === undefined) return notFound(id);
-  return removeBudget(getDb(), actor, id) ? Response.json({ deleted: id }) : notFound(id);
+  return (await removeBudget(getDb(), actor, id)) ? Response.json({ deleted: id }) : notFound(id);
 }

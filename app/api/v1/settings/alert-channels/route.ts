@@ -9,8 +9,8 @@ import { z } from 'zod';
 const bodySchema = z.strictObject({ channels: channelsSchema });
 
 /** The channels budgets without their own get their alerts on. */
-export function GET(request: Request) {
-  const channels = defaultChannels(getDb());
+export async function GET(request: Request) {
+  const channels = await defaultChannels(getDb());
   return Response.json({ channels: requestActor(request)?.role === 'admin' ? channels : channels.map(redactChannel) });
 }
 
@@ -20,6 +20,10 @@ export async function PUT(request: Request) {
   const body = await parseJsonBody(bodySchema, request);
   if (!body.ok) return body.response;
   const db = getDb();
-  const channels = audited(db, actor, { action: 'alerts.default_channels', before: defaultChannels(db), apply: () => (setDefaultChannels(db, body.data.channels), body.data.channels) });
+  const channels = await audited(db, actor, {
+    action: 'alerts.default_channels',
+    before: await defaultChannels(db),
+    apply: async (tx) => (await setDefaultChannels(tx, body.data.channels), body.data.channels),
+  });
   return Response.json({ channels });
 }

@@ -5,8 +5,8 @@ import { audited } from '@/lib/audit/audit-log';
 import { setWatchSettings, watchSettings, watchSettingsSchema } from '@/lib/budgets/watches';
 
 /** The watches beyond money: each on or off, with its threshold. */
-export function GET() {
-  return Response.json({ watches: watchSettings(getDb()) });
+export async function GET() {
+  return Response.json({ watches: await watchSettings(getDb()) });
 }
 
 export async function PUT(request: Request) {
@@ -15,6 +15,6 @@ export async function PUT(request: Request) {
   const body = await parseJsonBody(watchSettingsSchema, request);
   if (!body.ok) return body.response;
   const db = getDb();
-  const watches = audited(db, actor, { action: 'alerts.watches', before: watchSettings(db), apply: () => (setWatchSettings(db, body.data), body.data) });
+  const watches = await audited(db, actor, { action: 'alerts.watches', before: await watchSettings(db), apply: async (tx) => (await setWatchSettings(tx, body.data), body.data) });
   return Response.json({ watches });
 }
