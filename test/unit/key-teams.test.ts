@@ -17,8 +17,8 @@ const T0 = Date.UTC(2026, 11, 1, 9);
 describe('one team per call', () => {
   it("is the annotated team, else the key's team from Settings, in the rows, the rollups and the filters", async () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-teams-')), 'meter.db'));
-    saveApiKeyLabel(db, { apiKey: 'keyA', label: 'Search prod', team: 'search' });
-    const teams = new KeyTeams(db, 0);
+    await saveApiKeyLabel(db, { apiKey: 'keyA', label: 'Search prod', team: 'search' });
+    const teams = await KeyTeams.load(db);
     const recorder = new Recorder(db);
     const call = (i: number, apiKey: string, annotated: string | null): NewRequestRow => ({
       startedAt: T0 + i * 1000, durationMs: 1, endpoint: 'chat/completions', model: 'm', servingPath: 'standard', region: 'global', stream: false,
@@ -34,13 +34,15 @@ describe('one team per call', () => {
     assert.equal((await totalsBy(db, f, []))[0]!.requests, 1, 'the team filter finds the call its key gave a team');
 
     // keyB is given a team, keyA's team changes: past calls without an annotated team follow, rollups too
-    saveApiKeyLabel(db, { apiKey: 'keyB', label: 'Batch jobs', team: 'research' });
-    saveApiKeyLabel(db, { apiKey: 'keyA', label: 'Search prod', team: 'ranking' });
+    await saveApiKeyLabel(db, { apiKey: 'keyB', label: 'Batch jobs', team: 'research' });
+    await saveApiKeyLabel(db, { apiKey: 'keyA', label: 'Search prod', team: 'ranking' });
     assert.equal(await applyKeyTeams(db), 2);
     assert.deepEqual(db.select().from(requests).orderBy(requests.id).all().map((r) => r.team), ['ranking', 'platform', 'research']);
     assertRollupsMatchRaw(db);
     assert.equal((await totalsBy(db, f, []))[0]!.requests, 0);
     assert.equal((await totalsBy(db, { ...f, team: ['research'] }, []))[0]!.requests, 1);
+    assert.equal(teams.resolve('keyB', null).team, null, 'the proxy reads the copy in memory, never the database');
+    await teams.reload();
     assert.equal(teams.resolve('keyB', null).team, 'research', 'new calls take the new team');
     assert.equal(await applyKeyTeams(db), 0, 'nothing more to do');
     db.$client.close();

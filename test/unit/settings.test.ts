@@ -33,10 +33,10 @@ const priceInput = (over: Record<string, string> = {}) =>
   newPriceSchema.parse({ model: 'm/a', servingPath: 'standard', region: 'global', inputUsdPerMtok: '1', cachedInputUsdPerMtok: '0.5', outputUsdPerMtok: '2', effectiveFrom: '2026-01-01', ...over });
 
 /** Calls of 20 days, priced at ingest the way the proxy prices them, from the table as it was then. */
-function fill(db: Db, dir: string) {
-  addPrice(db, priceInput());
-  addPrice(db, priceInput({ model: 'm/a', servingPath: 'priority', inputUsdPerMtok: '2', cachedInputUsdPerMtok: '1', outputUsdPerMtok: '4' }));
-  addPrice(db, priceInput({ model: 'm/b', inputUsdPerMtok: '0.2', cachedInputUsdPerMtok: '0.1', outputUsdPerMtok: '0.8' }));
+async function fill(db: Db, dir: string) {
+  await addPrice(db, priceInput());
+  await addPrice(db, priceInput({ model: 'm/a', servingPath: 'priority', inputUsdPerMtok: '2', cachedInputUsdPerMtok: '1', outputUsdPerMtok: '4' }));
+  await addPrice(db, priceInput({ model: 'm/b', inputUsdPerMtok: '0.2', cachedInputUsdPerMtok: '0.1', outputUsdPerMtok: '0.8' }));
   const table = db.select().from(prices).all().map(toPriceRow);
   const recorder = new Recorder(db);
   const r = rng(23);
@@ -70,36 +70,36 @@ const rollupMatchesRaw = assertRollupsMatchRaw;
 describe('API-key labels', () => {
   it('are set, changed and removed, and show in the filter options', async () => {
     const { db, dir } = tempDb();
-    fill(db, dir);
-    assert.deepEqual(saveApiKeyLabel(db, { apiKey: 'k1', label: 'Search prod', team: 'search' }), { apiKey: 'k1', label: 'Search prod', team: 'search' });
-    saveApiKeyLabel(db, { apiKey: 'k1', label: 'Search (prod)', team: '' });
-    saveApiKeyLabel(db, { apiKey: 'k9', label: 'Not used yet' });
-    const listed = listApiKeyLabels(db);
+    await fill(db, dir);
+    assert.deepEqual(await saveApiKeyLabel(db, { apiKey: 'k1', label: 'Search prod', team: 'search' }), { apiKey: 'k1', label: 'Search prod', team: 'search' });
+    await saveApiKeyLabel(db, { apiKey: 'k1', label: 'Search (prod)', team: '' });
+    await saveApiKeyLabel(db, { apiKey: 'k9', label: 'Not used yet' });
+    const listed = await listApiKeyLabels(db);
     assert.deepEqual(listed.find((k) => k.apiKey === 'k1')?.label, 'Search (prod)');
     assert.equal(listed.find((k) => k.apiKey === 'k1')?.team, null);
     assert.ok(listed.find((k) => k.apiKey === 'k2')!.requests > 0);
     assert.equal(listed.find((k) => k.apiKey === 'k9')?.requests, 0);
     assert.equal((await filterOptions(db)).apiKeys.find((k) => k.apiKey === 'k1')?.label, 'Search (prod)');
-    saveApiKeyLabel(db, { apiKey: 'k1', label: '' });
+    await saveApiKeyLabel(db, { apiKey: 'k1', label: '' });
     assert.equal((await filterOptions(db)).apiKeys.find((k) => k.apiKey === 'k1')?.label, null);
-    assert.equal(listApiKeyLabels(db).find((k) => k.apiKey === 'k9')?.label, 'Not used yet');
+    assert.equal((await listApiKeyLabels(db)).find((k) => k.apiKey === 'k9')?.label, 'Not used yet');
   });
 });
 
 describe('price catalog', () => {
-  it('adds rows with exact micro-dollars and refuses duplicates and bad prices', () => {
+  it('adds rows with exact micro-dollars and refuses duplicates and bad prices', async () => {
     const { db } = tempDb();
     const p = priceInput({ inputUsdPerMtok: '0.00875', cachedInputUsdPerMtok: '0.004', outputUsdPerMtok: '28.125', effectiveFrom: '2026-11-01', source: '' });
     assert.equal(p.inputUsdPerMtok, 8750);
     assert.equal(p.outputUsdPerMtok, 28_125_000);
-    const row = addPrice(db, p);
+    const row = await addPrice(db, p);
     assert.equal(row.inputMicrosPerMtok, 8750);
     assert.equal(row.source, 'added in Settings');
-    assert.throws(() => addPrice(db, p), DuplicatePriceError);
-    assert.throws(() => addPrice(db, p), /already exists/);
-    assert.equal(listPrices(db, { q: 'm/a' }).length, 1);
-    assert.equal(listPrices(db, { q: 'nothing-like-this' }).length, 0);
-    assert.equal(listPrices(db, { q: '%' }).length, 0, 'LIKE wildcards are taken literally');
+    await assert.rejects(async () => addPrice(db, p), DuplicatePriceError);
+    await assert.rejects(async () => addPrice(db, p), /already exists/);
+    assert.equal((await listPrices(db, { q: 'm/a' })).length, 1);
+    assert.equal((await listPrices(db, { q: 'nothing-like-this' })).length, 0);
+    assert.equal((await listPrices(db, { q: '%' })).length, 0, 'LIKE wildcards are taken literally');
 
     const bad = (over: Record<string, string>) => {
       const r = newPriceSchema.safeParse({ model: 'm/a', servingPath: 'standard', region: 'global', inputUsdPerMtok: '1', cachedInputUsdPerMtok: '0.5', outputUsdPerMtok: '2', effectiveFrom: '2026-01-01', ...over });
@@ -120,7 +120,7 @@ describe('price catalog', () => {
 describe('re-pricing', () => {
   it('previews what changes, applies exactly that, and keeps the rollups equal to the raw rows', async () => {
     const { db, dir } = tempDb();
-    fill(db, dir);
+    await fill(db, dir);
     const from = new Date(T0 + 5 * DAY + 1234).toISOString();
     const to = new Date(T0 + 15 * DAY - 999).toISOString();
 
@@ -129,8 +129,8 @@ describe('re-pricing', () => {
     assert.equal(unchanged.totals.becomeUnpriced, 1);
 
     // new prices from day 10: m/a gets cheaper, m/new gets its first price
-    addPrice(db, priceInput({ inputUsdPerMtok: '0.5', cachedInputUsdPerMtok: '0.1', outputUsdPerMtok: '1', effectiveFrom: '2026-10-11' }));
-    addPrice(db, priceInput({ model: 'm/new', inputUsdPerMtok: '3', cachedInputUsdPerMtok: '0.3', outputUsdPerMtok: '6', effectiveFrom: '2026-10-01' }));
+    await addPrice(db, priceInput({ inputUsdPerMtok: '0.5', cachedInputUsdPerMtok: '0.1', outputUsdPerMtok: '1', effectiveFrom: '2026-10-11' }));
+    await addPrice(db, priceInput({ model: 'm/new', inputUsdPerMtok: '3', cachedInputUsdPerMtok: '0.3', outputUsdPerMtok: '6', effectiveFrom: '2026-10-01' }));
     const table = db.select().from(prices).all().map(toPriceRow);
     const inRange = db.select().from(requests).all().filter((r) => r.startedAt >= Date.parse(from) && r.startedAt < Date.parse(to));
     const want = { calls: inRange.length, oldPico: 0n, newPico: 0n, becomePriced: 0, becomeUnpriced: 0 };

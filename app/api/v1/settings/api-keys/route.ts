@@ -7,7 +7,7 @@ import { apiKeyLabel, apiKeyLabelSchema, listApiKeyLabels, saveApiKeyLabel } fro
 import { applyKeyTeams } from '@/lib/settings/key-teams';
 
 export async function GET() {
-  return Response.json({ apiKeys: listApiKeyLabels(getDb()) });
+  return Response.json({ apiKeys: await listApiKeyLabels(getDb()) });
 }
 
 /** Body {apiKey, label, team?}; an empty label removes it. */
@@ -18,9 +18,12 @@ export async function PUT(request: Request) {
   if (!body.ok) return body.response;
   const db = getDb();
   const { apiKey } = body.data;
-  const saved = audited(db, actor, { action: 'api_key_label.save', target: apiKey, before: apiKeyLabel(db, apiKey), apply: () => saveApiKeyLabel(db, body.data) });
-  // new calls take the key's team at once; its past calls without an annotated team follow in the background
-  getRuntime()?.keyTeams.reload();
+  const saved = await audited(db, actor, { action: 'api_key_label.save', target: apiKey, before: await apiKeyLabel(db, apiKey), apply: (tx) => saveApiKeyLabel(tx, body.data) });
+  // new calls on this replica take the key's team at once (other replicas within a second; so does
+  // this one if reading fails now); its past calls without an annotated team follow in the background
+  await getRuntime()
+    ?.keyTeams.reload()
+    .catch((error: unknown) => console.error(`settings: reading the API keys' teams again failed: ${String(error)}`));
   void applyKeyTeams(db, apiKey).catch((error: unknown) => console.error(`settings: re-stamping the calls of ${apiKey} failed: ${String(error)}`));
   return Response.json(saved);
 }
