@@ -122,7 +122,11 @@ export class PriceBook {
 const BOOKS = Symbol.for('fireworks-meter.price-books');
 const running = (): Set<PriceBook> => ((globalThis as { [BOOKS]?: Set<PriceBook> })[BOOKS] ??= new Set());
 
-/** Has every price book this process started on `db` read the table again; call after changing a price (after its commit). */
+/**
+ * Has every price book this process started on `db` read the table again; call after changing a
+ * price (after its commit). Never fails: the change is saved, and a book that could not read it
+ * now reads it at its next refresh.
+ */
 export async function reloadPriceBooks(db: MeterDb): Promise<void> {
-  await Promise.all([...running()].filter((book) => book.db === db).map((book) => book.reload()));
+  await Promise.allSettled([...running()].filter((book) => book.db === db).map((book) => book.reload()));
 }
