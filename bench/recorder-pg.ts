@@ -21,12 +21,11 @@ const BATCH = 2000;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // Live traffic, as bench/recorder.ts: calls as close together as 20k/s would put them.
-const rows: NewRequestRow[] = syntheticRows(ROWS, ROWS / 20_000 / 86_400, { end: Date.now() });
+let rows: NewRequestRow[] = [];
 const batches: NewRequestRow[][] = [];
-for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
 
-function sqliteRun(): { rate: number; bytesPerCall: number } {
-  const sqlite = freshSqlite();
+async function sqliteRun(): Promise<{ rate: number; bytesPerCall: number }> {
+  const sqlite = await freshSqlite();
   const file = `${sqlite.dir}/meter.db`;
   const before = fs.statSync(file).size;
   const recorder = new Recorder(sqlite.db, { log: () => {} });
@@ -90,9 +89,11 @@ async function pgRun(writers: 1 | 2, strategy: LockStrategy, only = batches) {
 async function main() {
   const cluster = arg('url') ? undefined : await startPostgres();
   url ||= cluster!.url;
+  rows = await syntheticRows(ROWS, ROWS / 20_000 / 86_400, { end: Date.now() });
+  for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
   try {
     console.log(`${fmt(ROWS)} live calls in batches of ${fmt(BATCH)}; PostgreSQL: ${cluster ? 'throwaway cluster (fsync off)' : url.replace(/\/\/[^@]*@/, '//…@')}`);
-    const lite = sqliteRun();
+    const lite = await sqliteRun();
     console.log(`SQLite Recorder (one writer):        ${fmt(lite.rate)} rows/s, ${fmt(lite.bytesPerCall)} bytes on disk per call`);
     await pgRun(2, 'ordered', batches.slice(0, 10)); // warm-up: a cold cluster's first database is slower
     const results: Record<string, Awaited<ReturnType<typeof pgRun>>> = {};

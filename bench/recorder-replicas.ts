@@ -25,7 +25,7 @@ interface Done {
 /** A replica: prices `rows` live calls, says ready, records them in batches when told to go. */
 async function replica(file: string, rows: number, seed: number): Promise<void> {
   const db = openDatabase(file);
-  const prices = new PriceBook(db);
+  const prices = await PriceBook.load(db);
   const priced = [...syntheticCalls({ requests: rows, days: rows / 20_000 / 86_400, seed })].map((call) =>
     requestRow(call, prices.price({ model: call.facts.model, servingPath: call.facts.servingPath, region: call.facts.region, at: new Date(call.startedAt) }, call.usage)),
   );
@@ -47,7 +47,7 @@ async function run(replicas: number): Promise<{ rate: number; bytesPerCall: numb
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-bench-replicas-'));
   const file = path.join(dir, 'meter.db');
   const db = openDatabase(file);
-  seedPriceCatalog(db, loadCatalog());
+  await seedPriceCatalog(db, loadCatalog());
   db.$client.close();
   const children = Array.from({ length: replicas }, (_, i) => fork(import.meta.filename, ['--child', file, String(ROWS / replicas), String(i + 1)], { execArgv: ['--import', 'tsx'] }));
   await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));

@@ -1,7 +1,9 @@
 // `npm run demo`: Meter in front of the Fireworks simulator, with traffic from several teams and
 // keys on every serving path, so the dashboard has data at once. Ctrl-C stops everything.
 import { setMaxListeners } from 'node:events';
-import { dataDirectory, loadConfig } from '@/lib/config';
+import { query } from '@/lib/analytics/engine/run';
+import { sql } from '@/lib/analytics/engine/sql';
+import { loadConfig } from '@/lib/config';
 import { seedHistory } from '@/lib/seed/seed-history';
 import { runMeterProcess } from '@/lib/server/run';
 import { startSimulator } from '@/simulator/server';
@@ -13,10 +15,10 @@ async function main() {
   console.log(`Fireworks simulator on ${sim.url} (demo data goes to ${config.DATABASE_URL})`);
   const meter = await runMeterProcess(config);
   const { runtime } = meter;
-  const existing = (runtime.db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
-  if (existing < 1000) {
+  const [{ n: existing } = { n: 0 }] = await query<{ n: number }>(runtime.db, sql`SELECT count(*) AS n FROM requests`);
+  if (Number(existing) < 1000) {
     // a month of history so every chart has a shape at once; live calls below add to it
-    const seeded = seedHistory(runtime.db, { requests: 60_000, days: 30, seed: 7 });
+    const seeded = await seedHistory(runtime.db, { requests: 60_000, days: 30, seed: 7 });
     console.log(`Demo history: ${seeded.toLocaleString()} synthetic calls over the last 30 days.`);
   }
 

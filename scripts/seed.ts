@@ -1,8 +1,8 @@
 // `npm run seed -- --requests 10000000 --days 90 [--db file:./data/meter.db] [--seed 1]`
 // Synthetic history written through the recorder, exactly as the proxy records calls.
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@/db/client';
-import { databasePath, dataDirectory, loadConfig } from '@/lib/config';
+import { openMeterDatabase } from '@/db/database';
+import { loadConfig } from '@/lib/config';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { seedHistory } from '@/lib/seed/seed-history';
@@ -15,11 +15,19 @@ const requests = Number(values.requests);
 const days = Number(values.days);
 if (!Number.isInteger(requests) || requests <= 0 || !(days > 0)) throw new Error('--requests must be a positive integer and --days positive');
 
-const db = openDatabase(databasePath(config.DATABASE_URL));
-seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
-const started = performance.now();
-const rate = (done: number) => Math.round(done / ((performance.now() - started) / 1000)).toLocaleString();
-const done = seedHistory(db, { requests, days, seed: Number(values.seed) }, (n) => {
-  if (n % 500_000 === 0) console.log(`${n.toLocaleString()} rows, ${rate(n)} rows/s`);
+async function main() {
+  const { db, close } = await openMeterDatabase(config.DATABASE_URL);
+  await seedPriceCatalog(db, loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP }));
+  const started = performance.now();
+  const rate = (done: number) => Math.round(done / ((performance.now() - started) / 1000)).toLocaleString();
+  const done = await seedHistory(db, { requests, days, seed: Number(values.seed) }, (n) => {
+    if (n % 500_000 === 0) console.log(`${n.toLocaleString()} rows, ${rate(n)} rows/s`);
+  });
+  await close();
+  console.log(`Seeded ${done.toLocaleString()} requests over ${days} days into ${config.DATABASE_URL.replace(/\/\/[^@/]*@/, '//…@')} in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(done)} rows/s).`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
 });
-console.log(`Seeded ${done.toLocaleString()} requests over ${days} days into ${config.DATABASE_URL} in ${((performance.now() - started) / 1000).toFixed(1)} s (${rate(done)} rows/s).`);

@@ -23,10 +23,10 @@ import { PG_TEXT } from '@/lib/rollups/text-dialect';
 import { syntheticCalls } from '@/lib/seed/synthetic-calls';
 
 /** An empty migrated SQLite database with the price catalog, in a temporary directory. */
-export function freshSqlite(): { db: Db; dir: string; dispose(): void } {
+export async function freshSqlite(): Promise<{ db: Db; dir: string; dispose(): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-pgrec-'));
   const db = openDatabase(path.join(dir, 'meter.db'));
-  seedPriceCatalog(db, loadCatalog());
+  await seedPriceCatalog(db, loadCatalog());
   return {
     db,
     dir,
@@ -38,10 +38,10 @@ export function freshSqlite(): { db: Db; dir: string; dispose(): void } {
 }
 
 /** Priced synthetic calls as the proxy hands them to the recorder, each with its record id. */
-export function syntheticRows(requests: number, days: number, { end = Date.UTC(2026, 10, 20), seed = 1 } = {}): NewRequestRow[] {
-  const priceDb = freshSqlite();
+export async function syntheticRows(requests: number, days: number, { end = Date.UTC(2026, 10, 20), seed = 1 } = {}): Promise<NewRequestRow[]> {
+  const priceDb = await freshSqlite();
   try {
-    const prices = new PriceBook(priceDb.db);
+    const prices = await PriceBook.load(priceDb.db);
     return [...syntheticCalls({ requests, days, end, seed })].map((call) => ({
       ...requestRow(call, prices.price({ model: call.facts.model, servingPath: call.facts.servingPath, region: call.facts.region, at: new Date(call.startedAt) }, call.usage)),
       recordId: newRecordId(),

@@ -21,7 +21,7 @@ const tokens = { promptTokens: 55_000, cachedPromptTokens: 50_000, completionTok
 describe('Spot effective discount', () => {
   it('adds the Standard retries after Spot refusals to Spot spend, against the same work on Standard', async () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-spot-')), 'meter.db'));
-    seedPriceCatalog(db, loadCatalog());
+    await seedPriceCatalog(db, loadCatalog());
     const table = db.select().from(prices).all().map(toPriceRow);
     const recorder = new Recorder(db);
     const call = (at: number, model: string, servingPath: ServingPath, status: number, session: string | null, key = 'k1') => {
