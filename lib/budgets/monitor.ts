@@ -115,6 +115,7 @@ export class BudgetMonitor {
 
   /** The recorder's report of a committed batch: its calls (and any another replica committed) count at once. */
   onWritten = (): void => {
+    if (this.stopped) return; // the recorder's last batches at shutdown: the database is about to close
     this.follow().catch((error: unknown) => this.failed('counting new calls', error));
   };
 
@@ -198,7 +199,7 @@ export class BudgetMonitor {
         await raiseEvent(this.db, budgetEventBody(event, budget, this.options.baseUrl()), budget.id, channels, Date.now());
       }
     }
-    if (this.budgets.length) this.track(this.deliver());
+    if (this.budgets.length) this.deliverSoon();
   }
 
   private async forecast(budget: Budget, spentPico: bigint, now: Date): Promise<Forecast> {
@@ -221,10 +222,18 @@ export class BudgetMonitor {
   /** The watches beyond money (spend anomalies, cache drops, headroom, unpriced models, refusals). */
   async watch(): Promise<void> {
     try {
-      if ((await runWatches(this.db, this.options.now(), this.options.baseUrl())) > 0) this.track(this.deliver());
+      if ((await runWatches(this.db, this.options.now(), this.options.baseUrl())) > 0) this.deliverSoon();
     } catch (error) {
       this.failed('a watch', error);
     }
+  }
+
+  /**
+   * Delivers in a turn of its own: begun inside a look, its first statements would run on SQLite's
+   * one connection while the next look's read transaction is open, and fall into it.
+   */
+  private deliverSoon(): void {
+    this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver()));
   }
 
   async deliver(): Promise<void> {

@@ -24,8 +24,9 @@ export interface NewCall extends CallDimensions {
 const PAGE = 5000;
 
 /**
- * Writers prune recorded_batches after an hour: a snapshot older than half that may have lost
- * batches committed since, so the monitor reads its totals again instead of following from it.
+ * Writers prune recorded_batches after an hour (RECORDED_BATCHES_KEEP_MS, lib/recorder/pg-batch-writer.ts):
+ * following from a snapshot older than half that could miss batches already pruned, so the monitor
+ * reads its totals again instead.
  */
 export const FOLLOW_AT_MOST_MS = 30 * 60_000;
 
