@@ -1,5 +1,5 @@
 // Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
-// csv-sql.ts holds the same two sets for SQLite.
+// csv-sql.ts holds the same two sets for the SQL that writes the request export.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 

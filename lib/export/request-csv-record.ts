@@ -1,5 +1,5 @@
-// The request CSV's row format in JS. SQLite writes nearly every line (request-csv-sql.ts mirrors
-// this); this stays the definition, and writes the pages SQLite leaves to JS.
+// The request CSV's row format in JS. The database writes nearly every line (request-csv-sql.ts mirrors
+// this); this stays the definition, and writes the pages the SQL leaves to JS.
 import { picoToUsdString } from '@/lib/money';
 import { costState } from '@/lib/pricing/cost-state';
 import { textCell } from './csv-cells';

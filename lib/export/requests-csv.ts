@@ -1,9 +1,11 @@
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { FILTER_COLUMNS, type Filters } from '@/lib/analytics/engine/filters';
+import { list, raw, sql, type Sql } from '@/lib/analytics/engine/sql';
 import { csvRecords } from './csv-cells';
-import { csvRecord, type CsvSourceRow } from './request-csv-record';
-import { requestPageSql } from './request-csv-sql';
+import type { CsvSourceRow } from './request-csv-record';
+import { PAGE_SIZE, requestCsvPages, sqliteStatements } from './request-csv-pages';
+import { requestPageSql, type Key } from './request-csv-sql';
 
 export const REQUEST_CSV_COLUMNS = [
   'upstream_id', 'started_at', 'api_key', 'model', 'serving_path', 'region', 'endpoint', 'stream', 'status',
@@ -12,46 +14,33 @@ export const REQUEST_CSV_COLUMNS = [
   'x_request_id', 'price_id', 'api_key_label',
 ] as const;
 
-/** Rows per keyset page and stream chunk (about 1.3 MB of CSV); smaller pages cost more per row. */
-const PAGE_SIZE = 5000;
-
 /** The page filters the export honours, as in the dashboard's URL; none means every call in the range. */
 export type ExportFilters = Partial<Pick<Filters, keyof typeof FILTER_COLUMNS>>;
 
-
-type Params = Record<string, string | number>;
-
-/** `column IN (…)` per filter, its values as named parameters. */
-function filterSql(filters: ExportFilters): { conditions: string[]; params: Params } {
-  const conditions: string[] = [];
-  const params: Params = {};
-  for (const [key, column] of Object.entries(FILTER_COLUMNS) as [keyof ExportFilters, string][]) {
-    const values = filters[key];
-    if (!values?.length) continue;
-    const names = values.map((v, i) => {
-      params[`${key}${i}`] = v;
-      return `@${key}${i}`;
-    });
-    conditions.push(`${column} IN (${names.join(', ')})`);
-  }
-  return { conditions, params };
-}
-
-interface Key {
-  at: number;
-  id: number;
+/** `column IN (…)` per filter, its values bound. */
+function filterSql(filters: ExportFilters): Sql[] {
+  return (Object.entries(FILTER_COLUMNS) as [keyof ExportFilters, string][])
+    .filter(([key]) => filters[key]?.length)
+    .map(([key, column]) => sql`${raw(column)} IN (${list(filters[key]!)})`);
 }
 
 /** Before every row at or after `from`: the page conditions then exclude nothing at the start. */
 const startKey = (from: Date): Key => ({ at: from.getTime() - 1, id: 0 });
 
-/** Rows in [from, to) in time order, fetched a page at a time by keyset so memory stays flat at any size. */
+/** The rows of [from, to) after `after`: the started_at range starts at the key, so the index seeks to it. */
+const rangeAfter = (after: Key, from: Date, to: Date) => ({ lo: Math.max(after.at, from.getTime()), hi: to.getTime(), after });
+
+/**
+ * Rows in [from, to) in time order on SQLite, fetched a page at a time by keyset so memory stays
+ * flat at any size: the bench's reference read (the same rows and pages as the CSV, unformatted).
+ */
 export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFilters = {}): Generator<CsvSourceRow> {
-  const { conditions, params } = filterSql(filters);
-  const source = db.$client.prepare(requestPageSql(conditions, PAGE_SIZE).source).raw();
+  const sql = requestPageSql(filterSql(filters), PAGE_SIZE);
+  const prepare = sqliteStatements(db);
   let after = startKey(from);
   for (;;) {
-    const page = source.all({ ...params, lo: Math.max(after.at, from.getTime()), hi: to.getTime(), afterAt: after.at, afterId: after.id }) as CsvSourceRow[];
+    const { statement, params } = prepare(sql.source(rangeAfter(after, from, to)));
+    const page = statement.raw().all(...params) as CsvSourceRow[];
     yield* page;
     const last = page.at(-1);
     if (!last || page.length < PAGE_SIZE) return;
@@ -59,34 +48,12 @@ export function* requestsInRange(db: Db, from: Date, to: Date, filters: ExportFi
   }
 }
 
-/**
- * The CSV of the rows in [from, to), a page per chunk, SQLite writing the lines. Each page is one
- * short read transaction (boundary and body see one snapshot) and no statement stays open between
- * pulls, so the connection stays free for the recorder that shares it.
- */
-function* csvPages(db: Db, from: Date, to: Date, filters: ExportFilters): Generator<Uint8Array> {
-  const client = db.$client;
-  const { conditions, params } = filterSql(filters);
-  const sql = requestPageSql(conditions, PAGE_SIZE);
-  const boundary = client.prepare(sql.boundary).raw();
-  const body = client.prepare(sql.body).pluck();
-  let rows: Statement | undefined;
-  const hi = to.getTime();
-  const readPage = client.transaction((range: Params): [Uint8Array | null, Key | undefined] => {
-    const end = boundary.get(range) as [number, number] | undefined;
-    // the page ends at its boundary row, or at `to` when the rest fits in one page
-    const page = end ? { ...range, hi: end[0] + 1, endAt: end[0], endId: end[1] } : { ...range, endAt: hi, endId: 0 };
-    let csv = body.get(page) as Buffer | null;
-    if (csv?.includes(0)) {
-      // rare (see PageSql.body): the whole page the JS way
-      rows ??= client.prepare(sql.rows).raw();
-      csv = Buffer.from(csvRecords((rows.all(page) as CsvSourceRow[]).map(csvRecord)));
-    }
-    return [csv, end && { at: end[0], id: end[1] }];
-  });
+/** The CSV of the rows in [from, to), a page per chunk, the database writing the lines. */
+async function* csvPages(db: MeterDb, from: Date, to: Date, filters: ExportFilters): AsyncGenerator<Uint8Array> {
+  const readPage = requestCsvPages(db, filterSql(filters));
   let after = startKey(from);
   for (;;) {
-    const [csv, end] = readPage({ ...params, lo: Math.max(after.at, from.getTime()), hi, afterAt: after.at, afterId: after.id });
+    const { csv, end } = await readPage(rangeAfter(after, from, to));
     if (csv?.length) yield csv;
     if (!end) return;
     after = end;
@@ -94,20 +61,21 @@ function* csvPages(db: Db, from: Date, to: Date, filters: ExportFilters): Genera
 }
 
 /** The request-level CSV as a web stream: UTF-8, header row, CRLF, RFC 4180 quoting, formulas neutralised. */
-export function requestsCsvStream(db: Db, from: Date, to: Date, filters: ExportFilters = {}): ReadableStream<Uint8Array> {
-  let pages: Generator<Uint8Array> | undefined;
+export function requestsCsvStream(db: MeterDb, from: Date, to: Date, filters: ExportFilters = {}): ReadableStream<Uint8Array> {
+  let pages: AsyncGenerator<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!pages) {
         pages = csvPages(db, from, to, filters);
         controller.enqueue(new TextEncoder().encode(csvRecords([REQUEST_CSV_COLUMNS])));
+        return;
       }
-      const next = pages.next();
+      const next = await pages.next();
       if (next.done) controller.close();
       else controller.enqueue(next.value);
     },
-    cancel() {
-      pages?.return(undefined);
+    async cancel() {
+      await pages?.return(undefined);
     },
   });
 }
