@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
-import { apiKeyLabels, prices, requests, type PriceRecord, type RequestRow } from '@/db/schema';
+import { orm, tablesOf, type MeterDb } from '@/db/database';
+import type { PriceRecord, RequestRow } from '@/db/schema';
 
 export const requestIdSchema = z.string().regex(/^\d{1,15}$/, 'request id must be a positive whole number').transform(Number);
 
@@ -23,15 +23,15 @@ function parseUsage(json: string | null): unknown {
   }
 }
 
-/** One recorded call with its price row and raw usage, or null when there is no such id. SQLite only for now (drizzle's sync `.get()`). */
-export async function requestDetail(db: Db, id: number): Promise<RequestDetail | null> {
-  const found = db
+/** One recorded call with its price row and raw usage, or null when there is no such id. */
+export async function requestDetail(db: MeterDb, id: number): Promise<RequestDetail | null> {
+  const { apiKeyLabels, prices, requests } = tablesOf(db);
+  const [found] = await orm(db)
     .select({ request: requests, price: prices, apiKeyLabel: apiKeyLabels.label })
     .from(requests)
     .leftJoin(prices, eq(prices.id, requests.priceId))
     .leftJoin(apiKeyLabels, eq(apiKeyLabels.apiKey, requests.apiKey))
-    .where(eq(requests.id, id))
-    .get();
+    .where(eq(requests.id, id));
   if (!found) return null;
   const { usageJson, ...request } = found.request;
   return { request, apiKeyLabel: found.apiKeyLabel, usage: parseUsage(usageJson), price: found.price };

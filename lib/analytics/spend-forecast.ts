@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay } from 'date-fns';
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { monthToDateComparison, forecastPeriodTotal } from '@/lib/budgets/forecast';
 import { budgetPeriod, type PeriodRange } from '@/lib/budgets/period';
 import { listBudgets } from '@/lib/budgets/store';
@@ -30,8 +30,8 @@ function matchingBudget(budgets: Budget[], filters: Filters): Budget | undefined
   return budgets.find((b) => b.period === 'month' && b.timeZone === filters.tz && SCOPED.every((k) => sameSet(b.scope[k as keyof Budget['scope']], filters[k])));
 }
 
-function cumulative(db: Db, filters: Filters, month: PeriodRange, until: Date): (number | null)[] {
-  const byDay = spendByDay(db, { ...filters, from: month.start, to: until });
+async function cumulative(db: MeterDb, filters: Filters, month: PeriodRange, until: Date): Promise<(number | null)[]> {
+  const byDay = await spendByDay(db, { ...filters, from: month.start, to: until });
   const out: (number | null)[] = [];
   let sum = 0n;
   for (let day = startOfDay(new TZDate(month.start.getTime(), filters.tz)); day.getTime() < month.end.getTime(); day = startOfDay(addDays(day, 1))) {
@@ -47,19 +47,19 @@ function cumulative(db: Db, filters: Filters, month: PeriodRange, until: Date): 
 /**
  * Month to date against the same point last month, and the projected month end (spend so far plus
  * the recent daily rate over the days left, lib/budgets/forecast.ts), in the filters' zone. The
- * page's range does not apply: these are about the calendar month containing `now`. SQLite only for
- * now: it reads through lib/budgets (spendInFilters, dailyHistory, listBudgets), which is synchronous.
+ * page's range does not apply: these are about the calendar month containing `now`.
  */
-export async function spendForecast(db: Db, filters: Filters, now: Date): Promise<SpendForecast> {
+export async function spendForecast(db: MeterDb, filters: Filters, now: Date): Promise<SpendForecast> {
   const { current, previous } = monthToDateComparison(now, filters.tz);
   const thisMonth = budgetPeriod('month', filters.tz, now);
   const lastMonth = budgetPeriod('month', filters.tz, new Date(thisMonth.start.getTime() - 1));
-  const spent = spendInFilters(db, { ...filters, from: current.start, to: current.end });
-  const before = spendInFilters(db, { ...filters, from: previous.start, to: previous.end });
-  const forecast = forecastPeriodTotal({ spentSoFarPico: spent, periodStart: thisMonth.start, periodEnd: thisMonth.end, now, dailyHistory: dailyHistory(db, filters, now), timeZone: filters.tz });
-  const these = cumulative(db, filters, thisMonth, now);
-  const those = cumulative(db, filters, lastMonth, lastMonth.end);
-  const budget = matchingBudget(listBudgets(db), filters);
+  const spent = await spendInFilters(db, { ...filters, from: current.start, to: current.end });
+  const before = await spendInFilters(db, { ...filters, from: previous.start, to: previous.end });
+  const history = await dailyHistory(db, filters, now);
+  const forecast = forecastPeriodTotal({ spentSoFarPico: spent, periodStart: thisMonth.start, periodEnd: thisMonth.end, now, dailyHistory: history, timeZone: filters.tz });
+  const these = await cumulative(db, filters, thisMonth, now);
+  const those = await cumulative(db, filters, lastMonth, lastMonth.end);
+  const budget = matchingBudget(await listBudgets(db), filters);
   const range = (r: PeriodRange, pico: bigint) => ({ from: r.start.toISOString(), to: r.end.toISOString(), spentUsd: picoToUsdString(pico), spentMicros: picoToMicros(pico) });
   return {
     timeZone: filters.tz,

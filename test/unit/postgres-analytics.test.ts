@@ -1,7 +1,8 @@
 // The dashboard's questions on PostgreSQL, through the same functions as on SQLite: a few hand-made
 // calls are recorded into a SQLite database (the recorder builds its rollups), the calls and the
 // rollup rows are copied as they are into a throwaway PostgreSQL cluster (test/support/postgres.ts)
-// migrated by db/client-pg.ts, and each question must give the same answer on both.
+// migrated by db/client-pg.ts, and each question must give the same answer on both (the CSV
+// exports: postgres-export.test.ts).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,8 +10,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
 import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import { orm, tablesOf } from '@/db/database';
 import { apiKeyLabels, type NewRequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
+import { execute } from '@/lib/analytics/engine/run';
+import { sql } from '@/lib/analytics/engine/sql';
 import { totalsBy } from '@/lib/analytics/engine/totals';
 import { cacheAffinityComparison } from '@/lib/analytics/cache-affinity';
 import { cacheHitRateByApiKey } from '@/lib/analytics/cache-by-api-key';
@@ -24,12 +28,15 @@ import { rateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import { spendOverTime } from '@/lib/analytics/spend-over-time';
 import { overviewTotals } from '@/lib/analytics/overview';
 import { requestLog, requestLogSchema } from '@/lib/analytics/requests';
+import { requestDetail } from '@/lib/analytics/requests-id';
 import { summaryReport } from '@/lib/analytics/reports-summary';
 import { spotEffectiveDiscount } from '@/lib/analytics/spot-effective-discount';
 import { spendByApiKey } from '@/lib/analytics/spend-by-api-key';
 import { spendByEndpoint } from '@/lib/analytics/spend-by-endpoint';
 import { spendByModel } from '@/lib/analytics/spend-by-model';
 import { spendByTag } from '@/lib/analytics/spend-by-tag';
+import { spendForecast } from '@/lib/analytics/spend-forecast';
+import { createBudget } from '@/lib/budgets/store';
 import { Recorder } from '@/lib/recorder/recorder';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
@@ -256,5 +263,47 @@ describe('analytics questions on PostgreSQL', () => {
       }
     }
     assert.ok((await rateLimitHeadroom(sqlite, RANGES[0]![1])).rows.length > 0, 'limits in the data');
+  });
+
+  it('call detail: each call with its price row, key label and stored usage, and no call for an unknown id', async () => {
+    // a dated price row and usage objects (one not JSON), the same in both databases
+    const usage = JSON.stringify({ prompt_tokens: 1000, completion_tokens: 50, prompt_tokens_details: { cached_tokens: 400 } });
+    for (const db of [sqlite, pg.db]) {
+      await orm(db).insert(tablesOf(db).prices).values({
+        id: 501, model: 'm/a', servingPath: 'standard', region: 'global', inputMicrosPerMtok: 900_000, cachedInputMicrosPerMtok: 450_000,
+        outputMicrosPerMtok: 2_500_000, effectiveFrom: '2026-09-01', source: 'test catalog',
+      });
+      await execute(db, sql`UPDATE requests SET price_id = 501, usage_json = ${usage} WHERE id % 3 = 0 AND cost_total_pico IS NOT NULL`);
+      await execute(db, sql`UPDATE requests SET usage_json = ${'{not json'} WHERE id = 7`);
+    }
+    const [{ n }] = sqlite.$client.prepare('SELECT max(id) AS n FROM requests').all() as [{ n: number }];
+    for (let id = 1; id <= n + 1; id++) assert.deepEqual(await requestDetail(pg.db, id), await requestDetail(sqlite, id), `call ${id}`);
+    const priced = (await requestDetail(pg.db, 3))!;
+    assert.equal(priced.price?.source, 'test catalog');
+    assert.deepEqual(priced.usage, JSON.parse(usage));
+    assert.equal(typeof priced.request.stream, 'boolean');
+    assert.equal((await requestDetail(pg.db, 7))!.usage, '{not json');
+    assert.equal(await requestDetail(pg.db, n + 1), null);
+  });
+
+  it('the spend forecast: month to date, the same point last month, the projection, the days and the matching budget', async () => {
+    for (const db of [sqlite, pg.db]) {
+      await createBudget(db, {
+        name: 'Search monthly', scope: { team: ['search'] }, period: 'month', timeZone: 'UTC', amountPico: 40n * 10n ** 12n, thresholds: [0.5, 0.8, 1], action: 'alert', channels: [],
+      }, T0);
+    }
+    // during the three days, and in the month after them (last month is theirs)
+    for (const now of [T0 + 2 * DAY + 5 * HOUR + 1_234, T0 + 33 * DAY + 7 * HOUR]) {
+      for (const over of [{}, { team: 'search' }, { tz: 'Asia/Kolkata' }, { apiKey: 'k2', tz: 'America/New_York' }] as Record<string, string>[]) {
+        const f = range(T0, T0 + DAY, over);
+        const want = await spendForecast(sqlite, f, new Date(now));
+        assert.deepEqual(await spendForecast(pg.db, f, new Date(now)), want, `${new Date(now).toISOString()} ${JSON.stringify(over)}`);
+      }
+    }
+    const during = await spendForecast(pg.db, range(T0, T0 + DAY, { team: 'search' }), new Date(T0 + 2 * DAY + 5 * HOUR));
+    assert.ok(during.monthToDate.spentMicros > 0 && during.days.some((d) => d.thisMonth), 'spend in the month so far');
+    assert.equal(during.budget?.name, 'Search monthly');
+    const nextMonth = await spendForecast(pg.db, range(T0, T0 + DAY), new Date(T0 + 33 * DAY));
+    assert.ok(nextMonth.lastMonthToSamePoint.spentMicros > 0 && nextMonth.days.some((d) => d.lastMonth), 'last month\'s spend');
   });
 });
