@@ -26,7 +26,7 @@ describe('spend forecast', () => {
     for (let t = Date.UTC(2026, 10, 1, 6); t < now.getTime(); t += DAY) recorder.record(call(t, USD));
     recorder.record(call(Date.UTC(2026, 11, 3), 5 * USD, 'support'));
     recorder.close();
-    createBudget(db, { name: 'Search monthly', scope: { team: ['search'] }, period: 'month', timeZone: 'UTC', amountPico: 40n * BigInt(USD), thresholds: [0.5, 0.8, 1], action: 'alert', channels: [] });
+    await createBudget(db, { name: 'Search monthly', scope: { team: ['search'] }, period: 'month', timeZone: 'UTC', amountPico: 40n * BigInt(USD), thresholds: [0.5, 0.8, 1], action: 'alert', channels: [] });
 
     const filters = filtersSchema.parse({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z', team: 'search' });
     const f = await spendForecast(db, filters, now);
