@@ -55,5 +55,7 @@ buildIfStale(root);
 const tsxTest = (dir, extra = []) => ['--import', 'tsx', '--test', ...extra, ...fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(dir, f))];
 run('Unit tests', process.execPath, tsxTest('test/unit'));
 run('Integration tests', process.execPath, tsxTest('test/integration', ['--test-concurrency=1']));
-run('Browser tests', 'npx', ['playwright', 'test']);
+run('Browser tests (SQLite)', 'npx', ['playwright', 'test']);
+process.env.METER_E2E_ENGINE = 'postgres';
+run('Browser tests (PostgreSQL)', 'npx', ['playwright', 'test']);
 console.log('\nAll test suites passed.');

@@ -11,6 +11,7 @@ import { parseUsdToPico, picoToUsdString, sumPico } from '@/lib/money';
 import type { Simulator } from '@/simulator/server';
 import { startSimulator } from '@/simulator/server';
 import { ADMIN_TOKEN, recordedRows, rowWhere, startMeterProcess, type MeterProcess } from './harness';
+import { ENGINES, testDatabase } from './test-database';
 
 const SECRET = 'webhook-secret-for-tests';
 const MODEL = 'accounts/fireworks/models/kimi-k3';
@@ -73,7 +74,7 @@ const callAs = (team: string, n: number) =>
 
 /** The exact spend of a team's recorded calls so far, from the raw rows (what the CSV would say). */
 async function teamRows(team: string, atLeast: number) {
-  const rows = await recordedRows(meter.dbFile, 1);
+  const rows = await recordedRows(meter.db, 1);
   const mine = rows.filter((r) => r['team'] === team);
   if (mine.length >= atLeast) return mine;
   await new Promise((r) => setTimeout(r, 100));
@@ -96,16 +97,23 @@ before(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
-  meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_WEBHOOK_SECRET: SECRET, SMTP_URL: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true` });
 });
 
 after(async () => {
-  await meter.stop();
   await sim.close();
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-describe('budgets through the real server', () => {
+for (const engine of ENGINES) describe(`budgets through the real server (${engine})`, () => {
+  before(async () => {
+    mails.length = 0;
+    meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_WEBHOOK_SECRET: SECRET, SMTP_URL: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true` }, await testDatabase(engine));
+  });
+  after(async () => {
+    await meter.stop();
+    await meter.db.close();
+  });
+
   it('refuses bad budgets with a readable 400', async () => {
     const cases: [unknown, RegExp][] = [
       [{ name: 'x', period: 'month', amountUsd: '5', scope: { squad: 'a' } }, /unknown scope key "squad"/],
@@ -210,16 +218,16 @@ describe('budgets through the real server', () => {
     // another team is not in scope
     await callAs('elsewhere', 0);
 
-    const refused = await rowWhere(meter.dbFile, (r) => r['team'] === 'blocked' && r.status === 402 && r['error_code'] === 'budget_exceeded');
+    const refused = await rowWhere(meter.db, (r) => r['team'] === 'blocked' && r.status === 402 && r['error_code'] === 'budget_exceeded');
     assert.equal(refused.cost_total_pico, null, 'no cost, and not $0: usage unknown');
     assert.equal(refused['budget_id'], id);
-    await rowWhere(meter.dbFile, (r) => r['team'] === 'blocked' && r.status === 402 && r['id'] !== refused['id']);
+    await rowWhere(meter.db, (r) => r['team'] === 'blocked' && r.status === 402 && r['id'] !== refused['id']);
     const state = await api<{ budgets: BudgetView[] }>('GET', '/api/v1/budgets');
     assert.equal(state.json.budgets.find((b) => b.id === id)!.blockedCalls, 2);
 
     // the next day (Meter's clock moved past the period's end), the budget starts from nothing
     await meter.stop();
-    meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_CLOCK_OFFSET_MS: String(periodEnd - Date.now() + 1000) }, meter.dbFile);
+    meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, METER_CLOCK_OFFSET_MS: String(periodEnd - Date.now() + 1000) }, meter.db);
     await callAs('blocked', 4);
     const next = await api<{ budgets: BudgetView[] }>('GET', '/api/v1/budgets');
     const after = next.json.budgets.find((b) => b.id === id)!;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_TOKEN, startMeterProcess, withSimulator, type MeterProcess } from './harness';
+import { ENGINES, testDatabase } from './test-database';
 import { rawRequest } from './load';
 
 const VIEWER_TOKEN = 'test-viewer-token-0123456789';
@@ -47,13 +48,14 @@ const traversals = (target: string) => {
   ];
 };
 
-describe('the gate', () => {
+for (const engine of ENGINES) describe(`the gate (${engine})`, () => {
   let meter: MeterProcess;
   before(async () => {
-    meter = await startMeterProcess({ METER_VIEWER_TOKEN: VIEWER_TOKEN, TRUSTED_PROXIES: '127.0.0.1', MAX_REQUEST_BODY_BYTES: String(1024 * 1024) });
+    meter = await startMeterProcess({ METER_VIEWER_TOKEN: VIEWER_TOKEN, TRUSTED_PROXIES: '127.0.0.1', MAX_REQUEST_BODY_BYTES: String(1024 * 1024) }, await testDatabase(engine));
   });
   after(async () => {
     await meter.stop();
+    await meter.db.close();
   });
 
   it('lets nothing through without a token, however the path is spelt', async () => {
