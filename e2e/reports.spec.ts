@@ -82,14 +82,18 @@ test('reports: preview totals equal the API, downloads carry the range and zone,
   expect(summaryLines.length - 1).toBe(report.rows.length);
 
   // per key only: the columns go, the totals stay
-  await page.getByLabel('Team, project and environment columns').uncheck();
+  // the box follows the URL, so it flips once the navigation lands: click, then wait for both
+  const tagColumns = page.getByLabel('Team, project and environment columns');
+  await tagColumns.click();
   await expect(page).toHaveURL(/detail=key/);
+  await expect(tagColumns).not.toBeChecked();
   await expect(page.getByTestId('download-summary')).toHaveAttribute('href', /detail=key/);
   const byKey = await download(page, 'download-summary');
   expect(byKey.text.slice(1).split('\r\n')[0]).toBe('day,serving_path,model,api_key,api_key_label,requests,prompt_tokens,cached_tokens,completion_tokens,spend_usd,cache_savings_usd,unpriced_requests,usage_unknown_requests');
   await expectTotalsShown(page, report);
-  await page.getByLabel('Team, project and environment columns').check();
+  await tagColumns.click();
   await expect(page).not.toHaveURL(/detail=key/);
+  await expect(tagColumns).toBeChecked();
 
   const requests = await download(page, 'download-requests');
   expect(requests.download.suggestedFilename()).toMatch(/^fireworks-meter_requests_\d{4}-\d\d-\d\dT\d{6}Z_\d{4}-\d\d-\d\dT\d{6}Z_UTC\.csv$/);
