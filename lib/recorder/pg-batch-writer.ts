@@ -6,12 +6,14 @@ import { rollupStatements } from '@/lib/rollups/apply';
 import { MINUTE_MS } from '@/lib/rollups/definition';
 import { PG_TEXT, type RollupText } from '@/lib/rollups/text-dialect';
 import type { JournalPosition } from './journal';
+import { connectPg } from './pg-connect';
 import { newRecordId } from './record-id';
 
 /**
  * The recorder's batch write on PostgreSQL: one transaction inserts the batch's request rows, adds
  * exactly the rows it inserted to every rollup SQLite's applyRollups maintains (lib/rollups/apply.ts,
- * the same statements written with PG_TEXT), and saves the journal mark.
+ * the same statements written with PG_TEXT), saves the journal mark, and, when it added rows, records
+ * their ids in recorded_batches under its transaction id (the budget monitor follows that table).
  *
  * Concurrent writers (replicas on one database) are exact:
  * - rows are rolled up by the ids `INSERT … RETURNING id` gave back (`id = ANY($1)`), never by an id
@@ -64,6 +66,20 @@ const MARK_SQL = `INSERT INTO journal_marks (journal, segment, "offset", updated
 
 const BATCH_IDS = 'id = ANY($1::bigint[])';
 
+// The batch under its transaction's id, for readers that follow commits with snapshots (db/schema-pg/recorded-batches.ts).
+const RECORDED_BATCH_SQL = 'INSERT INTO recorded_batches (xid, ids, recorded_at) VALUES (pg_current_xact_id()::text::bigint, $1::bigint[], $2)';
+
+/** recorded_batches rows older than this go; a follower away longer reloads its totals instead. */
+export const RECORDED_BATCHES_KEEP_MS = 3_600_000;
+const PRUNE_EVERY_MS = 60_000;
+// SKIP LOCKED: writers pruning at the same moment each take other rows (or none) instead of waiting on one another.
+const PRUNE_SQL = 'DELETE FROM recorded_batches WHERE xid IN (SELECT xid FROM recorded_batches WHERE recorded_at < $1 FOR UPDATE SKIP LOCKED)';
+/** When each pool last pruned: its first batch prunes, then one a minute. */
+const lastPruned = new WeakMap<pg.Pool, number>();
+
+/** A lock held longer than this by another transaction fails the batch (55P03), which is retried: a stuck write then shows in failedAttempts. */
+const LOCK_TIMEOUT = '10s';
+
 /** Rate-limit statements come after the usage rollups (apply.ts's order): where the minute locks go. */
 const RATE_LIMIT_STATEMENT_INDEX = rollupStatements(BATCH_IDS, PG_TEXT).findIndex((s) => s.includes('INSERT INTO rate_limit_minutely'));
 
@@ -106,12 +122,13 @@ function columnArrays(rows: readonly NewRequestRow[]): unknown[][] {
 export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[], options: PgBatchOptions = {}): Promise<PgBatchResult> {
   for (const row of rows) row.recordId ??= newRecordId();
   const plan = PLANS[options.strategy ?? 'ordered'];
-  const client = await pool.connect();
+  const { client, release } = await connectPg(pool);
   let broken = false;
+  let released = false;
   try {
     // JIT compiles a statement the planner thinks costly (no statistics yet on a young table): on
     // these small upserts it cost more than it saved (bench: a fifth of the batch time)
-    await client.query('BEGIN; SET LOCAL jit = off');
+    await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
     const ids: number[] = [];
     const addedIds = new Set<string>();
     if (rows.length) {
@@ -123,6 +140,7 @@ export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[]
     }
     if (ids.length) {
       const idParam = [ids.map(String)];
+      await client.query({ name: 'meter-recorded-batch', text: RECORDED_BATCH_SQL, values: [idParam[0], Date.now()] });
       for (const statement of plan.statements) {
         if (statement.lock) await client.query(statement.lock, statement.lock.includes('$1') ? idParam : []);
         await client.query({ name: statement.name, text: statement.text, values: idParam });
@@ -133,6 +151,9 @@ export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[]
     await options.beforeCommit?.();
     await client.query('COMMIT');
     const added = rows.filter((row) => addedIds.delete(row.recordId!)); // delete: a record id twice in one batch is added once
+    release();
+    released = true;
+    await pruneRecordedBatches(pool);
     return { ids, added };
   } catch (error) {
     try {
@@ -142,7 +163,18 @@ export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[]
     }
     throw error;
   } finally {
-    client.release(broken);
+    if (!released) release(broken);
+  }
+}
+
+/** Now and then, after a commit: drops recorded_batches rows past RECORDED_BATCHES_KEEP_MS. */
+async function pruneRecordedBatches(pool: pg.Pool, now = Date.now()): Promise<void> {
+  if (now - (lastPruned.get(pool) ?? -Infinity) < PRUNE_EVERY_MS) return;
+  lastPruned.set(pool, now);
+  try {
+    await pool.query({ name: 'meter-prune-recorded-batches', text: PRUNE_SQL, values: [now - RECORDED_BATCHES_KEEP_MS] });
+  } catch {
+    // the batch is committed; the rows go at a later prune
   }
 }
 

@@ -1,7 +1,8 @@
 // The recorder's batch write on PostgreSQL (lib/recorder/pg-batch-writer.ts) on a throwaway cluster
 // (test/support/postgres.ts): the same synthetic calls written on SQLite by the Recorder and on
 // PostgreSQL by writeBatchPg give the same rollups, table by table and bit for bit; a replayed batch
-// adds nothing; two pools writing interleaved batches at once neither deadlock nor lose a row.
+// adds nothing; two pools writing interleaved batches at once neither deadlock nor lose a row; each
+// batch that added rows is in recorded_batches with exactly its ids, and rows past an hour are pruned.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NewRequestRow } from '@/db/schema';
@@ -15,8 +16,8 @@ import { assertPgRollupsMatchRaw, assertSameRollups, freshSqlite, pgSnapshot, sy
 const HOUR = 3_600_000;
 
 /** The rows written on SQLite by the Recorder, flushed every `batch` rows: the reference. */
-function sqliteRecorder(rows: readonly NewRequestRow[], batch: number) {
-  const sqlite = freshSqlite();
+async function sqliteRecorder(rows: readonly NewRequestRow[], batch: number) {
+  const sqlite = await freshSqlite();
   const recorder = new Recorder(sqlite.db, { log: () => {} });
   rows.forEach((row, i) => {
     recorder.record({ ...row });
@@ -54,8 +55,8 @@ describe('PostgreSQL batch write', () => {
     cluster = await startPostgres();
     // two hours ending half an hour into a burst hour (synthetic-calls.ts: every 29th), so some calls are refused
     const burst = (Math.floor(Date.UTC(2026, 10, 20, 18) / HOUR / 29) * 29 + 1) * HOUR + HOUR / 2;
-    live = syntheticRows(3000, 2 / 24, { seed: 3, end: burst });
-    spread = syntheticRows(1500, 3, { seed: 4 });
+    live = await syntheticRows(3000, 2 / 24, { seed: 3, end: burst });
+    spread = await syntheticRows(1500, 3, { seed: 4 });
   });
 
   after(async () => {
@@ -67,7 +68,7 @@ describe('PostgreSQL batch write', () => {
     const rows = [...live, ...spread];
     assert.ok(rows.some((r) => r.costTotalPico !== null && r.costTotalPico! % 1_000_000 !== 0), 'some costs have pico-dollars below a micro-dollar');
     assert.ok(rows.some((r) => r.status === 429) && rows.some((r) => r.sessionAffinity), 'refusals and sessions');
-    const sqlite = sqliteRecorder(rows, 500);
+    const sqlite = await sqliteRecorder(rows, 500);
     const [pg] = await freshDatabase();
     let inserted = 0;
     for (const batch of batches(rows, 500)) inserted += (await writeBatchPg(pg!.pool, batch)).ids.length;
@@ -128,9 +129,40 @@ describe('PostgreSQL batch write', () => {
     await Promise.race([waiting(), writingSecond.catch(() => {})]);
     release();
     await Promise.all([writingFirst, writingSecond]);
-    const sqlite = sqliteRecorder([...first, ...second], 10);
+    const sqlite = await sqliteRecorder([...first, ...second], 10);
     await assertSameRollups(sqlite.db, a!.pool, { mayBeEmpty: ['session_totals'] });
     sqlite.dispose();
+  });
+
+  it('records each batch that added rows in recorded_batches, with exactly the ids it inserted, from two writers at once', async () => {
+    const [a, b] = await freshDatabase(2);
+    const started = Date.now();
+    const all = batches(live.slice(0, 2000), 100);
+    const written: number[][] = [];
+    const writer = async (db: PostgresDatabase, mine: NewRequestRow[][]) => {
+      for (const batch of mine) written.push((await writeBatchPg(db.pool, batch)).ids);
+    };
+    await Promise.all([writer(a!, all.filter((_, i) => i % 2 === 0)), writer(b!, all.filter((_, i) => i % 2 === 1))]);
+    // a replay adds no rows, so no batch
+    assert.deepEqual((await writeBatchPg(a!.pool, all[0]!.map((r) => ({ ...r })))).ids, []);
+    const recorded = await a!.pool.query<{ xid: string; ids: string[]; recorded_at: string }>('SELECT xid::text, ids::text[] AS ids, recorded_at::text FROM recorded_batches');
+    const sorted = (ids: readonly (string | number)[]) => ids.map(Number).sort((x, y) => x - y);
+    const key = (ids: number[]) => ids.join(',');
+    assert.deepEqual(recorded.rows.map((r) => key(sorted(r.ids))).sort(), written.map((ids) => key(sorted(ids))).sort());
+    assert.equal(new Set(recorded.rows.map((r) => r.xid)).size, all.length, 'one transaction id per batch');
+    assert.ok(recorded.rows.every((r) => Number(r.recorded_at) >= started && Number(r.recorded_at) <= Date.now()));
+    const ids = await a!.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM requests');
+    assert.equal(ids.rows[0]!.n, 2000);
+  });
+
+  it('prunes recorded_batches older than an hour at a pool\'s first batch', async () => {
+    const [pg] = await freshDatabase();
+    const now = Date.now();
+    // transaction ids 1 and 2 are never a normal transaction's
+    await pg!.pool.query('INSERT INTO recorded_batches (xid, ids, recorded_at) VALUES (1, $1, $2), (2, $1, $3)', [[], now - 2 * HOUR, now - HOUR / 6]);
+    await writeBatchPg(pg!.pool, live.slice(0, 10));
+    const left = await pg!.pool.query<{ xid: string }>('SELECT xid::text FROM recorded_batches WHERE xid < 3 ORDER BY 1');
+    assert.deepEqual(left.rows.map((r) => r.xid), ['2']);
   });
 
   for (const strategy of ['ordered', 'table-locks'] as LockStrategy[]) {
@@ -161,7 +193,7 @@ describe('PostgreSQL batch write', () => {
       await assertPgRollupsMatchRaw(a!.pool);
       // the hourly rate-limit peaks have no raw formula: the final state does not depend on the
       // order batches land in, so it must equal SQLite's, written by one writer in time order
-      const sqlite = sqliteRecorder(rows, 100);
+      const sqlite = await sqliteRecorder(rows, 100);
       await assertSameRollups(sqlite.db, a!.pool);
       sqlite.dispose();
     });
