@@ -31,13 +31,24 @@ export function scaleArg(argv: string[]): number[] {
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
-/** The real server on a seeded database, and the minute just after its last call (where the benchmarks' ranges end). */
-export async function serveSeeded(file: string): Promise<{ server: Awaited<ReturnType<typeof startProcess>>; end: Date }> {
+/** The minute just after a seeded database's last call, where the benchmarks' ranges end. */
+function seededEnd(file: string): Date {
   const db = new Database(file, { readonly: true });
   const { last } = db.prepare('SELECT max(started_at) AS last FROM requests').get() as { last: number };
   db.close();
+  return new Date(Math.ceil(last / 60_000) * 60_000 + 60_000);
+}
+
+/**
+ * The real server on a seeded database, and the minute just after its last call (where the
+ * benchmarks' ranges end). `databaseUrl` serves a copy of it instead (PostgreSQL), with the call
+ * journal in `dataDir`.
+ */
+export async function serveSeeded(file: string, { databaseUrl = `file:${file}`, dataDir }: { databaseUrl?: string; dataDir?: string } = {}): Promise<{ server: Awaited<ReturnType<typeof startProcess>>; end: Date }> {
+  const end = seededEnd(file);
   const server = await startProcess(process.execPath, ['--import', 'tsx', 'server.ts'], /listening on (http:\/\/\S+)/, {
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, METER_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, FIREWORKS_BASE_URL: 'http://127.0.0.1:9/inference/v1',
+    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, METER_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, FIREWORKS_BASE_URL: 'http://127.0.0.1:9/inference/v1',
+    ...(dataDir ? { METER_DATA_DIR: dataDir } : {}),
   });
-  return { server, end: new Date(Math.ceil(last / 60_000) * 60_000 + 60_000) };
+  return { server, end };
 }
