@@ -1,22 +1,31 @@
-import type { Db } from '@/db/client';
+import type { MeterDb } from '@/db/database';
 import { PriceBook } from '@/lib/pricing/price-book';
-import { Recorder } from '@/lib/recorder/recorder';
+import { createRecorder } from '@/lib/recorder/create-recorder';
 import { requestRow } from '@/lib/recorder/request-row';
 import { syntheticCalls, type SyntheticOptions } from './synthetic-calls';
 
-/** Writes synthetic calls through the same pricing and recorder path the proxy uses. Returns rows written. */
-export function seedHistory(db: Db, options: SyntheticOptions, progress?: (done: number) => void): number {
-  const prices = new PriceBook(db);
-  const recorder = new Recorder(db);
+/** Rows per batch: one transaction each. */
+const BATCH = 5000;
+
+/**
+ * Writes synthetic calls through the same pricing and recorder path the proxy uses, on either
+ * engine. Resolves to the rows written.
+ */
+export async function seedHistory(db: MeterDb, options: SyntheticOptions, progress?: (done: number) => void): Promise<number> {
+  const prices = await PriceBook.load(db);
+  const recorder = await createRecorder(db);
   let done = 0;
-  for (const call of syntheticCalls(options)) {
-    const { model, servingPath, region } = call.facts;
-    recorder.record(requestRow(call, prices.price({ model, servingPath, region, at: new Date(call.startedAt) }, call.usage)));
-    if (++done % 5000 === 0) {
-      recorder.flush();
-      progress?.(done);
+  try {
+    for (const call of syntheticCalls(options)) {
+      const { model, servingPath, region } = call.facts;
+      recorder.record(requestRow(call, prices.price({ model, servingPath, region, at: new Date(call.startedAt) }, call.usage)));
+      if (++done % BATCH === 0) {
+        await recorder.flush();
+        progress?.(done);
+      }
     }
+  } finally {
+    await recorder.close();
   }
-  recorder.close();
   return done;
 }
