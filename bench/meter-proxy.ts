@@ -10,11 +10,11 @@ import { createBudget } from '@/lib/budgets/store';
 import { loadConfig } from '@/lib/config';
 import { startMeter } from '@/lib/server/meter';
 
-function defineBudgets(file: string, n: number): void {
+async function defineBudgets(file: string, n: number): Promise<void> {
   const db = openDatabase(file);
   for (let i = 0; i < n; i++) {
     const scope = i % 2 === 0 ? {} : { team: [`team-${i}`], servingPath: ['priority' as const] };
-    createBudget(db, { name: `bench ${i}`, scope, period: (['day', 'week', 'month'] as const)[i % 3]!, timeZone: i % 4 === 0 ? 'Europe/Berlin' : 'UTC', amountPico: 10n ** 18n, thresholds: [0.5, 0.8, 1], action: 'block', channels: [] });
+    await createBudget(db, { name: `bench ${i}`, scope, period: (['day', 'week', 'month'] as const)[i % 3]!, timeZone: i % 4 === 0 ? 'Europe/Berlin' : 'UTC', amountPico: 10n ** 18n, thresholds: [0.5, 0.8, 1], action: 'block', channels: [] });
   }
   db.$client.close();
 }
@@ -22,9 +22,9 @@ function defineBudgets(file: string, n: number): void {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-bench-'));
   const budgets = Number(process.env.BENCH_BUDGETS ?? 0);
-  if (budgets) defineBudgets(path.join(dir, 'meter.db'), budgets);
+  if (budgets) await defineBudgets(path.join(dir, 'meter.db'), budgets);
   const meter = await startMeter({
-  config: loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'meter.db')}`, METER_ADMIN_TOKEN: 'bench-admin-token-0123456789' }),
+  config: loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `file:${path.join(dir, 'meter.db')}`, METER_DATA_DIR: dir, METER_ADMIN_TOKEN: 'bench-admin-token-0123456789' }),
   log: () => undefined,
   withoutJournal: process.env.BENCH_WITHOUT_JOURNAL === '1',
 });

@@ -1,5 +1,6 @@
 // `npm run bench:proxy`: latency Meter adds, and throughput, against calling the simulator directly,
 // a bare Node passthrough (the reference) and @portkey-ai/gateway, all in one run on this machine.
+import { startPostgres } from '../test/support/postgres';
 import { load, ms, startProcess, stop, type LoadResult } from './harness';
 
 const quick = process.argv.includes('--quick');
@@ -17,6 +18,9 @@ async function main() {
   const meter = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1` });
   const unjournaled = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_WITHOUT_JOURNAL: '1' });
   const budgeted = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_BUDGETS: '100' });
+  // the same Meter recording to PostgreSQL (a throwaway cluster on this machine, fsync off)
+  const cluster = await startPostgres();
+  const onPostgres = await startProcess(process.execPath, ['--import', 'tsx', 'bench/meter-proxy.ts'], /meter proxy on (http:\/\/\S+)/, { FIREWORKS_BASE_URL: `${upstream}/inference/v1`, BENCH_DATABASE_URL: cluster.url });
   const portkey = await startProcess(process.execPath, ['node_modules/@portkey-ai/gateway/build/start-server.js', '--port=8797', '--headless'], /running at:\s*(http:\/\/\S+)/, { TRUSTED_CUSTOM_HOSTS: '127.0.0.1', NODE_ENV: 'production' });
 
   const auth = { authorization: 'Bearer fw_bench_key' };
@@ -24,6 +28,7 @@ async function main() {
     direct: { origin: upstream, path: '/inference/v1/chat/completions', headers: auth },
     'bare node': { origin: bare.url, path: '/inference/v1/chat/completions', headers: auth },
     meter: { origin: meter.url, path: '/inference/v1/chat/completions', headers: auth },
+    'meter, pg': { origin: onPostgres.url, path: '/inference/v1/chat/completions', headers: auth },
     'no journal': { origin: unjournaled.url, path: '/inference/v1/chat/completions', headers: auth },
     '100 budgets': { origin: budgeted.url, path: '/inference/v1/chat/completions', headers: auth },
     portkey: { origin: 'http://127.0.0.1:8797', path: '/v1/chat/completions', headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/inference/v1` } },
@@ -64,7 +69,13 @@ async function main() {
     `Budget enforcement (100 blocking budgets, 50 covering every call): c=1 p50 ${ms(enforced.c1.p50)} vs ${ms(journaled.c1.p50)} without budgets (+${ms(enforced.c1.p50 - journaled.c1.p50)}); ` +
       `c=50 ${enforced.c50.throughput.toFixed(0)} vs ${journaled.c50.throughput.toFixed(0)} req/s = ${(enforced.c50.throughput / journaled.c50.throughput).toFixed(2)}x`,
   );
-  await Promise.all([stop(budgeted.child), stop(unjournaled.child), stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
+  const pg = results['meter, pg']!;
+  console.log(
+    `Recording to PostgreSQL: c=1 p50 ${ms(pg.c1.p50)} vs ${ms(journaled.c1.p50)} on SQLite; ` +
+      `c=50 ${pg.c50.throughput.toFixed(0)} vs ${journaled.c50.throughput.toFixed(0)} req/s = ${(pg.c50.throughput / journaled.c50.throughput).toFixed(2)}x SQLite, ${(pg.c50.throughput / results['bare node']!.c50.throughput).toFixed(2)}x bare`,
+  );
+  await Promise.all([stop(budgeted.child), stop(unjournaled.child), stop(onPostgres.child), stop(portkey.child), stop(meter.child), stop(bare.child), stop(sim.child)]);
+  await cluster.stop();
 }
 
 main().catch((error: unknown) => {

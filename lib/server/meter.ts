@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { openDatabase, type Db } from '@/db/client';
+import { openMeterDatabase, type MeterDb } from '@/db/database';
+import { execute } from '@/lib/analytics/engine/run';
+import { sql } from '@/lib/analytics/engine/sql';
 import { requestPath } from '@/lib/auth/request-path';
 import { clearCookie } from '@/lib/auth/cookies';
 import { LoginThrottle } from '@/lib/auth/login-throttle';
@@ -21,8 +23,9 @@ import { runExactMoneyBackfill } from '@/lib/pricing/exact-money-backfill';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { proxyRequest } from '@/lib/proxy/handler';
 import { CallJournal } from '@/lib/recorder/journal';
-import { adoptLegacyJournal, replicaId, replicaJournalBase } from '@/lib/recorder/replica';
-import { Recorder } from '@/lib/recorder/recorder';
+import type { CallRecorder } from '@/lib/recorder/call-recorder';
+import { createRecorder } from '@/lib/recorder/create-recorder';
+import { adoptLegacyJournal, journalDatabaseName, replicaId, replicaJournalBase } from '@/lib/recorder/replica';
 import { requestRow } from '@/lib/recorder/request-row';
 import { scheduleRetention } from '@/lib/recorder/retention';
 import { isMetricsPath, metricsAccess, sendMetrics, startMetricsServer } from '@/lib/metrics/http';
@@ -50,7 +53,7 @@ export interface RunningMeter {
   origin: string;
   adminToken: string;
   adminTokenGenerated: boolean;
-  recorder: Recorder;
+  recorder: CallRecorder;
   runtime: MeterRuntime;
   /** Where METRICS_PORT serves /metrics (127.0.0.1), when it is set. */
   metricsOrigin?: string;
@@ -64,18 +67,20 @@ const UNHEALTHY_AFTER_FAILURES = 3;
 /** One HTTP server: the Fireworks proxy at /inference/v1, everything else behind the gate. */
 export async function startMeter({ config, app, dev = false, log = console.log, withoutJournal = false }: MeterOptions): Promise<RunningMeter> {
   const dbFile = databasePath(config.DATABASE_URL);
-  const db = openDatabase(dbFile);
+  const { db, close: closeDb } = await openMeterDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  let closing = false;
   const catalog = loadCatalog({ sizeBasedCachedRatioBp: config.SIZE_BASED_CACHED_RATIO_BP });
-  seedPriceCatalog(db, catalog);
+  await seedPriceCatalog(db, catalog);
   const shipped = new Set(catalog.map(catalogKey));
-  const priceBook = new PriceBook(db);
-  const dataDir = dataDirectory(config.DATABASE_URL);
+  const priceBook = await PriceBook.start(db, { log });
+  const dataDir = dataDirectory(config);
   const replica = replicaId(config.METER_REPLICA_ID, config.PORT);
-  const journal = withoutJournal ? undefined : openReplicaJournal(db, dbFile, replica, config.JOURNAL_FSYNC_MS, log);
-  const recorder = new Recorder(db, { journal, queueLimit: config.RECORDER_QUEUE_LIMIT });
+  const journalName = journalDatabaseName(config.DATABASE_URL, dataDir, dbFile);
+  const journal = withoutJournal ? undefined : await openReplicaJournal(db, journalName, dbFile !== undefined, replica, config.JOURNAL_FSYNC_MS, log);
+  const recorder = await createRecorder(db, { journal, queueLimit: config.RECORDER_QUEUE_LIMIT });
   warnAboutLegacySpills(dataDir);
   runExactMoneyBackfill(db, { isReplaying: () => recorder.replaying, log }).catch((error: unknown) => {
-    if (db.$client.open) log(`Exact re-pricing of stored calls stopped (${String(error)}); it runs again at the next start.`);
+    if (!closing) log(`Exact re-pricing of stored calls stopped (${String(error)}); it runs again at the next start.`);
   });
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
@@ -96,9 +101,10 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     log,
   });
   recorder.onWritten = budgets.onWritten;
-  const keyTeams = new KeyTeams(db);
+  await budgets.load(); // before the first call: a block budget already used up refuses from the start
+  const keyTeams = await KeyTeams.start(db, { log });
   runPendingKeyTeams(db, log).catch((error: unknown) => {
-    if (db.$client.open) log(`Giving stored calls their keys' teams stopped (${String(error)}); it runs again at the next start.`);
+    if (!closing) log(`Giving stored calls their keys' teams stopped (${String(error)}); it runs again at the next start.`);
   });
   const runtime: MeterRuntime = { config, db, budgets, keyTeams, isShippedPrice: (row) => shipped.has(catalogKey(row)) };
   setRuntime(runtime);
@@ -106,7 +112,6 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
   const upstreamBase = new URL(config.FIREWORKS_BASE_URL);
   const shutdown = new AbortController();
-  let closing = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -157,7 +162,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
     // Before the gate: /metrics takes its own token only, never a dashboard login.
     if (isMetricsPath(req.url)) return sendMetrics(req, res, metricsAccess(req, config.METER_METRICS_TOKEN), metrics);
     setDashboardSecurityHeaders(res, dev);
-    const access = decideAccess(req, { db, tokens });
+    const access = await decideAccess(req, { db, tokens });
     if (access.kind === 'refused') {
       req.resume();
       if (access.status === 302) {
@@ -248,21 +253,28 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
       clearInterval(sweep);
       await Promise.race([Promise.all([closed, metricsClosed]), sleep(1000)]);
       clearInterval(retention);
-      budgets.stop();
-      recorder.close(Math.max(deadline, Date.now()) + 1000);
+      await budgets.stop();
+      keyTeams.stop();
+      priceBook.stop();
+      await recorder.close(Math.max(deadline, Date.now()) + 1000);
       await Promise.race([dispatcher.close(), sleep(500)]).then(() => dispatcher.destroy()).catch(() => undefined);
-      db.$client.close();
+      await closeDb();
     },
   };
 }
 
-/** This replica's journal; on the first start after journals were named per replica, the shared one's segments and mark become its own. */
-function openReplicaJournal(db: Db, dbFile: string, replica: string, fsyncMs: number, log: (message: string) => void): CallJournal {
-  const base = replicaJournalBase(dbFile, replica);
-  const legacy = adoptLegacyJournal(dbFile, base);
+/**
+ * This replica's journal, named after the database and the replica. On SQLite, on the first start
+ * after journals were named per replica, the shared one's segments and mark become its own (a
+ * PostgreSQL database never had a shared journal).
+ */
+async function openReplicaJournal(db: MeterDb, databaseName: string, mayHaveLegacy: boolean, replica: string, fsyncMs: number, log: (message: string) => void): Promise<CallJournal> {
+  const base = replicaJournalBase(databaseName, replica);
+  const legacy = mayHaveLegacy ? adoptLegacyJournal(databaseName, base) : undefined;
   if (legacy) {
-    db.$client.prepare('UPDATE journal_marks SET journal = ? WHERE journal = ? AND NOT EXISTS (SELECT 1 FROM journal_marks WHERE journal = ?)').run(path.basename(base), legacy, path.basename(base));
-    fs.rmSync(`${path.dirname(dbFile)}/${legacy}.reserve`, { force: true });
+    const name = path.basename(base);
+    await execute(db, sql`UPDATE journal_marks SET journal = ${name} WHERE journal = ${legacy} AND NOT EXISTS (SELECT 1 FROM journal_marks WHERE journal = ${name})`);
+    fs.rmSync(`${path.dirname(databaseName)}/${legacy}.reserve`, { force: true });
     log(`Call journal: the shared journal ${legacy} is now replica ${replica}'s (${path.basename(base)}).`);
   }
   return new CallJournal(base, { fsyncMs, log });
