@@ -99,40 +99,46 @@ describe('PostgreSQL batch write', () => {
     assert.deepEqual(await pgRows(pg!.pool, 'SELECT segment, "offset" FROM journal_marks WHERE journal = $1', ['replica-a']), [{ segment: 2, offset: 200 }]);
   });
 
-  it("waits for another writer of the same model's minute, so the hourly '*' peak sees every key's calls", async () => {
-    // Two batches of one minute and one model with nothing else in common (other key, serving path,
-    // region): no usage rollup row is shared, only the minute's '*' rate-limit totals. The first
-    // writer is held before its COMMIT; the second must wait for it rather than read the minute without it.
-    const minute = Math.floor(live[1000]!.startedAt / 60_000) * 60_000;
-    const base = live.filter((r) => r.status === 200 && r.limitPromptTpm).slice(0, 20);
-    const one = (i: number, apiKey: string, servingPath: string, region: string): NewRequestRow => ({
-      ...base[i]!, recordId: `${apiKey}-${i}`, startedAt: minute + i * 1000, model: 'accounts/fireworks/models/shared-minute', apiKey, servingPath, region, sessionAffinity: null,
+  for (const spread of [false, true]) {
+    it(`waits for another writer of the same model's minute, so the hourly '*' peak sees every key's calls${spread ? ' (the first spread over more minutes than it locks one by one)' : ''}`, async () => {
+      // Two batches of one minute and one model with nothing else in common (other key, serving path,
+      // region): no usage rollup row is shared, only the minute's '*' rate-limit totals. The first
+      // writer is held before its COMMIT; the second must wait for it rather than read the minute without it.
+      const minute = Math.floor(live[1000]!.startedAt / 60_000) * 60_000;
+      const base = live.filter((r) => r.status === 200 && r.limitPromptTpm).slice(0, 20);
+      const one = (i: number, apiKey: string, servingPath: string, region: string): NewRequestRow => ({
+        ...base[i]!, recordId: `${apiKey}-${i}`, startedAt: minute + i * 1000, model: 'accounts/fireworks/models/shared-minute', apiKey, servingPath, region, sessionAffinity: null,
+      });
+      // spread: 1,001 more calls a minute apart, so the first batch takes the one exclusive lock instead of a lock per minute
+      const filler = spread ? Array.from({ length: 1001 }, (_, i) => ({ ...one(i % 10, 'key-one', 'standard', 'global'), recordId: `filler-${i}`, startedAt: minute + (i + 1) * 60_000 })) : [];
+      const first = [...Array.from({ length: 10 }, (_, i) => one(i, 'key-one', 'standard', 'global')), ...filler];
+      const second = Array.from({ length: 10 }, (_, i) => one(i + 10, 'key-two', 'priority', 'us'));
+      const [a, b] = await freshDatabase(2);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstAtCommit!: () => void;
+      const atCommit = new Promise<void>((resolve) => (firstAtCommit = resolve));
+      const writingFirst = writeBatchPg(a!.pool, first, { beforeCommit: () => (firstAtCommit(), held) });
+      await atCommit;
+      const writingSecond = writeBatchPg(b!.pool, second);
+      // release the first once the second is blocked on a lock, or has finished without waiting
+      let waited = false;
+      const waiting = async () => {
+        for (let i = 0; i < 200; i++) {
+          const r = await a!.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+          if (r.rows[0].n > 0) return void (waited = true);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      await Promise.race([waiting(), writingSecond.catch(() => {})]);
+      release();
+      await Promise.all([writingFirst, writingSecond]);
+      const sqlite = await sqliteRecorder([...first, ...second], 10);
+      await assertSameRollups(sqlite.db, a!.pool, { mayBeEmpty: ['session_totals'] });
+      sqlite.dispose();
+      assert.ok(waited, 'the second writer waited for the first');
     });
-    const first = Array.from({ length: 10 }, (_, i) => one(i, 'key-one', 'standard', 'global'));
-    const second = Array.from({ length: 10 }, (_, i) => one(i + 10, 'key-two', 'priority', 'us'));
-    const [a, b] = await freshDatabase(2);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstAtCommit!: () => void;
-    const atCommit = new Promise<void>((resolve) => (firstAtCommit = resolve));
-    const writingFirst = writeBatchPg(a!.pool, first, { beforeCommit: () => (firstAtCommit(), held) });
-    await atCommit;
-    const writingSecond = writeBatchPg(b!.pool, second);
-    // release the first once the second is blocked on a lock, or has finished without waiting
-    const waiting = async () => {
-      for (let i = 0; i < 200; i++) {
-        const r = await a!.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-        if (r.rows[0].n > 0) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    await Promise.race([waiting(), writingSecond.catch(() => {})]);
-    release();
-    await Promise.all([writingFirst, writingSecond]);
-    const sqlite = await sqliteRecorder([...first, ...second], 10);
-    await assertSameRollups(sqlite.db, a!.pool, { mayBeEmpty: ['session_totals'] });
-    sqlite.dispose();
-  });
+  }
 
   it('records each batch that added rows in recorded_batches, with exactly the ids it inserted, from two writers at once', async () => {
     const [a, b] = await freshDatabase(2);
