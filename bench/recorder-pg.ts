@@ -4,18 +4,26 @@
 // writing at once (two pools, batches dealt alternately, so both upsert the same rollup rows), for
 // both ways of keeping concurrent writers apart ('ordered': key-ordered upserts plus a (model,
 // minute) advisory lock; 'table-locks': an advisory lock per rollup table), and bytes on disk per
-// recorded call. Without --url it starts a throwaway cluster (test/support/postgres.ts: fsync and
-// synchronous_commit off, as the SQLite side's WAL without fsync per batch is not either).
+// recorded call; then the same rows through PgRecorder (the recorder itself, flushed every 2,000),
+// and seedHistory (npm run seed's path: N calls over 30 days, batches of 5,000) on both engines.
+// `--only=seed` runs the seed part alone. Without --url it starts a throwaway cluster
+// (test/support/postgres.ts: fsync and synchronous_commit off, as the SQLite side's WAL without
+// fsync per batch is not either).
 import fs from 'node:fs';
 import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
 import type { NewRequestRow } from '@/db/schema';
+import { loadCatalog } from '@/lib/pricing/catalog';
+import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { writeBatchPg, type LockStrategy } from '@/lib/recorder/pg-batch-writer';
+import { PgRecorder } from '@/lib/recorder/pg-recorder';
 import { Recorder } from '@/lib/recorder/recorder';
+import { seedHistory } from '@/lib/seed/seed-history';
 import { startPostgres } from '../test/support/postgres';
 import { freshSqlite, ROLLUP_TABLES, syntheticRows } from '../test/support/postgres-rollups';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ROWS = Number(arg('rows') ?? 100_000);
+const ONLY = arg('only');
 const BATCH = 2000;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -86,12 +94,45 @@ async function pgRun(writers: 1 | 2, strategy: LockStrategy, only = batches) {
   return { rate, databasePerCall: (after.database - before.database) / written, tablesPerCall: (after.tables - before.tables) / written };
 }
 
+/** The same rows through the PostgreSQL recorder, as the server records them. */
+async function pgRecorderRun(): Promise<number> {
+  const { dbs, drop } = await freshDatabase(1);
+  const recorder = await PgRecorder.open(dbs[0]!.db, { log: () => {} });
+  const t0 = performance.now();
+  for (const [i, row] of rows.entries()) {
+    recorder.record({ ...row });
+    if ((i + 1) % BATCH === 0) await recorder.flush();
+  }
+  await recorder.close();
+  const rate = rows.length / ((performance.now() - t0) / 1000);
+  await drop();
+  return rate;
+}
+
+/** seedHistory's rows/s on each engine: ROWS calls over 30 days. */
+async function seedRuns(): Promise<void> {
+  const options = { requests: ROWS, days: 30, seed: 1 };
+  const sqlite = await freshSqlite();
+  let t0 = performance.now();
+  await seedHistory(sqlite.db, options);
+  const lite = ROWS / ((performance.now() - t0) / 1000);
+  sqlite.dispose();
+  const { dbs, drop } = await freshDatabase(1);
+  await seedPriceCatalog(dbs[0]!.db, loadCatalog());
+  t0 = performance.now();
+  await seedHistory(dbs[0]!.db, options);
+  const pg = ROWS / ((performance.now() - t0) / 1000);
+  await drop();
+  console.log(`seedHistory, ${fmt(ROWS)} calls over 30 days: SQLite ${fmt(lite)} rows/s, PostgreSQL ${fmt(pg)} rows/s (${(pg / lite).toFixed(2)}x)`);
+}
+
 async function main() {
   const cluster = arg('url') ? undefined : await startPostgres();
   url ||= cluster!.url;
-  rows = await syntheticRows(ROWS, ROWS / 20_000 / 86_400, { end: Date.now() });
-  for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
   try {
+    if (ONLY === 'seed') return await seedRuns();
+    rows = await syntheticRows(ROWS, ROWS / 20_000 / 86_400, { end: Date.now() });
+    for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
     console.log(`${fmt(ROWS)} live calls in batches of ${fmt(BATCH)}; PostgreSQL: ${cluster ? 'throwaway cluster (fsync off)' : url.replace(/\/\/[^@]*@/, '//…@')}`);
     const lite = await sqliteRun();
     console.log(`SQLite Recorder (one writer):        ${fmt(lite.rate)} rows/s, ${fmt(lite.bytesPerCall)} bytes on disk per call`);
@@ -111,6 +152,9 @@ async function main() {
     const twoO = results['ordered/2']!.rate;
     const twoT = results['table-locks/2']!.rate;
     console.log(`two writers: ordered = ${(twoO / twoT).toFixed(2)}x table-locks`);
+    const recorderRate = await pgRecorderRun();
+    console.log(`PgRecorder (one replica, ordered):   ${fmt(recorderRate)} rows/s = ${(recorderRate / o.rate).toFixed(2)}x writeBatchPg alone`);
+    await seedRuns();
   } finally {
     await cluster?.stop();
   }

@@ -13,17 +13,22 @@ const BATCH = 5000;
  */
 export async function seedHistory(db: MeterDb, options: SyntheticOptions, progress?: (done: number) => void): Promise<number> {
   const prices = await PriceBook.load(db);
-  const recorder = await createRecorder(db);
+  // batches are flushed here, not by the timer: each is BATCH rows
+  const recorder = await createRecorder(db, { flushIntervalMs: 3_600_000 });
   let done = 0;
+  let writing: unknown;
   try {
     for (const call of syntheticCalls(options)) {
       const { model, servingPath, region } = call.facts;
       recorder.record(requestRow(call, prices.price({ model, servingPath, region, at: new Date(call.startedAt) }, call.usage)));
       if (++done % BATCH === 0) {
-        await recorder.flush();
+        // on PostgreSQL the next batch is made while this one is written (one in flight at a time)
+        await writing;
+        writing = recorder.flush();
         progress?.(done);
       }
     }
+    await writing;
   } finally {
     await recorder.close();
   }
