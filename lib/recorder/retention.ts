@@ -45,7 +45,8 @@ export async function dropRawRowsBeforePg(pool: pg.Pool, cutoff: number, batch =
       for (;;) {
         const changes = (await client.query(text, params)).rowCount ?? 0;
         total += changes;
-        if (changes < batch) return total;
+        // at shutdown pool.end() waits for this client: stop between batches, the next run goes on
+        if (changes < batch || pool.ending) return total;
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY.toString()]);

@@ -68,6 +68,20 @@ describe('retention and the seed on PostgreSQL', () => {
     assert.equal(held.rows[0]!.n, 0, 'the lock is given back');
   });
 
+  it('stops between batches when the pool is ending (shutdown), so pool.end() does not wait for the whole run', async () => {
+    const db = await freshDatabase();
+    const url = (db.pool.options as { connectionString: string }).connectionString;
+    const rows = await syntheticRows(2000, 3, { seed: 23 });
+    await writeBatchPg(db.pool, rows);
+    const closing = openPostgres(url, { max: 1 });
+    const run = dropRawRowsBeforePg(closing.pool, Date.now(), 5); // 400 batches
+    for (let locked = 0; !locked; ) locked = (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0]!.n;
+    await closing.close(); // waits for the run's client
+    const dropped = await run;
+    assert.ok(dropped !== null && dropped < 2000, `dropped ${dropped}`);
+    assert.equal(await count(db.pool), 2000 - dropped!);
+  });
+
   it('scheduleRetention on PostgreSQL applies RETENTION_DAYS at once, as on SQLite', async () => {
     const db = await freshDatabase();
     const rows = await syntheticRows(1200, 3, { seed: 22, end: Date.now() });
