@@ -34,9 +34,13 @@ const defaultMigrationsFolder = () => path.join(process.cwd(), 'db/migrations-pg
  * count(*) and sum(…), arrive as strings; drizzle's typed selects map bigint columns to numbers.
  */
 export function openPostgres(url: string, { max, migrationsFolder = defaultMigrationsFolder() }: OpenPostgresOptions = {}): PostgresDatabase {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'fireworks-meter' });
-  // An idle client that loses its server (restart, failover) emits here; without a listener it would crash the process.
+  // pg waits for a connection forever by default: a server that stops answering would hang shutdown.
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'fireworks-meter', connectionTimeoutMillis: 10_000 });
+  // A client that loses its server (restart, failover) emits 'error', idle in the pool or checked
+  // out mid-transaction; without a listener that would crash the process. The query in flight
+  // fails on its own, and the caller retries.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as PgDb;
   return {
     db,
