@@ -69,6 +69,20 @@ async function inSqliteTransaction<T>(db: Db, work: (tx: MeterDb) => Promise<T>)
   }
 }
 
+/**
+ * Names sort and the request log's prefix search reads `[q, q + U+10FFFF)` ranges as SQLite does,
+ * byte by byte: a database created with a language collation (en_US.UTF-8, say) orders names
+ * differently and can miss prefix matches. Said once at start rather than refused: it is still correct otherwise.
+ */
+async function warnUnlessBytewiseCollation(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ collate: string }>('SELECT datcollate AS collate FROM pg_database WHERE datname = current_database()');
+  const collate = rows[0]?.collate ?? '';
+  // C.UTF-8 orders by code point, which for UTF-8 is byte order too
+  if (!/^(C|POSIX)(\.utf-?8)?$/i.test(collate)) {
+    console.warn(`PostgreSQL: this database sorts text as ${collate}, not C; create it with LC_COLLATE 'C' (see the README's Scale out section) so names sort and search as on SQLite.`);
+  }
+}
+
 export interface OpenedDatabase {
   db: MeterDb;
   close(): Promise<void>;
@@ -79,6 +93,7 @@ export async function openMeterDatabase(url: string, { poolSize }: { poolSize?: 
   if (isPostgresUrl(url)) {
     const opened = openPostgres(url, { max: poolSize });
     await opened.migrate();
+    await warnUnlessBytewiseCollation(opened.pool);
     return { db: opened.db, close: opened.close };
   }
   const db = openDatabase(path.resolve(url.slice('file:'.length)));
