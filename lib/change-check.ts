@@ -59,3 +59,45 @@ export async function bumpTableVersion(db: MeterDb, table: string, now = Date.no
 
 /** How often what a replica keeps in memory (prices, key teams, budgets) is checked against the database. */
 export const CHANGES_REFRESH_MS = 1000;
+
+/**
+ * A table's contents held in memory for the proxy's hot path: `read` runs again when `signature`
+ * moved, one read after another (an older read never replaces a newer one), in the background every
+ * `refreshMs` once started, and at once on `reload()` (awaited right after a change on this
+ * replica). A read that fails leaves the change unseen, so the next check reads it again.
+ */
+export class LiveCopy {
+  private check: ChangeCheck;
+  private queue: Promise<void> = Promise.resolve();
+  private refresh?: { stop(): void };
+
+  constructor(
+    private readonly signature: () => Promise<string>,
+    private readonly read: () => Promise<void>,
+  ) {
+    this.check = new ChangeCheck(signature);
+  }
+
+  reload(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (!(await this.check.changed())) return;
+      try {
+        await this.read();
+      } catch (error) {
+        this.check = new ChangeCheck(this.signature);
+        throw error;
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** `what` names the copy in the log line when a background read fails. */
+  start(what: string, log: (message: string) => void, refreshMs = CHANGES_REFRESH_MS): void {
+    this.refresh = everyRefresh(() => this.reload(), (error) => log(`Reading ${what} again failed (${error}); trying again in a second.`), refreshMs);
+  }
+
+  stop(): void {
+    this.refresh?.stop();
+  }
+}

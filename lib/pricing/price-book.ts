@@ -2,7 +2,7 @@ import { orm, tablesOf, type MeterDb } from '@/db/database';
 import type { PriceRecord } from '@/db/schema';
 import { query } from '@/lib/analytics/engine/run';
 import { sql } from '@/lib/analytics/engine/sql';
-import { CHANGES_REFRESH_MS, ChangeCheck, everyRefresh, tableVersion } from '@/lib/change-check';
+import { CHANGES_REFRESH_MS, LiveCopy, tableVersion } from '@/lib/change-check';
 import { computeCost } from './cost';
 import { findPrice, standardEquivalent } from './lookup';
 import type { Cost, PriceRow, Region, ServingPath, TokenCounts } from './types';
@@ -55,10 +55,18 @@ export class PriceBook {
   private rows: PricedRow[] = [];
   /** The row found per (model, path, region, UTC day): the proxy prices the same few keys all day. */
   private found = new Map<string, PricedRow | undefined>();
-  private check = this.changeCheck();
-  /** Every read runs after the one before, so an older read never replaces a newer one. */
-  private queue: Promise<void> = Promise.resolve();
-  private refresh?: { stop(): void };
+  /** Rows added (seeding, Settings) move the count or newest id; a correction or deletion moves the counter. */
+  private readonly copy = new LiveCopy(
+    async () => {
+      const [stamp] = await query<{ n: number; max: number }>(this.db, sql`SELECT count(*) AS n, coalesce(max(id), 0) AS max FROM prices`);
+      return `${Number(stamp?.n)}:${Number(stamp?.max)}:${await tableVersion(this.db, PRICES_TABLE)}`;
+    },
+    async () => {
+      const { prices } = tablesOf(this.db);
+      this.rows = (await orm(this.db).select().from(prices)).map(toPriceRow);
+      this.found.clear();
+    },
+  );
 
   private constructor(readonly db: MeterDb) {}
 
@@ -72,13 +80,13 @@ export class PriceBook {
   /** For the proxy: loaded before it serves, then kept current every `refreshMs` until stop(). */
   static async start(db: MeterDb, { log = console.error, refreshMs = CHANGES_REFRESH_MS }: { log?: (message: string) => void; refreshMs?: number } = {}): Promise<PriceBook> {
     const book = await PriceBook.load(db);
-    book.refresh = everyRefresh(() => book.reload(), (error) => log(`Reading prices again failed (${error}); trying again in a second.`), refreshMs);
+    book.copy.start('prices', log, refreshMs);
     running().add(book);
     return book;
   }
 
   stop(): void {
-    this.refresh?.stop();
+    this.copy.stop();
     running().delete(this);
   }
 
@@ -93,27 +101,7 @@ export class PriceBook {
 
   /** Reads the rows again if the table changed since they were read; resolves once the next call is priced with them. */
   reload(): Promise<void> {
-    const next = this.queue.then(async () => {
-      if (!(await this.check.changed())) return;
-      try {
-        const { prices } = tablesOf(this.db);
-        this.rows = (await orm(this.db).select().from(prices)).map(toPriceRow);
-        this.found.clear();
-      } catch (error) {
-        this.check = this.changeCheck(); // the change was seen but not read: the next check must see it again
-        throw error;
-      }
-    });
-    this.queue = next.catch(() => {});
-    return next;
-  }
-
-  /** Rows added (seeding, Settings) move the count or newest id; a correction or deletion moves the counter. */
-  private changeCheck(): ChangeCheck {
-    return new ChangeCheck(async () => {
-      const [stamp] = await query<{ n: number; max: number }>(this.db, sql`SELECT count(*) AS n, coalesce(max(id), 0) AS max FROM prices`);
-      return `${Number(stamp?.n)}:${Number(stamp?.max)}:${await tableVersion(this.db, PRICES_TABLE)}`;
-    });
+    return this.copy.reload();
   }
 }
 

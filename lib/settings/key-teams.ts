@@ -4,7 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { inTransaction, isSqlite, orm, tablesOf, type MeterDb } from '@/db/database';
 import { execute, query } from '@/lib/analytics/engine/run';
 import { empty, sql } from '@/lib/analytics/engine/sql';
-import { CHANGES_REFRESH_MS, ChangeCheck, everyRefresh, tableVersion } from '@/lib/change-check';
+import { CHANGES_REFRESH_MS, LiveCopy, tableVersion } from '@/lib/change-check';
 import { isTransientPg } from '@/lib/recorder/pg-batch-writer';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 import { API_KEY_LABELS_TABLE } from './api-key-labels';
@@ -32,10 +32,14 @@ async function readTeams(db: MeterDb): Promise<Map<string, string | null>> {
  */
 export class KeyTeams {
   private teams = new Map<string, string>();
-  private check = this.changeCheck();
-  /** Every read runs after the one before, so an older read never replaces a newer one. */
-  private queue: Promise<void> = Promise.resolve();
-  private refresh?: { stop(): void };
+  // the counter is read before the labels: a change committed between the two is read again next time
+  private readonly copy = new LiveCopy(
+    () => tableVersion(this.db, API_KEY_LABELS_TABLE),
+    async () => {
+      const teams = await readTeams(this.db);
+      this.teams = new Map([...teams].filter((entry): entry is [string, string] => !!entry[1]));
+    },
+  );
 
   private constructor(private readonly db: MeterDb) {}
 
@@ -49,12 +53,12 @@ export class KeyTeams {
   /** For the proxy: loaded before it serves, then kept current every `refreshMs` until stop(). */
   static async start(db: MeterDb, { log = console.error, refreshMs = CHANGES_REFRESH_MS }: { log?: (message: string) => void; refreshMs?: number } = {}): Promise<KeyTeams> {
     const teams = await KeyTeams.load(db);
-    teams.refresh = everyRefresh(() => teams.reload(), (error) => log(`Reading the API keys' teams again failed (${error}); trying again in a second.`), refreshMs);
+    teams.copy.start("the API keys' teams", log, refreshMs);
     return teams;
   }
 
   stop(): void {
-    this.refresh?.stop();
+    this.copy.stop();
   }
 
   /** The call's team and where it came from. */
@@ -66,23 +70,7 @@ export class KeyTeams {
 
   /** Reads the teams again if the labels changed since they were read, on any replica; resolves once `resolve` gives the new ones. */
   reload(): Promise<void> {
-    const next = this.queue.then(async () => {
-      // the counter is read before the labels: a change committed between the two is read again next time
-      if (!(await this.check.changed())) return;
-      try {
-        const teams = await readTeams(this.db);
-        this.teams = new Map([...teams].filter((entry): entry is [string, string] => !!entry[1]));
-      } catch (error) {
-        this.check = this.changeCheck(); // the change was seen but not read: the next check must see it again
-        throw error;
-      }
-    });
-    this.queue = next.catch(() => {});
-    return next;
-  }
-
-  private changeCheck(): ChangeCheck {
-    return new ChangeCheck(() => tableVersion(this.db, API_KEY_LABELS_TABLE));
+    return this.copy.reload();
   }
 }
 
