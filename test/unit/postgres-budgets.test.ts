@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import type { MeterDb } from '@/db/database';
 import type { NewRequestRow } from '@/db/schema';
 import { addBudget, changeBudget, removeBudget } from '@/lib/budgets/budget-api';
@@ -19,7 +19,7 @@ import { createBudget, listBudgets, replaceBudget } from '@/lib/budgets/store';
 import { setRuntime, type MeterRuntime } from '@/lib/runtime';
 import { writeBatchPg } from '@/lib/recorder/pg-batch-writer';
 import { requestFacts } from '../support/request-facts-for-budgets';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 
 const USD = 1_000_000_000_000;
 const now = Date.UTC(2026, 11, 1, 12);
@@ -54,31 +54,9 @@ function heldWrite(database: PostgresDatabase, rows: NewRequestRow[]) {
 }
 
 describe('budgets on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
-  let databases = 0;
-
+  const databases = usePostgresDatabases('budgets');
   /** A fresh migrated database and `handles` pools on it (each one replica). */
-  async function freshDatabase(handles: number): Promise<PostgresDatabase[]> {
-    const name = `budgets_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    const out = Array.from({ length: handles }, () => openPostgres(url, { max: 3 }));
-    opened.push(...out);
-    await out[0]!.migrate();
-    return out;
-  }
-
-  before(async () => {
-    cluster = await startPostgres();
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
-    await cluster?.stop();
-  });
+  const freshDatabase = async (handles: number) => (await databases.fresh(handles)).pools;
 
   it('counts every call once when two writers commit out of id order, across a load and follows', async () => {
     const [reader, a, b] = await freshDatabase(3);

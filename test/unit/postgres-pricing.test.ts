@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import type { MeterDb } from '@/db/database';
 import { requests, type NewRequestRow, type PriceRecord } from '@/db/schema';
 import { pgRows } from '@/lib/analytics/engine/dialect';
@@ -25,7 +25,7 @@ import { requestRow } from '@/lib/recorder/request-row';
 import { writeBatchPg } from '@/lib/recorder/pg-batch-writer';
 import { applyRollups } from '@/lib/rollups/apply';
 import { syntheticCalls } from '@/lib/seed/synthetic-calls';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 import { assertPgRollupsMatchRaw, assertSameRollups } from '../support/postgres-rollups';
 import { assertRollupsMatchRaw } from '../support/rollups';
 
@@ -47,32 +47,15 @@ function sqliteDatabase(): Db {
 const entry = ({ action, target, before, after, role }: AuditEntry) => ({ action, target, before, after, role });
 
 describe('prices and re-pricing on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
+  const databases = usePostgresDatabases('pricing');
   const sqlites: Db[] = [];
-  let databases = 0;
 
   /** A fresh migrated database on the cluster (optionally ordering text as en-US does), and `pools` pools on it. */
-  async function freshDatabase(pools = 1, { collation = 'C' as 'C' | 'en-US' } = {}): Promise<PostgresDatabase[]> {
-    const name = `pricing_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(collation === 'C' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
-    await admin.close();
-    const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    const out = Array.from({ length: pools }, () => openPostgres(url, { max: 3 }));
-    opened.push(...out);
-    await out[0]!.migrate();
-    return out;
-  }
+  const freshDatabase = async (pools = 1, { collation = 'C' as 'C' | 'en-US' } = {}) =>
+    (await databases.fresh(pools, { create: collation === 'C' ? undefined : (name) => `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'` })).pools;
 
-  before(async () => {
-    cluster = await startPostgres();
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
+  after(() => {
     for (const db of sqlites) db.$client.close();
-    await cluster?.stop();
   });
 
   it('seeds the catalog once when replicas start together, and nothing at the next start', async () => {

@@ -15,7 +15,7 @@ import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
 import type { NewRequestRow } from '@/db/schema';
 import { CallJournal } from '@/lib/recorder/journal';
 import { PgRecorder } from '@/lib/recorder/pg-recorder';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 import { assertPgRollupsMatchRaw, syntheticRows } from '../support/postgres-rollups';
 
 const quiet = { log: () => undefined };
@@ -54,22 +54,13 @@ async function relay(port: number) {
 }
 
 describe('PostgreSQL recorder', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
-  let databases = 0;
+  const databases = usePostgresDatabases('recj');
   let rows: NewRequestRow[];
 
   /** A fresh migrated database; `port` reaches it another way (the relay). */
   async function freshDatabase(port?: number): Promise<{ db: PostgresDatabase; url: string }> {
-    const name = `recj_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    const db = openPostgres(port ? url.replace(`:${cluster.port}/`, `:${port}/`) : url, { max: 2 });
-    opened.push(db);
-    await db.migrate();
-    return { db, url };
+    const { pools, url } = await databases.fresh(1, { max: 2, port });
+    return { db: pools[0]!, url };
   }
 
   const journalIn = (dir: string) => new CallJournal(path.join(dir, 'meter.calls'), quiet);
@@ -112,13 +103,7 @@ describe('PostgreSQL recorder', () => {
   }
 
   before(async () => {
-    cluster = await startPostgres();
     rows = await syntheticRows(2000, 1, { seed: 9 });
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
-    await cluster?.stop();
   });
 
   it('replays what a recorder killed with a batch in flight had journaled: every row once, rollups equal the raw rows', async () => {
@@ -164,7 +149,7 @@ describe('PostgreSQL recorder', () => {
   });
 
   it('retries while the database is away (connections cut) and loses nothing; writes resume on their own', async () => {
-    const way = await relay(cluster.port);
+    const way = await relay(databases.cluster.port);
     const { db } = await freshDatabase(way.port);
     const dir = tempDir();
     const recorder = await PgRecorder.open(db.db, { journal: journalIn(dir), ...quiet, flushIntervalMs: 20 });

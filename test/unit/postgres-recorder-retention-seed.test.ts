@@ -4,44 +4,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import { openPostgres } from '@/db/client-pg';
 import { loadCatalog } from '@/lib/pricing/catalog';
 import { seedPriceCatalog } from '@/lib/pricing/seed';
 import { writeBatchPg } from '@/lib/recorder/pg-batch-writer';
 import { dropRawRowsBefore, dropRawRowsBeforePg, RETENTION_LOCK_KEY, scheduleRetention } from '@/lib/recorder/retention';
 import { seedHistory } from '@/lib/seed/seed-history';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 import { assertPgRollupsMatchRaw, assertSameRollups, freshSqlite, pgSnapshot, syntheticRows } from '../support/postgres-rollups';
 
 const DAY = 86_400_000;
 
 describe('retention and the seed on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
-  let databases = 0;
-
-  async function freshDatabase(): Promise<PostgresDatabase> {
-    const name = `recrs_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const db = openPostgres(cluster.url.replace(/\/postgres$/, `/${name}`), { max: 3 });
-    opened.push(db);
-    await db.migrate();
-    return db;
-  }
+  const databases = usePostgresDatabases('recrs');
+  const freshDatabase = async () => (await databases.fresh()).pools[0]!;
 
   const count = async (pool: pg.Pool, where = 'true', params: unknown[] = []) =>
     (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM requests WHERE ${where}`, params)).rows[0]!.n;
-
-  before(async () => {
-    cluster = await startPostgres();
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
-    await cluster?.stop();
-  });
 
   it('drops raw rows before the cutoff in bounded batches, keeps the rollups, and leaves the work to a replica holding the lock', async () => {
     const db = await freshDatabase();

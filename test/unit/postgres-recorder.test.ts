@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NewRequestRow } from '@/db/schema';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import { pgRows } from '@/lib/analytics/engine/dialect';
 import { writeBatchPg, type LockStrategy } from '@/lib/recorder/pg-batch-writer';
 import { Recorder } from '@/lib/recorder/recorder';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 import { assertPgRollupsMatchRaw, assertSameRollups, freshSqlite, pgSnapshot, syntheticRows } from '../support/postgres-rollups';
 
 const HOUR = 3_600_000;
@@ -30,38 +30,19 @@ async function sqliteRecorder(rows: readonly NewRequestRow[], batch: number) {
 const batches = <T>(rows: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
 
 describe('PostgreSQL batch write', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
-  let databases = 0;
-
+  const databases = usePostgresDatabases('rec');
   /** A fresh migrated database on the cluster, and `pools` pools on it. */
-  async function freshDatabase(pools = 1): Promise<PostgresDatabase[]> {
-    const name = `rec_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    const out = Array.from({ length: pools }, () => openPostgres(url, { max: 2 }));
-    opened.push(...out);
-    await out[0]!.migrate();
-    return out;
-  }
+  const freshDatabase = async (pools = 1) => (await databases.fresh(pools, { max: 2 })).pools;
 
   // Calls close together (a busy proxy: many per minute, batches share minutes and hours) and
   // calls spread over three days (each batch touches many hours), different seeds.
   let live: NewRequestRow[];
   let spread: NewRequestRow[];
   before(async () => {
-    cluster = await startPostgres();
     // two hours ending half an hour into a burst hour (synthetic-calls.ts: every 29th), so some calls are refused
     const burst = (Math.floor(Date.UTC(2026, 10, 20, 18) / HOUR / 29) * 29 + 1) * HOUR + HOUR / 2;
     live = await syntheticRows(3000, 2 / 24, { seed: 3, end: burst });
     spread = await syntheticRows(1500, 3, { seed: 4 });
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
-    await cluster?.stop();
   });
 
   it('gives the rollups the SQLite Recorder gives the same rows, table by table and exactly', async () => {

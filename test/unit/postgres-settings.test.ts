@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import { openDatabase, type Db } from '@/db/client';
 import type { MeterDb } from '@/db/database';
 import type { NewRequestRow } from '@/db/schema';
@@ -27,7 +27,7 @@ import { handleLogin, handleLogout, type LoginContext } from '@/lib/server/login
 import { API_KEY_LABELS_TABLE, apiKeyLabel, listApiKeyLabels, saveApiKeyLabel } from '@/lib/settings/api-key-labels';
 import { billingTimeZone, setBillingTimeZone } from '@/lib/settings/billing';
 import { applyKeyTeams, KEY_TEAMS_TASK, KeyTeams, runPendingKeyTeams } from '@/lib/settings/key-teams';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgresDatabases } from '../support/postgres-databases';
 import { assertPgRollupsMatchRaw, assertSameRollups } from '../support/postgres-rollups';
 import { assertRollupsMatchRaw } from '../support/rollups';
 
@@ -92,31 +92,9 @@ function sqliteWith(rows: readonly NewRequestRow[]): { db: Db; dispose(): void }
 const request = (url: string, headers: Record<string, string> = {}) => ({ url, method: 'GET', headers }) as unknown as IncomingMessage;
 
 describe('settings, key teams and sessions on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  const opened: PostgresDatabase[] = [];
-  let databases = 0;
-
+  const databases = usePostgresDatabases('settings');
   /** A fresh migrated database on the cluster, and `pools` pools on it (one per "replica"). */
-  async function freshDatabase(pools = 1): Promise<PostgresDatabase[]> {
-    const name = `settings_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    const out = Array.from({ length: pools }, () => openPostgres(url, { max: 3 }));
-    opened.push(...out);
-    await out[0]!.migrate();
-    return out;
-  }
-
-  before(async () => {
-    cluster = await startPostgres();
-  });
-
-  after(async () => {
-    for (const database of opened) await database.close();
-    await cluster?.stop();
-  });
+  const freshDatabase = async (pools = 1) => (await databases.fresh(pools)).pools;
 
   it('creates, finds, expires, lists and revokes sessions; the gate and the login handler use them', async () => {
     const [{ db }] = (await freshDatabase()) as [PostgresDatabase];
