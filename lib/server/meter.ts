@@ -84,6 +84,7 @@ export async function startMeter({ config, app, dev = false, log = console.log, 
   });
   const retention = scheduleRetention(db, config.RETENTION_DAYS, log);
   const admin = resolveAdminToken(config.METER_ADMIN_TOKEN, dataDir);
+  if (admin.generated && !dbFile) log('The admin token was generated in this replica\'s data directory: replicas sharing a PostgreSQL database should all be given one METER_ADMIN_TOKEN.');
   if (config.METER_METRICS_TOKEN === admin.token) throw new Error('Invalid configuration: METER_METRICS_TOKEN must differ from the admin token.');
   // Observed only where they are served: otherwise the proxy pays nothing for them.
   const metrics =
