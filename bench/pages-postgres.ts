@@ -14,6 +14,8 @@ import { serveSeeded } from './seeded-db';
 export interface PostgresCopy {
   server: Awaited<ReturnType<typeof serveSeeded>>['server'];
   end: Date;
+  /** The cluster's postgres:// URL (trust auth). */
+  databaseUrl: string;
   copy: CopyReport;
   /** The SQLite file (with its -wal) and the PostgreSQL database after the copy, in bytes. */
   sqliteBytes: number;
@@ -38,6 +40,7 @@ export async function servePostgresCopy(file: string): Promise<PostgresCopy> {
     return {
       server,
       end,
+      databaseUrl: cluster.url,
       copy,
       sqliteBytes,
       postgresBytes: Number(rows[0]!.bytes),
