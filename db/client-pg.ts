@@ -35,7 +35,10 @@ const defaultMigrationsFolder = () => path.join(process.cwd(), 'db/migrations-pg
  */
 export function openPostgres(url: string, { max, migrationsFolder = defaultMigrationsFolder() }: OpenPostgresOptions = {}): PostgresDatabase {
   // pg waits for a connection forever by default: a server that stops answering would hang shutdown.
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'fireworks-meter', connectionTimeoutMillis: 10_000 });
+  // JIT off for every session: the dashboard's plans over json ranges are costed as millions of rows
+  // (jsonb_array_elements is guessed at 100), so PostgreSQL compiled them, which took 1-5 s a query
+  // at 1M calls for work that runs in 50-700 ms; the recorder's upserts paid a fifth of each batch.
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'fireworks-meter', connectionTimeoutMillis: 10_000, options: '-c jit=off' });
   // A client that loses its server (restart, failover) emits 'error', idle in the pool or checked
   // out mid-transaction; without a listener that would crash the process. The query in flight
   // fails on its own, and the caller retries.
