@@ -110,7 +110,10 @@ export function jsonPieces(json: string): Sql {
 
 /**
  * Raw calls totalled per interval of a JSON array of {from, to, uses: [[day, sign], …]}, then given
- * to each (day, sign) that uses it: rows (day_index, sign, dimensions…, measures…).
+ * to each (day, sign) that uses it: rows (day_index, sign, dimensions…, measures…). PostgreSQL
+ * guesses a JSON array at 100 elements and so, given a join, scanned all of requests with the
+ * bounds as a join filter (about 700 ms at 1M calls for two intervals); LATERAL totals each
+ * interval on its own, one index range of requests_started_at each.
  */
 export function jsonIntervalTotals(json: string, dimensions: readonly Dimension[], where: Sql): Sql {
   const dims = raw(dimensions.join(', '));
@@ -120,16 +123,15 @@ export function jsonIntervalTotals(json: string, dimensions: readonly Dimension[
       json_extract(value, '$.uses') AS uses, key AS piece FROM json_each(${json})) CROSS JOIN requests
     WHERE started_at >= piece_from AND started_at < piece_to${where}
     GROUP BY piece, ${dims}`;
-  const pgTotals = sql`SELECT uses, ${raw(pgBooleans(`${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}`))}
-    FROM (SELECT (value->>'from')::bigint AS piece_from, (value->>'to')::bigint AS piece_to,
-      value->'uses' AS uses, piece FROM jsonb_array_elements(CAST(${json} AS jsonb)) WITH ORDINALITY AS p(value, piece)) AS pieces CROSS JOIN requests
-    WHERE started_at >= piece_from AND started_at < piece_to${where}
-    GROUP BY piece, uses, ${dims}`;
   return perDialect({
     sqlite: sql`SELECT json_extract(used.value, '$[0]') AS day_index, json_extract(used.value, '$[1]') AS sign, ${dims}, ${measures}
     FROM (${sqliteTotals}) interval_totals, json_each(interval_totals.uses) used`,
     pg: sql`SELECT (used.value->>0)::int AS day_index, (used.value->>1)::int AS sign, ${dims}, ${measures}
-    FROM (${pgTotals}) interval_totals, jsonb_array_elements(interval_totals.uses) AS used(value)`,
+    FROM jsonb_array_elements(CAST(${json} AS jsonb)) AS p(value)
+    CROSS JOIN LATERAL (SELECT ${raw(pgBooleans(`${rawDimensionsSelect(dimensions)},${RAW_MEASURES_SELECT}`))}
+      FROM requests WHERE started_at >= (p.value->>'from')::bigint AND started_at < (p.value->>'to')::bigint${where}
+      GROUP BY ${dims}) AS interval_totals
+    CROSS JOIN jsonb_array_elements(p.value->'uses') AS used(value)`,
   });
 }
 
