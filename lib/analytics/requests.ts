@@ -3,8 +3,9 @@ import { COST_STATE_CASE_SQL, type CostState } from '@/lib/pricing/cost-state';
 import { filterClause } from './engine/facts';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { encodeCursor, REQUEST_LOG_MAX_OFFSET, REQUEST_LOG_SORTS, type RequestLogQuery } from './engine/request-log-query';
-import { searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
+import { rowSearchClause, searchClause, searchTargets, type SearchTargets } from './engine/request-log-search';
 import { totalsBy, type UsageTotals } from './engine/totals';
+import { apiKeyLabels } from './engine/api-key-labels';
 import { query, type AnalyticsDb } from './engine/run';
 import { flagIs, int64, reservedColumn, subquery } from './engine/dialect';
 import { raw, sql, type Sql } from './engine/sql';
@@ -69,13 +70,13 @@ function rowConditions(input: RequestLogQuery): Sql {
   return where;
 }
 
-type FoundRow = Omit<RequestLogRow, 'stream' | 'costUsd'> & { stream: number; costTotalPico: number | null };
+type FoundRow = Omit<RequestLogRow, 'stream' | 'costUsd' | 'apiKeyLabel'> & { stream: number; costTotalPico: number | null };
 
 function select(db: AnalyticsDb, where: Sql, order: string, limit: number, offset = 0): Promise<FoundRow[]> {
   return query<FoundRow>(
     db,
     sql`SELECT id, started_at AS startedAt, endpoint, model, serving_path AS servingPath, region, stream, status,
-       error_code AS errorCode, api_key AS apiKey, (SELECT label FROM api_key_labels l WHERE l.api_key = requests.api_key) AS apiKeyLabel,
+       error_code AS errorCode, api_key AS apiKey,
        upstream_id AS upstreamId, upstream_request_id AS upstreamRequestId, session_affinity AS sessionAffinity, ${reservedColumn('user')},
        team, project, environment, prompt_tokens AS promptTokens, cached_prompt_tokens AS cachedPromptTokens,
        completion_tokens AS completionTokens, cost_total_pico AS costTotalPico,
@@ -135,11 +136,18 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
   } else {
     // no index orders by cost or duration: the range is read and the top rows kept, so these page by offset
     const offset = input.cursor && 'offset' in input.cursor ? input.cursor.offset : 0;
-    const wholeRange = targets ? and(base, searchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
-    found = await select(db, wholeRange, `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`, wanted, offset);
+    const wholeRange = targets ? and(base, rowSearchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
+    const order = `${REQUEST_LOG_SORTS[input.sort]} DESC NULLS LAST, ${NEWEST_FIRST}`;
+    // the range's top ids are sorted first and only the page's rows read whole: every row's columns went through the sort
+    const top = sql`id IN (SELECT id FROM requests WHERE ${wholeRange} ORDER BY ${raw(order)} LIMIT ${wanted} OFFSET ${offset})`;
+    found = await select(db, top, order, wanted);
     next = () => (offset + input.limit < REQUEST_LOG_MAX_OFFSET ? encodeCursor({ offset: offset + input.limit }) : null);
   }
-  const rows = found.slice(0, input.limit).map(({ costTotalPico, ...r }) => ({ ...r, stream: r.stream === 1, costUsd: costTotalPico === null ? null : picoToUsdString(costTotalPico) }));
+  // labels are looked up for the page only: in SQL they were computed for every row before a top-N sort
+  const labelOf = await apiKeyLabels(db);
+  const rows = found.slice(0, input.limit).map(({ costTotalPico, ...r }) => ({
+    ...r, apiKeyLabel: labelOf(r.apiKey).label, stream: r.stream === 1, costUsd: costTotalPico === null ? null : picoToUsdString(costTotalPico),
+  }));
   const last = found[input.limit - 1];
   return {
     rows,
