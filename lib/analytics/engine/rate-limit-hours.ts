@@ -2,6 +2,7 @@ import { ALL_KEYS } from '@/db/schema/rollups';
 import { HOUR_MS } from '@/lib/rollups/definition';
 import { bucketFor, type Filters } from './filters';
 import { wholeRange, type MinuteRange } from './rate-limit-minutes';
+import { perRowJoin } from './dialect';
 import { list, raw, sql, type Sql } from './sql';
 
 /** A range cut into the whole hours inside it and the minutes of the partial hours at its edges. */
@@ -56,5 +57,5 @@ export function rateLimitHours(filters: Filters, hours: HourRange): Sql {
       h.peak_limit_prompt_tpm, h.peak_limit_uncached_prompt_tpm, h.peak_limit_generated_tpm, h.peak_share,
       h.reported_prompt_free AS reported_prompt, h.reported_uncached_free AS reported_uncached,
       h.reported_generated_free AS reported_generated, h.over_limit
-    FROM ${hours.join ? sql`${hours.join.table} CROSS JOIN ` : raw('')}rate_limit_hourly h WHERE ${where}`;
+    FROM ${hours.join ? perRowJoin(hours.join.table, 'rate_limit_hourly', 'h', where) : sql`rate_limit_hourly h WHERE ${where}`}`;
 }
