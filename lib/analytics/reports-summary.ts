@@ -107,6 +107,7 @@ export async function summaryReport(db: AnalyticsDb, filters: Filters & { limit?
   const firstOfMonth = facts.days.map((d) => facts.days.findIndex((e) => e.day.slice(0, 7) === d.day.slice(0, 7)));
   const period = group === 'month' ? `CASE day_index ${firstOfMonth.map((m, i) => `WHEN ${i} THEN ${m}`).join(' ')} END` : 'day_index';
   const sums = [...Object.entries(SUMMED).map(([alias, col]) => `sum(sign * ${col}) AS ${alias}`), ...PARTS.map((p) => `sum(sign * ${p}) AS ${p}`)].join(', ');
+  // sums are selected as text under their own names: ORDER BY names them by table (summary.…) to sort the numbers
   const texts = [...COUNTS, ...PARTS].map((f) => `CAST(${f} AS TEXT) AS ${f}, CAST(sum(${f}) OVER () AS TEXT) AS total_${f}`).join(', ');
   const rows = await query<Counted>(
     db,
@@ -117,7 +118,7 @@ export async function summaryReport(db: AnalyticsDb, filters: Filters & { limit?
      )
      SELECT dayIndex, servingPath, model, apiKey, team, project, environment, count(*) OVER () AS rowCount,
        ${raw(texts)}
-     FROM summary ORDER BY dayIndex, cost_micros DESC, cost_pico_remainder DESC, requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ${limitValue(filters.limit)} OFFSET ${filters.offset ?? 0}`,
+     FROM summary ORDER BY dayIndex, summary.cost_micros DESC, summary.cost_pico_remainder DESC, summary.requests DESC, model, servingPath, apiKey, team, project, environment LIMIT ${limitValue(filters.limit)} OFFSET ${filters.offset ?? 0}`,
   );
   const labels = new Map((await query<{ apiKey: string; label: string }>(db, sql`SELECT api_key AS apiKey, label FROM api_key_labels`)).map((l) => [l.apiKey, l.label]));
   const first = rows[0];

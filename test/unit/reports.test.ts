@@ -147,6 +147,14 @@ describe('summary report', () => {
     assert.deepEqual(preview.totals, full.totals);
   });
 
+  it('orders each day\'s rows by spend as numbers, largest first (not as text, where "9" sorts above "10")', async () => {
+    const { rows } = await summaryReport(db, filters(T0, T0 + 5 * 86_400_000, { tz: 'Europe/Berlin' }));
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i]!.day !== rows[i - 1]!.day) continue;
+      assert.ok(usdToPico(rows[i - 1]!.spendUsd) >= usdToPico(rows[i]!.spendUsd), `${rows[i - 1]!.spendUsd} before ${rows[i]!.spendUsd}`);
+    }
+  });
+
   it('counts the 25-hour day at the end of summer time as one day', () => {
     const days = localDays(Date.UTC(2026, 9, 24, 22), Date.UTC(2026, 9, 26, 23), 'Europe/Berlin');
     assert.deepEqual(days.map((d) => d.day), ['2026-10-25', '2026-10-26']);
