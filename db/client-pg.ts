@@ -54,20 +54,47 @@ export function openPostgres(url: string, { max, migrationsFolder = defaultMigra
 }
 
 async function migrateWithLock(pool: pg.Pool, migrationsFolder: string): Promise<void> {
-  // A session lock lives on one connection: take it, migrate and release on that same client.
-  const client = await pool.connect();
-  let healthy = true;
+  const lock = (await sessionLock(pool, MIGRATION_LOCK_KEY, { wait: true }))!;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
-    try {
-      await drizzleMigrate(drizzle(client), { migrationsFolder });
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    await drizzleMigrate(drizzle(lock.client), { migrationsFolder });
+  } finally {
+    await lock.release();
+  }
+}
+
+export interface SessionLock {
+  /** The connection holding the lock: work that must run under it goes here. */
+  client: pg.PoolClient;
+  /** Unlocks and hands the connection back; one whose unlock failed is closed, which ends its lock. */
+  release(): Promise<void>;
+}
+
+/**
+ * A session advisory lock, for work one replica at a time may do (migrating, retention, re-pricing,
+ * re-stamping teams). It lives on one pooled connection, kept out of the pool until released. With
+ * `wait` it blocks until the lock is free; without, it resolves undefined when another session holds it.
+ */
+export async function sessionLock(pool: pg.Pool, key: bigint, { wait = false } = {}): Promise<SessionLock | undefined> {
+  const client = await pool.connect();
+  try {
+    if (wait) await client.query('SELECT pg_advisory_lock($1)', [key.toString()]);
+    else if (!(await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key.toString()])).rows[0]?.ok) {
+      client.release();
+      return undefined;
     }
   } catch (error) {
-    healthy = false; // the lock may still be held on this connection: do not hand it back to the pool
+    client.release(true);
     throw error;
-  } finally {
-    client.release(!healthy);
   }
+  return {
+    client,
+    async release() {
+      try {
+        await client.query('SELECT pg_advisory_unlock($1)', [key.toString()]);
+        client.release();
+      } catch {
+        client.release(true);
+      }
+    },
+  };
 }

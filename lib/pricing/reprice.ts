@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import { inTransaction, isSqlite, orm, tablesOf, type MeterDb } from '@/db/database';
-import type { PgDb } from '@/db/client-pg';
+import { sessionLock, type PgDb } from '@/db/client-pg';
 import type pg from 'pg';
 import { query } from '@/lib/analytics/engine/run';
 import { empty as noSql, sql, type Sql } from '@/lib/analytics/engine/sql';
@@ -190,22 +190,9 @@ export async function claimRepricing(db: MeterDb): Promise<RepriceClaim> {
 }
 
 async function lockReplicas(db: PgDb): Promise<() => Promise<void>> {
-  const client = await db.$client.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [REPRICE_LOCK_KEY.toString()]);
-    if (!rows[0]?.locked) throw new RepriceBusyError();
-  } catch (error) {
-    client.release();
-    throw error;
-  }
-  return async () => {
-    try {
-      await client.query('SELECT pg_advisory_unlock($1)', [REPRICE_LOCK_KEY.toString()]);
-      client.release();
-    } catch {
-      client.release(true); // closing the connection ends its lock
-    }
-  };
+  const lock = await sessionLock(db.$client, REPRICE_LOCK_KEY);
+  if (!lock) throw new RepriceBusyError();
+  return lock.release;
 }
 
 /**

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Db } from '@/db/client';
 import { isSqlite, type MeterDb } from '@/db/database';
 import { render, sql } from '@/lib/analytics/engine/sql';
-import { connectPg } from './pg-connect';
+import { sessionLock } from '@/db/client-pg';
 
 const BATCH = 10_000;
 
@@ -34,28 +34,19 @@ export function dropRawRowsBefore(db: Db, cutoff: number, batch = BATCH): number
  * (it is doing this work now).
  */
 export async function dropRawRowsBeforePg(pool: pg.Pool, cutoff: number, batch = BATCH): Promise<number | null> {
-  const { client, release } = await connectPg(pool);
-  let healthy = true;
+  const lock = await sessionLock(pool, RETENTION_LOCK_KEY);
+  if (!lock) return null;
   try {
-    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RETENTION_LOCK_KEY.toString()]);
-    if (!locked.rows[0]?.ok) return null;
-    try {
-      const { text, params } = render(oldRows(cutoff, batch), 'pg');
-      let total = 0;
-      for (;;) {
-        const changes = (await client.query(text, params)).rowCount ?? 0;
-        total += changes;
-        // at shutdown pool.end() waits for this client: stop between batches, the next run goes on
-        if (changes < batch || pool.ending) return total;
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY.toString()]);
+    const { text, params } = render(oldRows(cutoff, batch), 'pg');
+    let total = 0;
+    for (;;) {
+      const changes = (await lock.client.query(text, params)).rowCount ?? 0;
+      total += changes;
+      // at shutdown pool.end() waits for this client: stop between batches, the next run goes on
+      if (changes < batch || pool.ending) return total;
     }
-  } catch (error) {
-    healthy = false; // the lock may still be held on this connection: do not hand it back to the pool
-    throw error;
   } finally {
-    release(!healthy);
+    await lock.release();
   }
 }
 

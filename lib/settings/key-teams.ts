@@ -1,10 +1,10 @@
 import { setTimeout as sleep, setImmediate as nextTurn } from 'node:timers/promises';
-import type pg from 'pg';
 import { eq, inArray } from 'drizzle-orm';
 import { inTransaction, isSqlite, orm, tablesOf, type MeterDb } from '@/db/database';
 import { execute, query } from '@/lib/analytics/engine/run';
 import { empty, sql } from '@/lib/analytics/engine/sql';
 import { CHANGES_REFRESH_MS, LiveCopy, tableVersion } from '@/lib/change-check';
+import { sessionLock } from '@/db/client-pg';
 import { isTransientPg } from '@/lib/recorder/pg-batch-writer';
 import { addToUsageRollups, removeFromUsageRollups } from '@/lib/rollups/adjust';
 import { API_KEY_LABELS_TABLE } from './api-key-labels';
@@ -171,18 +171,11 @@ export async function runPendingKeyTeams(db: MeterDb, log: (message: string) => 
 
 async function onOneReplica(db: MeterDb, work: () => Promise<void>): Promise<void> {
   if (isSqlite(db)) return work();
-  const client = await (db.$client as pg.Pool).connect();
-  let healthy = true;
+  const lock = await sessionLock(db.$client, JOB_LOCK_KEY);
+  if (!lock) return;
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [JOB_LOCK_KEY.toString()]);
-    if (!rows[0]?.locked) return;
-    try {
-      await work();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [JOB_LOCK_KEY.toString()]).catch(() => (healthy = false));
-    }
+    await work();
   } finally {
-    // a connection that may still hold the lock is closed rather than handed to someone else
-    client.release(!healthy);
+    await lock.release();
   }
 }
