@@ -3,13 +3,14 @@ import http from 'node:http';
 import { describe, it } from 'node:test';
 import { recordedRows, startMeterProcess, withSimulator } from './harness';
 import { KIMI, runLoad } from './load';
+import { ENGINES, testDatabase } from './test-database';
 
 const GRACE_MS = 3000;
 
-describe('shutdown with a deadline', () => {
+for (const engine of ENGINES) describe(`shutdown with a deadline (${engine})`, () => {
   it('under 40 keep-alive clients and a slow stream, SIGTERM exits within the grace period plus a second, every completed call recorded', async () => {
     await withSimulator({}, async (sim) => {
-      const meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+      const meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url, SHUTDOWN_GRACE_MS: String(GRACE_MS) }, await testDatabase(engine));
       let exited = false;
       const load = runLoad(meter.origin, { concurrency: 40, stop: () => exited });
       const slow = slowStream(meter.origin);
@@ -20,12 +21,13 @@ describe('shutdown with a deadline', () => {
       exited = true;
       const { completed } = await load;
       const slowOutcome = await slow;
-      console.log(`SIGTERM: exit ${exitCode} after ${tookMs.toFixed(0)} ms (grace ${GRACE_MS} ms); ${completed.length} calls completed; slow stream ${slowOutcome}`);
+      console.log(`SIGTERM (${engine}): exit ${exitCode} after ${tookMs.toFixed(0)} ms (grace ${GRACE_MS} ms); ${completed.length} calls completed; slow stream ${slowOutcome}`);
       assert.equal(exitCode, 0, meter.output());
       assert.ok(tookMs < GRACE_MS + 1000, `exit took ${tookMs.toFixed(0)} ms`);
       assert.equal(slowOutcome, 'cut', 'the stream still going at the deadline was cut');
 
-      const rows = await recordedRows(meter.dbFile, 0, 0);
+      const rows = await recordedRows(meter.db, 0, 0);
+      await meter.db.close();
       const recorded = new Set(rows.map((r) => r.upstream_id));
       assert.deepEqual(completed.filter((id) => !recorded.has(id)), [], 'every completed call is recorded');
       const cut = rows.filter((r) => r.error_code === 'meter_shutdown');

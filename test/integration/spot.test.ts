@@ -4,14 +4,15 @@ import OpenAI from 'openai';
 import type { SpotEffectiveDiscount } from '@/lib/analytics/spot-effective-discount';
 import { picoToUsdString, sumPico } from '@/lib/money';
 import { ADMIN_TOKEN, recordedRows, startMeterProcess, withSimulator } from './harness';
+import { ENGINES, testDatabase } from './test-database';
 
 const M = 'accounts/fireworks/models/';
 const SESSIONS = 24;
 
-describe('Spot through the real server', () => {
+for (const engine of ENGINES) describe(`Spot through the real server (${engine})`, () => {
   it('prices Spot at its share of Standard, records refusals with Retry-After, and counts the Standard retries in its effective discount', async () => {
     await withSimulator({ spotCapacity: 0.5, seed: 7 }, async (sim) => {
-      const meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url });
+      const meter = await startMeterProcess({ FIREWORKS_BASE_URL: sim.url }, await testDatabase(engine));
       try {
         // no SDK retries: the app below falls back to Standard itself, as Fireworks advises
         const client = new OpenAI({ apiKey: 'fw-spot-test-key', baseURL: `${meter.origin}/inference/v1`, maxRetries: 0 });
@@ -30,7 +31,7 @@ describe('Spot through the real server', () => {
         }
         assert.ok(refused > 3 && refused < SESSIONS - 3, `${refused} of ${SESSIONS} Spot calls refused`);
 
-        const rows = await recordedRows(meter.dbFile, SESSIONS + refused);
+        const rows = await recordedRows(meter.db, SESSIONS + refused);
         const spot = rows.filter((r) => r['serving_path'] === 'spot');
         assert.equal(spot.length, SESSIONS);
         const served = spot.filter((r) => r.status === 200);
@@ -61,6 +62,7 @@ describe('Spot through the real server', () => {
         assert.equal(d.effectiveDiscount!.toFixed(6), (1 - Number(((spend + retrySpend) * 1_000_000n) / standard) / 1e6).toFixed(6));
       } finally {
         await meter.stop();
+        await meter.db.close();
       }
     });
   });
