@@ -39,7 +39,8 @@ export async function testDatabase(engine: Engine): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = cluster.url.replace(/\/postgres$/, `/${name}`);
-  const pool = new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: numbersAsNumbers } as pg.CustomTypesConfig });
+  // allowExitOnIdle: a test that never closes its database does not keep the test process alive
+  const pool = new pg.Pool({ connectionString: url, max: 2, allowExitOnIdle: true, types: { getTypeParser: numbersAsNumbers } as pg.CustomTypesConfig });
   return {
     engine,
     env: { DATABASE_URL: url, METER_DATA_DIR: dataDir },
