@@ -22,6 +22,8 @@ export default defineConfig({
     env: { E2E_PORT: String(PORT), NEXT_TELEMETRY_DISABLED: '1', METER_E2E_ENGINE: process.env.METER_E2E_ENGINE ?? 'sqlite' },
     timeout: 180_000,
     reuseExistingServer: false,
+    // SIGTERM, not the default SIGKILL: the server then stops the PostgreSQL cluster it started
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     stdout: 'pipe',
   },
 });
