@@ -6,7 +6,6 @@ import { rollupStatements } from '@/lib/rollups/apply';
 import { MINUTE_MS } from '@/lib/rollups/definition';
 import { PG_TEXT, type RollupText } from '@/lib/rollups/text-dialect';
 import type { JournalPosition } from './journal';
-import { connectPg } from './pg-connect';
 import { newRecordId } from './record-id';
 
 /**
@@ -139,7 +138,8 @@ function columnArrays(rows: readonly NewRequestRow[]): unknown[][] {
 export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[], options: PgBatchOptions = {}): Promise<PgBatchResult> {
   for (const row of rows) row.recordId ??= newRecordId();
   const plan = PLANS[options.strategy ?? 'ordered'];
-  const { client, release } = await connectPg(pool);
+  // openPostgres gives every client an 'error' listener, so a connection dying mid-batch only fails the batch
+  const client = await pool.connect();
   let broken = false;
   let released = false;
   try {
@@ -168,7 +168,7 @@ export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[]
     await options.beforeCommit?.();
     await client.query('COMMIT');
     const added = rows.filter((row) => addedIds.delete(row.recordId!)); // delete: a record id twice in one batch is added once
-    release();
+    client.release();
     released = true;
     await pruneRecordedBatches(pool);
     return { ids, added };
@@ -180,7 +180,7 @@ export async function writeBatchPg(pool: pg.Pool, rows: readonly NewRequestRow[]
     }
     throw error;
   } finally {
-    if (!released) release(broken);
+    if (!released) client.release(broken);
   }
 }
 
