@@ -72,6 +72,12 @@ export const requests = pgTable(
       ['requests_hour_session_affinity', t.sessionAffinity],
       ['requests_hour_user', t.user],
     ] as const).map(([name, id]) => index(name).on(sql`(${t.startedAt} / 3600000)`, id)),
+    // The log's other orders by hour (see db/schema/requests.ts).
+    ...([
+      ['requests_hour_cost', t.costTotalPico],
+      ['requests_hour_duration', t.durationMs],
+      ['requests_hour_ttft', t.ttftMs],
+    ] as const).map(([name, column]) => index(name).on(sql`(${t.startedAt} / 3600000)`, column)),
   ],
 );
 

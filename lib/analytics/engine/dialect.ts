@@ -193,3 +193,13 @@ export async function pgRows<T>(pool: pg.Pool | pg.PoolClient, text: string, par
     return out as T;
   });
 }
+
+/**
+ * How one hour's lookup in the log's other orders (request-log-top.ts) is bounded in time. SQLite
+ * takes the hour's own bounds: given the range's, it read a model filter's index over the whole
+ * range for every hour. PostgreSQL takes the range's: given the hour's, it guessed that the two
+ * bounds left two rows and sorted them instead of walking the index that is already in order
+ * (880 ms against 40 ms at 90 days of 1M calls).
+ */
+export const hourLookupBounds = (from: number, to: number): Sql =>
+  perDialect({ sqlite: raw('started_at >= log_hours.low_ms AND started_at < log_hours.high_ms'), pg: sql`started_at >= ${from} AND started_at < ${to}` });
