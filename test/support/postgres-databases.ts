@@ -11,6 +11,8 @@ export interface FreshOptions {
   create?: (name: string) => string;
   /** Reach the database through this port instead of the cluster's (a relay that can be cut). */
   port?: number;
+  /** Session settings every connection to the database starts with (`ALTER DATABASE … SET name TO value`). */
+  settings?: Record<string, string>;
 }
 
 export interface PostgresDatabases {
@@ -36,11 +38,12 @@ export function usePostgresDatabases(prefix: string): PostgresDatabases {
       if (!cluster) throw new Error('the cluster starts in the suite\'s before()');
       return cluster;
     },
-    async fresh(pools = 1, { max = 3, create, port }: FreshOptions = {}) {
+    async fresh(pools = 1, { max = 3, create, port, settings = {} }: FreshOptions = {}) {
       const { url: adminUrl, port: clusterPort } = this.cluster;
       const name = `${prefix}_${++databases}`;
       const admin = openPostgres(adminUrl, { max: 1 });
       await admin.pool.query(create ? create(name) : `CREATE DATABASE ${name}`);
+      for (const [setting, value] of Object.entries(settings)) await admin.pool.query(`ALTER DATABASE ${name} SET ${setting} TO ${value}`);
       await admin.close();
       const url = adminUrl.replace(/\/postgres$/, `/${name}`);
       const reach = port ? url.replace(`:${clusterPort}/`, `:${port}/`) : url;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import { orm, tablesOf } from '@/db/database';
 import { apiKeyLabels, type NewRequestRow } from '@/db/schema';
 import { filtersSchema, type Filters } from '@/lib/analytics/engine/filters';
@@ -38,7 +38,8 @@ import { spendByTag } from '@/lib/analytics/spend-by-tag';
 import { spendForecast } from '@/lib/analytics/spend-forecast';
 import { createBudget } from '@/lib/budgets/store';
 import { Recorder } from '@/lib/recorder/recorder';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { copyTables } from '../support/copy-tables';
+import { usePostgresDatabases } from '../support/postgres-databases';
 
 const T0 = Date.UTC(2026, 9, 1);
 const HOUR = 3_600_000;
@@ -102,24 +103,6 @@ function calls(): NewRequestRow[] {
 }
 
 /** Copies each table's rows from SQLite as they are; SQLite's 0/1 become booleans where PostgreSQL's column is one. */
-async function copy(from: Db, to: PostgresDatabase): Promise<void> {
-  const types = await to.pool.query<{ table_name: string; column_name: string; data_type: string }>(
-    "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'",
-  );
-  for (const table of TABLES) {
-    const rows = from.$client.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
-    if (!rows.length) continue;
-    const columns = Object.keys(rows[0]!);
-    const boolean = new Set(types.rows.filter((t) => t.table_name === table && t.data_type === 'boolean').map((t) => t.column_name));
-    for (let i = 0; i < rows.length; i += 100) {
-      const batch = rows.slice(i, i + 100);
-      const values = batch.flatMap((r) => columns.map((c) => (boolean.has(c) && r[c] !== null ? Boolean(r[c]) : r[c])));
-      const tuples = batch.map((_, j) => `(${columns.map((__, k) => `$${j * columns.length + k + 1}`).join(', ')})`);
-      await to.pool.query(`INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, values);
-    }
-  }
-}
-
 const range = (from: number, to: number, over: Record<string, string | string[]> = {}): Filters =>
   filtersSchema.parse({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...over });
 
@@ -132,26 +115,22 @@ const RANGES: [string, Filters][] = [
 ];
 
 describe('analytics questions on PostgreSQL', () => {
-  let cluster: TestPostgres;
+  const postgres = usePostgresDatabases('analytics');
   let pg: PostgresDatabase;
   let sqlite: Db;
 
   before(async () => {
-    cluster = await startPostgres();
-    pg = openPostgres(cluster.url, { max: 2 });
-    await pg.migrate();
+    [pg] = (await postgres.fresh(1, { max: 2 })).pools as [PostgresDatabase];
     sqlite = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-pg-analytics-')), 'meter.db'));
     const recorder = new Recorder(sqlite);
     for (const row of calls()) recorder.record(row);
     recorder.close();
     sqlite.insert(apiKeyLabels).values({ apiKey: 'k1', label: 'Search prod', team: 'search', updatedAt: T0 }).run();
-    await copy(sqlite, pg);
+    await copyTables(sqlite, pg, TABLES);
   });
 
-  after(async () => {
-    await pg?.close();
+  after(() => {
     sqlite?.$client.close();
-    await cluster?.stop();
   });
 
   it('copies every call and rollup row', async () => {

@@ -1,4 +1,4 @@
-// Both CSV exports on PostgreSQL (a throwaway cluster, test/support/postgres.ts): the same rows in
+// Both CSV exports on PostgreSQL (a throwaway cluster, test/support/postgres-databases.ts): the same rows in
 // SQLite and PostgreSQL give the same bytes. SQLite's request CSV is held to the JS reference by
 // export-speed-format.test.ts, so equal bytes here hold PostgreSQL's to it too. Each database runs
 // in a session time zone and date style far from UTC's, which no output may depend on.
@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { openDatabase, type Db } from '@/db/client';
-import { openPostgres, type PostgresDatabase } from '@/db/client-pg';
+import type { PostgresDatabase } from '@/db/client-pg';
 import { apiKeyLabels, requests, type NewRequestRow } from '@/db/schema';
 import { query } from '@/lib/analytics/engine/run';
 import { summaryQuerySchema, summaryReport } from '@/lib/analytics/reports-summary';
@@ -18,7 +18,8 @@ import { requestsCsvStream, type ExportFilters } from '@/lib/export/requests-csv
 import { summaryCsv } from '@/lib/export/summary-csv';
 import { Recorder } from '@/lib/recorder/recorder';
 import { ALL, base, PICO, T, TRICKY_TEXT, trickyRows } from '../support/export-rows';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { copyTables } from '../support/copy-tables';
+import { usePostgresDatabases } from '../support/postgres-databases';
 
 const DAY = 86_400_000;
 const USAGE_TABLES = ['usage_hourly', 'usage_daily', 'usage_hourly_compact', 'usage_hourly_by_key', 'usage_daily_by_key', 'usage_quarter_hourly_by_key', 'session_totals'];
@@ -35,60 +36,25 @@ function assertSameBytes(actual: Buffer, expected: Buffer, name: string) {
 }
 
 describe('both CSV exports on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  const opened: { close(): Promise<void> }[] = [];
-  let databases = 0;
+  const postgres = usePostgresDatabases('export');
+  const sqliteFiles: Db[] = [];
 
-  before(async () => {
-    cluster = await startPostgres();
-  });
-
-  after(async () => {
-    for (const o of opened) await o.close();
-    await cluster?.stop();
+  after(() => {
+    for (const db of sqliteFiles) db.$client.close();
   });
 
   /** A fresh migrated PostgreSQL database whose sessions run in Chatham time (+12:45/+13:45) with a day-first date style. */
   async function freshPg(): Promise<PostgresDatabase> {
-    const name = `export_${++databases}`;
-    const admin = openPostgres(cluster.url, { max: 1 });
-    await admin.pool.query(`CREATE DATABASE ${name}`);
-    await admin.pool.query(`ALTER DATABASE ${name} SET timezone TO 'Pacific/Chatham'`);
-    await admin.pool.query(`ALTER DATABASE ${name} SET datestyle TO 'SQL, DMY'`);
-    await admin.close();
-    const pg = openPostgres(cluster.url.replace(/\/postgres$/, `/${name}`), { max: 2 });
-    opened.push(pg);
-    await pg.migrate();
+    const pg = (await postgres.fresh(1, { max: 2, settings: { timezone: "'Pacific/Chatham'", datestyle: "'SQL, DMY'" } })).pools[0]!;
+    const { rows } = await pg.pool.query<{ timezone: string; datestyle: string }>('SELECT current_setting(\'timezone\') AS timezone, current_setting(\'datestyle\') AS datestyle');
+    assert.deepEqual(rows[0], { timezone: 'Pacific/Chatham', datestyle: 'SQL, DMY' });
     return pg;
   }
 
   function freshSqlite(): Db {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-pg-export-')), 'meter.db'));
-    opened.push({
-      close: async () => {
-        db.$client.close();
-      },
-    });
+    sqliteFiles.push(db);
     return db;
-  }
-
-  /** Copies tables row for row, integers exactly (past 2^53 too); SQLite's 0/1 become booleans where PostgreSQL's column is one. */
-  async function copy(from: Db, to: PostgresDatabase, tables: readonly string[]): Promise<void> {
-    const flags = await to.pool.query<{ table_name: string; column_name: string }>(
-      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type = 'boolean'",
-    );
-    for (const table of tables) {
-      const rows = from.$client.prepare(`SELECT * FROM ${table}`).safeIntegers().all() as Record<string, unknown>[];
-      if (!rows.length) continue;
-      const columns = Object.keys(rows[0]!);
-      const boolean = new Set(flags.rows.filter((f) => f.table_name === table).map((f) => f.column_name));
-      const value = (c: string, v: unknown) => (v === null ? null : boolean.has(c) ? Boolean(v) : typeof v === 'bigint' ? v.toString() : v);
-      for (let i = 0; i < rows.length; i += 100) {
-        const batch = rows.slice(i, i + 100);
-        const tuples = batch.map((_, j) => `(${columns.map((__, k) => `$${j * columns.length + k + 1}`).join(', ')})`);
-        await to.pool.query(`INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, batch.flatMap((r) => columns.map((c) => value(c, r[c]))));
-      }
-    }
   }
 
   /** SQLite and PostgreSQL holding the same calls and key labels. */
@@ -97,7 +63,7 @@ describe('both CSV exports on PostgreSQL', () => {
     for (let i = 0; i < rows.length; i += 200) sqlite.insert(requests).values(rows.slice(i, i + 200)).run();
     if (labels.length) sqlite.insert(apiKeyLabels).values(labels).run();
     const pg = await freshPg();
-    await copy(sqlite, pg, ['requests', 'api_key_labels']);
+    await copyTables(sqlite, pg, ['requests', 'api_key_labels']);
     return { sqlite, pg };
   }
 
@@ -145,7 +111,7 @@ describe('both CSV exports on PostgreSQL', () => {
       // exact 64-bit values through SQL: drizzle would pass JS numbers, rounded past 2^53
       sqlite.$client.prepare(`UPDATE requests SET ${column} = ? WHERE id = 2`).run(value);
       const pg = await freshPg();
-      await copy(sqlite, pg, ['requests']);
+      await copyTables(sqlite, pg, ['requests']);
       if (outcome === 'same') {
         const [page] = await query<{ rowCount: number; rendered: number }>(pg.db, requestPageSql([], PAGE_SIZE).pgPage({ lo: every[0].getTime(), hi: every[1].getTime(), after: { at: every[0].getTime() - 1, id: 0 } }));
         assert.deepEqual([page!.rowCount, page!.rendered], [3, 2], `${name}: the odd row is left to JS`);
@@ -191,7 +157,7 @@ describe('both CSV exports on PostgreSQL', () => {
     recorder.close();
     sqlite.insert(apiKeyLabels).values([{ apiKey: 'abcd1234…wxyz', label: 'Search, "prod"\nline two', team: null, updatedAt: 1 }, { apiKey: '=1+2', label: '@label', team: 'a,b', updatedAt: 1 }]).run();
     const pg = await freshPg();
-    await copy(sqlite, pg, ['requests', 'api_key_labels', ...USAGE_TABLES]);
+    await copyTables(sqlite, pg, ['requests', 'api_key_labels', ...USAGE_TABLES]);
 
     const ranges: [string, string][] = [
       ['2026-10-01T00:00:00Z', '2026-12-01T00:00:00Z'],
