@@ -126,9 +126,6 @@ async function newestFirst(db: AnalyticsDb, input: RequestLogQuery, base: Sql, t
   return found;
 }
 
-/** Below this many matches per hour of the range on average, the log's other orders sort the matches instead of reading hour by hour. */
-const MATCHES_PER_HOUR = 4;
-
 /** Raw calls matching the page's filters, the log's own filters and the search, in the order asked for. */
 export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promise<RequestLogPage> {
   const base = rowConditions(input);
@@ -146,13 +143,9 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
     const wholeRange = targets ? and(base, rowSearchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
     const column = REQUEST_LOG_SORTS[input.sort];
     const order = `${column} DESC NULLS LAST, ${NEWEST_FIRST}`;
-    // Hour by hour only when the matches are many: each hour's lookup walks the hour's values until
-    // one matches, so a rare model would be read hour after hour (1 s at 90 days of 1M calls on
-    // PostgreSQL, against milliseconds through its own index). Not with a search: its ids are found
-    // through indexes of their own, which SQLite planned inside each hour's lookup as a scan of a whole one.
-    const hours = hourOf(input.to.getTime() - 1) - hourOf(input.from.getTime()) + 1;
-    const many = total.atLeast || total.count >= MATCHES_PER_HOUR * hours;
-    const byHour = targets || !many ? null : await topRowsByHour(db, { column, filters: rowFilters(input), from: input.from.getTime(), to: input.to.getTime(), order, wanted, offset });
+    // Not with a search: its ids are found through indexes of their own, which SQLite planned
+    // inside each hour's lookup as a scan of a whole one.
+    const byHour = targets ? null : await topRowsByHour(db, { column, filters: rowFilters(input), matches: total, from: input.from.getTime(), to: input.to.getTime(), order, wanted, offset });
     // else the range's top ids are sorted first and only the page's rows read whole: every row's columns went through the sort
     const top = byHour ?? sql`id IN (SELECT id FROM requests WHERE ${wholeRange} ORDER BY ${raw(order)} LIMIT ${wanted} OFFSET ${offset})`;
     found = await select(db, top, order, wanted);

@@ -87,9 +87,9 @@ describe('the request log sorted by cost, duration or TTFT, hour by hour', () =>
   const inRange = () => raw.filter((r) => r.startedAt >= T0 + 5 * HOUR + 1_234 && r.startedAt < T0 + 290 * HOUR - 5_678);
 
   it('reads hour by hour when the range has more hours than the rows wanted', async () => {
-    const plan = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, from: T0, to: T0 + HOURS * HOUR, order: 'cost_total_pico DESC NULLS LAST, started_at DESC, id DESC', wanted: 51, offset: 0 });
+    const plan = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, matches: { count: raw.length, atLeast: false }, from: T0, to: T0 + HOURS * HOUR, order: 'cost_total_pico DESC NULLS LAST, started_at DESC, id DESC', wanted: 51, offset: 0 });
     assert.notEqual(plan, null);
-    const tooFew = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, from: T0, to: T0 + 40 * HOUR, order: 'cost_total_pico DESC', wanted: 51, offset: 0 });
+    const tooFew = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, matches: { count: raw.length, atLeast: false }, from: T0, to: T0 + 40 * HOUR, order: 'cost_total_pico DESC', wanted: 51, offset: 0 });
     assert.equal(tooFew, null, '40 hours cannot hold the top 51 rows one per hour: the whole range is sorted');
   });
 
