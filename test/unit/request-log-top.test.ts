@@ -1,5 +1,6 @@
-// The log's orders other than time read hour by hour once the range has enough hours
-// (lib/analytics/engine/request-log-top.ts): every page equals the whole range sorted.
+// The log sorted by cost reads hour by hour once the range has enough hours and matches
+// (lib/analytics/engine/request-log-top.ts); duration and TTFT sort the range whole. Every page
+// equals the whole range sorted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,7 +76,7 @@ async function page(on: MeterDb, over: Record<string, string>, offset: number, l
   return (await requestLog(on, input)).rows.map((r) => r.id);
 }
 
-describe('the request log sorted by cost, duration or TTFT, hour by hour', () => {
+describe('the request log sorted by cost (hour by hour), duration or TTFT', () => {
   const postgres = usePostgresDatabases('log_top');
   before(async () => {
     // the same calls and rollups on PostgreSQL
@@ -86,9 +87,11 @@ describe('the request log sorted by cost, duration or TTFT, hour by hour', () =>
 
   const inRange = () => raw.filter((r) => r.startedAt >= T0 + 5 * HOUR + 1_234 && r.startedAt < T0 + 290 * HOUR - 5_678);
 
-  it('reads hour by hour when the range has more hours than the rows wanted', async () => {
+  it('reads hour by hour by cost when the range has more hours than the rows wanted, and never by a column without the index', async () => {
     const plan = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, matches: { count: raw.length, atLeast: false }, from: T0, to: T0 + HOURS * HOUR, order: 'cost_total_pico DESC NULLS LAST, started_at DESC, id DESC', wanted: 51, offset: 0 });
     assert.notEqual(plan, null);
+    const byDuration = await topRowsByHour(db, { column: 'duration_ms', filters: empty, matches: { count: raw.length, atLeast: false }, from: T0, to: T0 + HOURS * HOUR, order: 'duration_ms DESC NULLS LAST, started_at DESC, id DESC', wanted: 51, offset: 0 });
+    assert.equal(byDuration, null);
     const tooFew = await topRowsByHour(db, { column: 'cost_total_pico', filters: empty, matches: { count: raw.length, atLeast: false }, from: T0, to: T0 + 40 * HOUR, order: 'cost_total_pico DESC', wanted: 51, offset: 0 });
     assert.equal(tooFew, null, '40 hours cannot hold the top 51 rows one per hour: the whole range is sorted');
   });

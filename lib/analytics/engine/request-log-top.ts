@@ -13,6 +13,9 @@ const HOUR = sql`started_at / ${H}`;
  */
 const MATCHES_PER_HOUR = 4;
 
+/** The columns with an index that leads with the hour (db/schema/requests.ts): the log's other orders sort the range whole. */
+const INDEXED_BY_HOUR: ReadonlySet<string> = new Set(['cost_total_pico']);
+
 /**
  * The rows `offset` to `offset + wanted` of the range, largest `column` first (ties newest first), as
  * an `id IN (…)` condition; null when this plan cannot skip anything and the whole range is sorted.
@@ -23,7 +26,7 @@ const MATCHES_PER_HOUR = 4;
  * and such rows lie only in hours whose largest is at least T: those are read and sorted, a few
  * hundred rows instead of the whole range. With fewer than M hours holding a value, null values
  * (sorted last) reach the page and nothing can be skipped. `matches` is the log's count of the
- * rows the filters leave (exact, or at least that many).
+ * rows the filters leave (exact, or at least that many). Null too for a column without such an index.
  */
 export async function topRowsByHour(
   db: AnalyticsDb,
@@ -35,7 +38,7 @@ export async function topRowsByHour(
   const high = Math.floor((to - 1) / HOUR_MS);
   const m = offset + wanted;
   const hourCount = high - low + 1;
-  if (hourCount < m || (!matches.atLeast && matches.count < MATCHES_PER_HOUR * hourCount)) return null;
+  if (!INDEXED_BY_HOUR.has(column) || hourCount < m || (!matches.atLeast && matches.count < MATCHES_PER_HOUR * hourCount)) return null;
   const value = raw(column);
   // Each hour with its own bounds (the range's at either end) for SQLite: see hourLookupBounds.
   // As text: a cost in pico-dollars can pass 2^53 (named apart, or PostgreSQL's ORDER BY sorts the text).

@@ -1,0 +1,1 @@
+CREATE INDEX "requests_hour_cost" ON "requests" USING btree (("started_at" / 3600000),"cost_total_pico");
