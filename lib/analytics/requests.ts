@@ -138,7 +138,7 @@ export async function requestLog(db: AnalyticsDb, input: RequestLogQuery): Promi
     found = await newestFirst(db, input, base, targets, wanted);
     next = (last) => encodeCursor(last);
   } else {
-    // orders other than time page by offset
+    // orders other than time page by offset; by cost, read hour by hour where that skips rows
     const offset = input.cursor && 'offset' in input.cursor ? input.cursor.offset : 0;
     const wholeRange = targets ? and(base, rowSearchClause(targets, hourOf(input.from.getTime()), hourOf(input.to.getTime() - 1))) : base;
     const column = REQUEST_LOG_SORTS[input.sort];
