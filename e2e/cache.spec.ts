@@ -7,6 +7,7 @@ import type { CacheHitRateOverTime } from '../lib/analytics/cache-over-time';
 import type { OverviewTotals } from '../lib/analytics/overview';
 import type { SessionsWithWorstHitRate } from '../lib/analytics/cache-worst-sessions';
 import { exactSum } from './money';
+import { SEEDED_WEEK } from './fixed-range';
 import { E2E_ADMIN_TOKEN } from './token';
 
 /** Opens the Cache page logged in and returns the API query string its panels use. */
@@ -82,7 +83,7 @@ test('Cache: token-weighted rates lead, and every panel shows the API figures', 
 });
 
 test('Cache: an API-key filter goes into the URL and narrows every panel; sessions say which filters they ignore', async ({ page }) => {
-  const search = await openCache(page);
+  const search = await openCache(page, `/cache?${SEEDED_WEEK.view}`);
   const byKey = await api<CacheHitRateByApiKey>(page, 'cache/by-api-key', search);
   await expect(page.getByTestId('cache-by-api-key').locator('tbody tr')).toHaveCount(byKey.rows.length);
   const key = byKey.rows[0]!.apiKey;

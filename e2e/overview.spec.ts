@@ -7,6 +7,7 @@ import type { SpendByModel } from '../lib/analytics/spend-by-model';
 import type { SpendByTag } from '../lib/analytics/spend-by-tag';
 import { parseUsdToPico, picoToMicros } from '../lib/money';
 import { exactSum } from './money';
+import { SEEDED_WEEK } from './fixed-range';
 import { E2E_ADMIN_TOKEN } from './token';
 import { parse } from 'csv-parse/sync';
 
@@ -76,7 +77,7 @@ test('Overview: spend equals the CSV export, and the breakdowns match the API an
 });
 
 test('Overview: a model filter goes into the URL and changes every figure to the filtered API answer', async ({ page }) => {
-  const search = await openOverview(page);
+  const search = await openOverview(page, `/?${SEEDED_WEEK.view}`);
   const all = await api<OverviewTotals>(page, 'overview', search);
   await expect(spendStat(page)).toHaveText(formatUsd(all.current.spendMicros));
   const byModel = await api<SpendByModel>(page, 'spend/by-model', search);

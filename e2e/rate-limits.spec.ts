@@ -2,12 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RateLimitHeadroom } from '@/lib/analytics/rate-limits-headroom';
 import type { RateLimitRefusals } from '@/lib/analytics/rate-limits-refusals';
 import type { RateLimitUsageOverTime } from '@/lib/analytics/rate-limits-over-time';
+import { fixedRange } from './fixed-range';
 import { E2E_ADMIN_TOKEN } from './token';
 
-// A fixed custom range, so the page and the API calls below ask exactly the same question.
-const from = new Date(Date.now() - 2 * 3_600_000).toISOString();
-const to = new Date(Date.now() + 3_600_000).toISOString();
-const view = `range=custom&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+const { from, to, view } = fixedRange(2 * 3_600_000);
 
 async function open(page: Page, query: string) {
   await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(`/rate-limits?${query}`)}`);

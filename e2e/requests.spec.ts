@@ -2,11 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RequestDetail } from '@/lib/analytics/requests-id';
 import type { RequestLogPage } from '@/lib/analytics/requests';
 import { formatPicoExact } from '../components/format';
+import { fixedRange } from './fixed-range';
 import { E2E_ADMIN_TOKEN } from './token';
 
-const from = new Date(Date.now() - 2 * 3_600_000).toISOString();
-const to = new Date(Date.now() + 3_600_000).toISOString();
-const view = `range=custom&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+const { from, to, view } = fixedRange(2 * 3_600_000);
 
 async function open(page: Page, query: string) {
   await page.goto(`/api/login?token=${E2E_ADMIN_TOKEN}&next=${encodeURIComponent(`/requests?${query}`)}`);
